@@ -1,0 +1,74 @@
+"""Database commands: init, doctor, backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import app
+from ._shared import console, db_path, fail, guarded, open_database
+
+
+@app.command("init")
+@guarded
+def init(
+    ctx: typer.Context,
+    empty: Annotated[bool, typer.Option("--empty", help="Without the starter directory.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Recreate an existing database "
+                     "(everything in it is lost).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --force.")] = False,
+) -> None:
+    """Create the database, filled with the starter directory unless --empty.
+
+    Example: msgu init --empty --db equipe.db
+    """
+    from ..services.maintenance import create_database, directory_stats
+
+    path = db_path(ctx)
+    if force and path.exists() and not yes and not typer.confirm(
+            f"Recreate {path}? Everything in it will be lost.", default=False):
+        raise fail("Nothing was changed.")
+    db = create_database(path, empty=empty, force=force)
+    stats = directory_stats(db)
+    console().print(f"Created {path} with {stats.contacts} contacts and {stats.accounts} accounts.")
+
+
+@app.command("doctor")
+@guarded
+def doctor(ctx: typer.Context) -> None:
+    """Check the database's integrity and schema (exit 1 when something is wrong).
+
+    Example: msgu doctor
+    """
+    from ..services.maintenance import check_database
+
+    path = db_path(ctx)
+    if not path.exists():
+        raise fail(f"{path} does not exist yet: run 'msgu init' first.")
+    findings = check_database(open_database(ctx))
+    out = console()
+    for f in findings:
+        mark = "[green]ok[/]  " if f.ok else "[red]FAIL[/]"
+        out.print(f"{mark} {f.check}: {f.detail}")
+    if not all(f.ok for f in findings):
+        raise fail("the database has problems (see above).")
+    out.print(f"{path}: all checks passed.")
+
+
+@app.command("backup")
+@guarded
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a consistent copy of the database, even while it is in use.
+
+    Example: msgu backup ~/msgu-2026-11-25.db
+    """
+    from ..services.maintenance import backup_database
+
+    target = backup_database(open_database(ctx), file, force=force)
+    console().print(f"Backed up to {target}.")

@@ -1,0 +1,95 @@
+"""Overview commands: topics, regions, stats."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import app
+from ._shared import console, guarded, open_database, print_json
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
+
+
+@app.command("topics")
+@guarded
+def topics(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """The bilingual topic taxonomy, with how many contacts carry each topic.
+
+    Example: msgu topics --json
+    """
+    from ..storage.reference import load_topics, topic_contact_counts
+
+    db = open_database(ctx)
+    counts = topic_contact_counts(db)
+    items = load_topics(db)
+    if json_:
+        print_json([{"code": t.code, "label_fr": t.label_fr, "label_en": t.label_en,
+                     "synonyms": list(t.synonyms), "parents": list(t.parents),
+                     "group": t.group, "contacts": counts.get(t.code, 0)} for t in items])
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(items)} topics", title_justify="left")
+    for column in ("code", "français", "English", "parents", "contacts"):
+        table.add_column(column, justify="right" if column == "contacts" else "left")
+    for t in items:
+        table.add_row(t.code, t.label_fr, t.label_en, ", ".join(t.parents),
+                      str(counts.get(t.code, 0)))
+    console().print(table)
+
+
+@app.command("regions")
+@guarded
+def regions(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Quebec's 17 administrative regions and their MRCs (or equivalent territories).
+
+    Example: msgu regions --json
+    """
+    from ..storage.reference import load_geography
+
+    geo = load_geography(open_database(ctx))
+    if json_:
+        print_json([{"number": r.number, "name": r.name,
+                     "mrcs": [m.name for m in geo.mrcs_of(r.number)]} for r in geo.regions])
+        return
+    from rich.table import Table
+
+    table = Table(title="Régions administratives du Québec", title_justify="left",
+                  show_lines=True)
+    table.add_column("no", justify="right")
+    table.add_column("region", style="bold")
+    table.add_column("MRCs and equivalent territories")
+    for r in geo.regions:
+        table.add_row(r.number, r.name, ", ".join(m.name for m in geo.mrcs_of(r.number)))
+    console().print(table)
+
+
+@app.command("stats")
+@guarded
+def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Counts by kind, region, topic, platform and status, drawn as bars.
+
+    Example: msgu stats
+    """
+    from dataclasses import asdict
+
+    from ..services.maintenance import directory_stats
+    from .render import bar
+
+    result = directory_stats(open_database(ctx))
+    if json_:
+        print_json({k: (dict(v) if isinstance(v, list) else v)
+                    for k, v in asdict(result).items()})
+        return
+    out = console()
+    out.print(f"[bold]{result.contacts}[/] contacts, [bold]{result.accounts}[/] accounts")
+    for title, counts in (("kind", result.by_kind), ("region", result.by_region),
+                          ("topic", result.by_topic[:15]), ("platform", result.by_platform),
+                          ("status", result.by_status)):
+        out.print(f"\n[bold]by {title}[/]")
+        largest = max((n for _, n in counts), default=0)
+        width = max((len(k) for k, _ in counts), default=0)
+        for key, n in counts:
+            out.print(f"  {key:<{width}} {n:>5} [cyan]{bar(n, largest)}[/]")

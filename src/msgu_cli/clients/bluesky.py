@@ -1,0 +1,264 @@
+"""Bluesky through its public, unauthenticated AppView (XRPC over HTTPS, JSON)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import httpx
+
+from msgu_cli.clients.http import RateLimiter, Sleep, request_json
+from msgu_cli.clients.models import FetchFailure, RemoteProfile
+from msgu_cli.errors import ApiError, InvalidInput
+
+DEFAULT_BLUESKY_API = "https://public.api.bsky.app"
+PLATFORM = "bluesky"
+PROFILES_BATCH = 25  # getProfiles: actors maxLength 25
+FOLLOWS_PAGE = 100  # getFollows: limit 1-100
+# getProfile's 400 `error` names (bsky appview api/app/bsky/actor/getProfile.ts).
+_ERROR_STATES = {
+    "AccountTakedown": "suspended",
+    "RepoTakendown": "suspended",
+    "RepoSuspended": "suspended",
+    "AccountDeactivated": "deactivated",
+    "RepoDeactivated": "deactivated",
+}
+
+
+def bluesky_base_url() -> str:
+    """The AppView to ask: MSGU_BLUESKY_API, or Bluesky's cached public host."""
+    raw = os.environ.get("MSGU_BLUESKY_API", "").strip() or DEFAULT_BLUESKY_API
+    if not raw.startswith(("https://", "http://")):
+        raise InvalidInput(
+            f"MSGU_BLUESKY_API must be an http(s) URL such as {DEFAULT_BLUESKY_API}, not {raw!r}."
+        )
+    return raw.rstrip("/")
+
+
+def normalize_handle(handle: str) -> str:
+    """Handles compare lowercase without a leading @; DIDs are kept as they are."""
+    text = handle.strip().removeprefix("@")
+    return text if text.startswith("did:") else text.lower()
+
+
+def fetch_profiles(
+    client: httpx.Client,
+    handles: Sequence[str],
+    *,
+    base_url: str | None = None,
+    sleep: Sleep = time.sleep,
+    limiter: RateLimiter | None = None,
+) -> Iterator[RemoteProfile | FetchFailure]:
+    """Profiles (with last post date) for handles or DIDs, one result per distinct one, in order.
+
+    Asks getProfiles 25 at a time; an actor missing from a batch answer (taken down, deactivated,
+    unknown) is asked alone with getProfile to learn why. A failed batch yields a FetchFailure per
+    actor and the next batch still runs.
+    """
+    base = base_url or bluesky_base_url()
+    queries = list(dict.fromkeys(normalize_handle(h) for h in handles if h.strip()))
+    for start in range(0, len(queries), PROFILES_BATCH):
+        batch = queries[start : start + PROFILES_BATCH]
+        try:
+            found = _get_batch(client, base, batch, sleep=sleep, limiter=limiter)
+        except ApiError as exc:
+            yield from (_failure(query, exc) for query in batch)
+            continue
+        for query in batch:
+            view = found.get(query)
+            if view is None:
+                yield fetch_profile(client, query, base_url=base, sleep=sleep, limiter=limiter)
+            else:
+                yield _with_last_post(client, base, view, query, sleep=sleep, limiter=limiter)
+
+
+def fetch_profile(
+    client: httpx.Client,
+    actor: str,
+    *,
+    base_url: str | None = None,
+    sleep: Sleep = time.sleep,
+    limiter: RateLimiter | None = None,
+) -> RemoteProfile | FetchFailure:
+    """One profile via getProfile, which, unlike getProfiles, says why an account is missing."""
+    base = base_url or bluesky_base_url()
+    query = normalize_handle(actor)
+    try:
+        answer = request_json(
+            client, "GET", f"{base}/xrpc/app.bsky.actor.getProfile",
+            params={"actor": query}, sleep=sleep, limiter=limiter,
+        )
+    except ApiError as exc:
+        return _failure(query, exc)
+    if answer.ok and isinstance(answer.data, dict):
+        return _with_last_post(client, base, answer.data, query, sleep=sleep, limiter=limiter)
+    error = answer.data.get("error") if isinstance(answer.data, dict) else None
+    if error in _ERROR_STATES:
+        return RemoteProfile(PLATFORM, query, state=_ERROR_STATES[error], query=query)
+    if answer.status == 400 and "not found" in answer.problem().lower():
+        return RemoteProfile(PLATFORM, query, state="not-found", query=query)
+    return FetchFailure(
+        PLATFORM, query, f"Bluesky could not give the profile of {query}: {answer.problem()}.",
+        status=answer.status,
+    )
+
+
+def fetch_last_post_at(
+    client: httpx.Client,
+    actor: str,
+    *,
+    base_url: str | None = None,
+    sleep: Sleep = time.sleep,
+    limiter: RateLimiter | None = None,
+) -> str | None:
+    """When the account last posted or reposted (profiles carry no such field), None if never.
+
+    Raises ApiError when the feed cannot be read.
+    """
+    base = base_url or bluesky_base_url()
+    answer = request_json(
+        client, "GET", f"{base}/xrpc/app.bsky.feed.getAuthorFeed",
+        params={"actor": actor, "limit": 1}, sleep=sleep, limiter=limiter,
+    )
+    if not answer.ok or not isinstance(answer.data, dict):
+        raise ApiError(
+            f"Bluesky could not give the posts of {actor}: {answer.problem()}.",
+            url=answer.url, status=answer.status,
+        )
+    feed = answer.data.get("feed") or []
+    return _item_date(feed[0]) if feed and isinstance(feed[0], dict) else None
+
+
+def fetch_follows(
+    client: httpx.Client,
+    handle_or_did: str,
+    *,
+    limit: int | None,
+    base_url: str | None = None,
+    sleep: Sleep = time.sleep,
+    limiter: RateLimiter | None = None,
+) -> Iterator[RemoteProfile]:
+    """Whom an account follows, newest first, at most `limit`; counts are None (profileView).
+
+    Raises ApiError when a page cannot be fetched (earlier pages have been yielded already).
+    """
+    base = base_url or bluesky_base_url()
+    actor = normalize_handle(handle_or_did)
+    cursor: str | None = None
+    count = 0
+    while limit is None or count < limit:
+        size = FOLLOWS_PAGE if limit is None else min(FOLLOWS_PAGE, limit - count)
+        params: dict[str, Any] = {"actor": actor, "limit": size}
+        if cursor:
+            params["cursor"] = cursor
+        page = _follows_page(client, base, actor, params, sleep=sleep, limiter=limiter)
+        follows = [view for view in page.get("follows") or [] if isinstance(view, dict)]
+        for view in follows[: None if limit is None else limit - count]:
+            yield _profile(view)
+            count += 1
+        next_cursor = page.get("cursor")
+        if not follows or not isinstance(next_cursor, str) or next_cursor in ("", cursor):
+            return
+        cursor = next_cursor
+
+
+def _follows_page(
+    client: httpx.Client, base: str, actor: str, params: dict[str, Any], *,
+    sleep: Sleep, limiter: RateLimiter | None,
+) -> dict[str, Any]:
+    answer = request_json(
+        client, "GET", f"{base}/xrpc/app.bsky.graph.getFollows",
+        params=params, sleep=sleep, limiter=limiter,
+    )
+    if not answer.ok or not isinstance(answer.data, dict):
+        raise ApiError(
+            f"Bluesky could not list whom {actor} follows: {answer.problem()}.",
+            url=answer.url, status=answer.status,
+        )
+    return answer.data
+
+
+def _get_batch(
+    client: httpx.Client, base: str, batch: list[str], *,
+    sleep: Sleep, limiter: RateLimiter | None,
+) -> dict[str, dict[str, Any]]:
+    """Profile views by query; empty when the batch was refused (one bad actor fails all)."""
+    answer = request_json(
+        client, "GET", f"{base}/xrpc/app.bsky.actor.getProfiles",
+        params={"actors": batch}, sleep=sleep, limiter=limiter,
+    )
+    profiles = answer.data.get("profiles") if answer.ok and isinstance(answer.data, dict) else []
+    found: dict[str, dict[str, Any]] = {}
+    for view in profiles or []:
+        if not isinstance(view, dict):
+            continue
+        keys = {view.get("did"), normalize_handle(str(view.get("handle", "")))}
+        for query in batch:
+            if query in keys:
+                found[query] = view
+    return found
+
+
+def _with_last_post(
+    client: httpx.Client, base: str, view: dict[str, Any], query: str, *,
+    sleep: Sleep, limiter: RateLimiter | None,
+) -> RemoteProfile:
+    """The profile plus its last post date; a failed feed read leaves a note, not a failure."""
+    actor = str(view.get("did") or query)
+    try:
+        last = fetch_last_post_at(client, actor, base_url=base, sleep=sleep, limiter=limiter)
+    except ApiError as exc:
+        return _profile(view, query=query, error=f"last post date unavailable: {exc}")
+    return _profile(view, query=query, last_post_at=last)
+
+
+def _profile(
+    view: dict[str, Any], *, query: str | None = None, last_post_at: str | None = None,
+    error: str | None = None,
+) -> RemoteProfile:
+    """profileView(Detailed) → RemoteProfile; an invalid handle falls back to the DID."""
+    did = view.get("did")
+    handle = normalize_handle(str(view.get("handle") or ""))
+    if not handle or handle == "handle.invalid":
+        handle = str(did or query or "")
+    return RemoteProfile(
+        platform=PLATFORM,
+        handle=handle,
+        remote_id=did if isinstance(did, str) else None,
+        display_name=_text(view.get("displayName")),
+        description=_text(view.get("description")),
+        followers_count=_count(view.get("followersCount")),
+        following_count=_count(view.get("followsCount")),
+        posts_count=_count(view.get("postsCount")),
+        last_post_at=last_post_at,
+        url=f"https://bsky.app/profile/{handle}",
+        error=error,
+        query=query,
+    )
+
+
+def _item_date(item: dict[str, Any]) -> str | None:
+    """A repost dates from the repost (reason.indexedAt), a post from when it was indexed."""
+    reason = item.get("reason")
+    if isinstance(reason, dict) and isinstance(reason.get("indexedAt"), str):
+        return reason["indexedAt"]
+    post = item.get("post") if isinstance(item.get("post"), dict) else {}
+    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+    for value in (post.get("indexedAt"), record.get("createdAt")):
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _failure(query: str, exc: ApiError) -> FetchFailure:
+    return FetchFailure(PLATFORM, query, str(exc), status=exc.status)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -1,0 +1,275 @@
+"""Mastodon through each account's home server and its public REST API (no account, no token).
+
+A server only knows its own accounts' follows, and `accounts/lookup` skips WebFinger, so every
+question about `user@domain` goes to `domain` (or where MSGU_MASTODON_INSTANCES points it).
+
+States: 404/410 with Mastodon's JSON error → `not-found`; `suspended: true` → `suspended`
+(Mastodon blanks such accounts, so their fields come back None); `memorial: true` (a deceased
+person's frozen account) → `deactivated`; `moved` set → `deactivated` with `moved_to` and the
+note "moved to …" in `error`, since following the old account no longer reaches anyone.
+`limited` (silenced) accounts stay `ok`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import quote, urljoin
+
+import httpx
+
+from msgu_cli.clients.http import ApiResponse, RateLimiter, Sleep, request_json
+from msgu_cli.clients.models import FetchFailure, RemoteProfile
+from msgu_cli.errors import ApiError, InvalidInput
+
+PLATFORM = "mastodon"
+FOLLOWING_PAGE = 80  # following: limit default 40, max 80
+# One Link entry: <target> then ;-separated params whose values may be quoted (RFC 8288).
+_LINK = re.compile(r'<([^>]*)>((?:\s*;\s*(?:[^;,<"]|"[^"]*")*)*)')
+
+
+def instance_base_url(domain: str) -> str:
+    """Where the API of the server `domain` lives: https://DOMAIN unless overridden."""
+    domain = domain.strip().lower()
+    return _instance_overrides().get(domain, f"https://{domain}")
+
+
+def _instance_overrides() -> dict[str, str]:
+    raw = os.environ.get("MSGU_MASTODON_INSTANCES", "")
+    overrides: dict[str, str] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        domain, sep, base = (text.strip() for text in item.partition("="))
+        if not sep or not domain or "/" in domain or not base.startswith(("https://", "http://")):
+            raise InvalidInput(
+                "MSGU_MASTODON_INSTANCES must be comma-separated domain=base_url pairs, e.g. "
+                f"'example.org=https://social.example.org'; {item!r} is not one."
+            )
+        overrides[domain.lower()] = base.rstrip("/")
+    return overrides
+
+
+def parse_address(address: str) -> tuple[str, str]:
+    """`user@domain` (a leading @ allowed, any case) → ("user", "domain"), lowercase."""
+    text = address.strip().removeprefix("@").lower()
+    user, _, domain = text.partition("@")
+    if not user or not domain or any(c in text for c in "/ ") or "@" in domain:
+        raise InvalidInput(
+            f"{address!r} is not a Mastodon address; write it user@server, "
+            "e.g. alice@mastodon.social."
+        )
+    return user, domain
+
+
+def html_to_text(html: str) -> str:
+    """Mastodon's HTML `note` as plain text: tags dropped, <br> and paragraphs as newlines."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    lines = (line.strip() for line in "".join(parser.parts).split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+class _TextExtractor(HTMLParser):
+    """Keeps text, including Mastodon's `invisible` link spans, so URLs come out whole."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in ("script", "style"):
+            self._skipping += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self.parts.append("\n\n")
+        elif tag in ("script", "style"):
+            self._skipping = max(0, self._skipping - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def fetch_profile(
+    client: httpx.Client,
+    address: str,
+    *,
+    sleep: Sleep = time.sleep,
+    limiter: RateLimiter | None = None,
+) -> RemoteProfile | FetchFailure:
+    """One account, asked of its home server; a FetchFailure when that server cannot say."""
+    try:
+        user, domain = parse_address(address)
+    except InvalidInput as exc:
+        return FetchFailure(PLATFORM, address.strip(), str(exc))
+    handle = f"{user}@{domain}"
+    try:
+        answer = _lookup(client, user, domain, sleep=sleep, limiter=limiter)
+    except ApiError as exc:
+        return FetchFailure(PLATFORM, handle, str(exc), status=exc.status)
+    if answer.ok and isinstance(answer.data, dict):
+        return _profile(answer.data, domain, query=handle)
+    if answer.status in (404, 410) and isinstance(answer.data, dict) and "error" in answer.data:
+        return RemoteProfile(PLATFORM, handle, state="not-found", query=handle)
+    if answer.status == 404:
+        problem = (
+            f"no Mastodon API answered at {answer.url} (HTTP 404); if {domain}'s API lives "
+            "elsewhere, name it in MSGU_MASTODON_INSTANCES."
+        )
+    else:
+        problem = f"{domain} could not look up {handle}: {answer.problem()}."
+    return FetchFailure(PLATFORM, handle, problem, status=answer.status)
+
+
+def fetch_profiles(
+    client: httpx.Client,
+    addresses: Iterable[str],
+    *,
+    sleep: Sleep = time.sleep,
+    limiter: RateLimiter | None = None,
+) -> Iterator[RemoteProfile | FetchFailure]:
+    """fetch_profile for each distinct address, in order, one server question each."""
+    seen: set[str] = set()
+    for address in addresses:
+        key = address.strip().removeprefix("@").lower()
+        if key and key not in seen:
+            seen.add(key)
+            yield fetch_profile(client, address, sleep=sleep, limiter=limiter)
+
+
+def fetch_follows(
+    client: httpx.Client,
+    address: str,
+    *,
+    limit: int | None,
+    sleep: Sleep = time.sleep,
+    limiter: RateLimiter | None = None,
+) -> Iterator[RemoteProfile]:
+    """Whom `address` follows, at most `limit`, paged through the Link header.
+
+    Empty when the owner hides their collections. Raises InvalidInput for a bad address and
+    ApiError when the account or a page cannot be fetched (earlier pages were yielded).
+    """
+    user, domain = parse_address(address)
+    if limit is not None and limit <= 0:
+        return
+    account_id = _account_id(client, user, domain, sleep=sleep, limiter=limiter)
+    url: str | None = (
+        f"{instance_base_url(domain)}/api/v1/accounts/{quote(account_id, safe='')}/following"
+    )
+    params: dict[str, Any] | None = {"limit": min(FOLLOWING_PAGE, limit or FOLLOWING_PAGE)}
+    count, seen = 0, set[str]()
+    while url and url not in seen and (limit is None or count < limit):
+        seen.add(url)
+        accounts, next_url = _following_page(
+            client, url, params, f"{user}@{domain}", sleep=sleep, limiter=limiter
+        )
+        for account in accounts[: None if limit is None else limit - count]:
+            yield _profile(account, domain)
+            count += 1
+        if not accounts:
+            return
+        url, params = next_url, None
+
+
+def _following_page(
+    client: httpx.Client, url: str, params: dict[str, Any] | None, handle: str, *,
+    sleep: Sleep, limiter: RateLimiter | None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of Account entities and the URL of the next page, if any."""
+    answer = request_json(client, "GET", url, params=params, sleep=sleep, limiter=limiter)
+    if not answer.ok or not isinstance(answer.data, list):
+        raise ApiError(
+            f"Could not list whom {handle} follows: {answer.problem()}.",
+            url=answer.url, status=answer.status,
+        )
+    accounts = [account for account in answer.data if isinstance(account, dict)]
+    return accounts, next_link(answer.headers.get("link"), answer.url)
+
+
+def next_link(header: str | None, base_url: str) -> str | None:
+    """The `rel="next"` target of a Link header, made absolute; None when there is none."""
+    for match in _LINK.finditer(header or ""):
+        target, params = match.groups()
+        for param in re.findall(r';\s*([^=;\s]+)\s*=\s*("[^"]*"|[^;,\s]*)', params):
+            name, value = param
+            if name.lower() == "rel" and "next" in value.strip('"').lower().split():
+                return urljoin(base_url, target.strip())
+    return None
+
+
+def _lookup(
+    client: httpx.Client, user: str, domain: str, *, sleep: Sleep, limiter: RateLimiter | None
+) -> ApiResponse:
+    return request_json(
+        client, "GET", f"{instance_base_url(domain)}/api/v1/accounts/lookup",
+        params={"acct": user}, sleep=sleep, limiter=limiter,
+    )
+
+
+def _account_id(
+    client: httpx.Client, user: str, domain: str, *, sleep: Sleep, limiter: RateLimiter | None
+) -> str:
+    """The server-local id that `following` wants, or ApiError saying why there is none."""
+    found = fetch_profile(client, f"{user}@{domain}", sleep=sleep, limiter=limiter)
+    if isinstance(found, FetchFailure):
+        raise ApiError(found.error, status=found.status)
+    if found.remote_id is None:
+        raise ApiError(f"{user}@{domain} was not found on {domain}.", status=404)
+    return found.remote_id
+
+
+def _profile(account: dict[str, Any], domain: str, *, query: str | None = None) -> RemoteProfile:
+    """A Mastodon Account entity → RemoteProfile; local `acct`s get the server's domain."""
+    handle = _qualify(account.get("acct") or account.get("username"), domain) or (query or "")
+    remote_id = str(account["id"]) if account.get("id") is not None else None
+    url = account.get("url") if isinstance(account.get("url"), str) else None
+    if account.get("suspended"):
+        return RemoteProfile(
+            PLATFORM, handle, state="suspended", remote_id=remote_id, url=url, query=query
+        )
+    moved = account.get("moved")
+    moved_to = _qualify(moved.get("acct"), domain) if isinstance(moved, dict) else None
+    note = account.get("note")
+    return RemoteProfile(
+        platform=PLATFORM,
+        handle=handle,
+        state="deactivated" if moved_to or account.get("memorial") else "ok",
+        remote_id=remote_id,
+        display_name=_text(account.get("display_name")),
+        description=html_to_text(note) if isinstance(note, str) else None,
+        followers_count=_count(account.get("followers_count")),
+        following_count=_count(account.get("following_count")),
+        posts_count=_count(account.get("statuses_count")),
+        last_post_at=_text(account.get("last_status_at")),
+        url=url,
+        error=f"moved to {moved_to}" if moved_to else None,
+        query=query,
+        moved_to=moved_to,
+    )
+
+
+def _qualify(acct: object, domain: str) -> str | None:
+    """`acct` is bare for the asked server's own users: add its domain."""
+    if not isinstance(acct, str) or not acct.strip():
+        return None
+    text = acct.strip().removeprefix("@").lower()
+    return text if "@" in text else f"{text}@{domain}"
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

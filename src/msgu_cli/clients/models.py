@@ -1,0 +1,44 @@
+"""What the Bluesky and Mastodon clients hand back: plain, immutable records, no httpx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RemoteProfile:
+    """One account as a platform's public API describes it now.
+
+    `None` always means "the API did not say", never "zero" or "empty": the caller should keep
+    what it had rather than overwrite it. `query` is the identifier the caller asked for (set by
+    `fetch_profiles`, None in follow lists) so results map back even when the server answers
+    with another handle (a renamed Bluesky account, a lookup by DID). `error` is an
+    informational note on an otherwise good answer (e.g. "moved to …", "last post date
+    unavailable: …"); a fetch that failed outright is a `FetchFailure` instead.
+    """
+
+    platform: str  # "bluesky" or "mastodon"
+    # Bluesky: lowercase handle (the DID when the handle is invalid); Mastodon: user@domain.
+    handle: str
+    state: str = "ok"  # ok, not-found, suspended, deactivated
+    remote_id: str | None = None  # Bluesky DID; Mastodon id (local to the server asked)
+    display_name: str | None = None
+    description: str | None = None  # plain text
+    followers_count: int | None = None
+    following_count: int | None = None
+    posts_count: int | None = None
+    last_post_at: str | None = None  # ISO 8601 date (Mastodon) or datetime (Bluesky)
+    url: str | None = None
+    error: str | None = None
+    query: str | None = None
+    moved_to: str | None = None  # Mastodon: the account it moved to, user@domain
+
+
+@dataclass(frozen=True)
+class FetchFailure:
+    """An account whose fetch failed after the retries: the caller keeps its last good data."""
+
+    platform: str
+    handle: str  # the identifier asked for, normalised like RemoteProfile.handle
+    error: str  # a sentence a person can act on
+    status: int | None = None  # the last HTTP status, None for network errors

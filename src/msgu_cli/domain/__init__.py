@@ -1,0 +1,1 @@
+"""Pure code: no I/O, no database, no network. Data in, data out."""

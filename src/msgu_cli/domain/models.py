@@ -1,0 +1,124 @@
+"""The records every layer passes around: plain, immutable dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PLATFORMS: tuple[str, ...] = (
+    "x",
+    "bluesky",
+    "mastodon",
+    "facebook",
+    "instagram",
+    "threads",
+    "youtube",
+    "linkedin",
+    "tiktok",
+    "website",
+)
+
+# The order in which a relationship usually grows (contract: status).
+STATUSES: tuple[str, ...] = (
+    "candidate",
+    "none",
+    "to-follow",
+    "following",
+    "follows-back",
+    "met",
+    "collaborating",
+    "unfollowed",
+)
+FOLLOWED_STATUSES: frozenset[str] = frozenset({"following", "follows-back", "met", "collaborating"})
+
+SCOPES: tuple[str, ...] = ("local", "regional", "provincial", "national", "international")
+
+ACCOUNT_STATES: tuple[str, ...] = ("ok", "not-found", "suspended", "deactivated", "error")
+DEAD_STATES: frozenset[str] = frozenset({"not-found", "suspended", "deactivated"})
+
+
+@dataclass(frozen=True)
+class Account:
+    """One presence of a contact on one platform; `handle` is normalised (see domain.handles)."""
+
+    platform: str
+    handle: str
+    url: str | None = None
+    # What `refresh` last fetched; None until then.
+    display_name: str | None = None
+    description: str | None = None
+    followers_count: int | None = None
+    following_count: int | None = None
+    posts_count: int | None = None
+    last_post_at: str | None = None
+    state: str | None = None
+    last_error: str | None = None
+    checked_at: str | None = None
+    remote_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An organisation or a person in the directory, with its accounts and topic codes."""
+
+    name: str
+    id: int | None = None
+    kind: str = "other"
+    region: str | None = None  # two-digit number, "04"
+    mrc: str | None = None
+    municipality: str | None = None
+    scope: str | None = None
+    languages: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    description: str | None = None
+    notes: str | None = None
+    source: str | None = None
+    status: str = "none"
+    accounts: tuple[Account, ...] = ()
+    suggested_topics: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A taxonomy entry: code, labels in both languages, synonyms and parent codes."""
+
+    code: str
+    label_fr: str
+    label_en: str
+    synonyms: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
+    group: str = "function"  # hazard | function | sector | user
+
+
+@dataclass(frozen=True)
+class Region:
+    number: str  # "04"
+    name: str
+
+
+@dataclass(frozen=True)
+class Mrc:
+    name: str
+    region: str  # "04"
+
+
+@dataclass(frozen=True)
+class RelationEvent:
+    """One dated step in the organisation's relationship with a contact."""
+
+    contact_id: int
+    status: str
+    date: str  # YYYY-MM-DD
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The organisation that uses this database; recommend fills gaps from it."""
+
+    name: str | None = None
+    kind: str | None = None
+    region: str | None = None
+    mrc: str | None = None
+    topics: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()

@@ -1,0 +1,392 @@
+"""Recommendation ranking: independent, explained signals -> a scored, diversified list.
+
+Pure: plain data in, new data out (no database, no network, no clock: `today` is a parameter).
+Every signal returns `Reason`s whose points are rounded to 2 decimals, and a contact's score is
+the sum of its rounded points, so a person can check that the reasons add up to the score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from .affinity import affinity, kind_word, org_phrase
+from .geo import Geography
+from .text import fold
+
+SIGNALS: tuple[str, ...] = (
+    "topic", "text", "geography", "kind", "network", "activity", "language", "diversity", "penalty",
+)
+
+# Point scale. Topic points are the base times the asked topic's rarity weight.
+EXACT_POINTS = 10.0
+RELATED_POINTS = 4.0  # the contact has a parent or a child of the asked topic
+SUGGESTED_FACTOR = 0.5  # machine-suggested tags are weaker evidence than a person's
+COVERAGE_POINTS = 2.0  # per asked topic covered beyond the first
+# Weights stay within a factor of 2, so covering two topics always beats covering one rare one
+# with the same kind of match (2 x 10 x 0.75 + 2 > 10 x 1.5).
+WEIGHT_MIN, WEIGHT_MAX, WEIGHT_SLOPE = 0.75, 1.5, 0.15
+TEXT_POINTS = 5.0
+SAME_MRC, SAME_REGION, NEIGHBOUR_REGION = 6.0, 4.0, 2.0
+SCOPE_POINTS: dict[str, tuple[float, str]] = {
+    "provincial": (1.5, "portée : tout le Québec"),
+    "national": (0.75, "portée : nationale"),
+    "international": (0.25, "portée : internationale"),
+}
+FOLLOWER_POINTS, FOLLOWERS_CAP, NETWORK_POINTS, NETWORK_CAP = 2.0, 6.0, 4.0, 8.0
+SILENT_DAYS, SILENT_POINTS = 365, -3.0
+QUIET_DAYS, QUIET_POINTS = 180, -1.0
+LANGUAGE_SHARED, LANGUAGE_NONE = 1.0, -1.5
+# Diversity: the 3rd contact of one kind, and each after it, costs 1.5 more; a region is allowed
+# one more (its 4th costs 1.0, its 5th 2.0 ...) because the person asked for that territory.
+KIND_FREE, KIND_STEP = 2, 1.5
+REGION_FREE, REGION_STEP = 3, 1.0
+POOL_FACTOR = 3  # diversity picks the top `limit` from the best 3 x limit
+
+_RELATIONS: dict[str, str] = {"parent": "parent de", "child": "sous-sujet de"}
+_INTEREST_SIGNALS = frozenset({"topic", "text"})
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One explained contribution to a score; `signal` is one of SIGNALS."""
+
+    signal: str
+    detail: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the organisation asks for, already resolved to codes (topics, region, kind)."""
+
+    topics: tuple[str, ...] = ()
+    region: str | None = None
+    mrc: str | None = None
+    org_kind: str | None = None
+    languages: tuple[str, ...] = ()
+    has_text: bool = False
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A contact as the ranking sees it, with the scores that storage computed for it."""
+
+    contact_id: int
+    name: str
+    kind: str
+    region: str | None
+    mrc: str | None
+    scope: str | None
+    languages: tuple[str, ...]
+    topics: tuple[str, ...]
+    suggested_topics: tuple[str, ...] = ()
+    text_score: float = 0.0
+    followed_by: tuple[str, ...] = ()
+    network_score: float = 0.0
+    last_post_at: str | None = None
+    any_account_alive: bool = True
+
+
+@dataclass(frozen=True)
+class TopicContext:
+    """What the taxonomy says about the asked topics: relatives, rarity weights, labels."""
+
+    related: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    weights: Mapping[str, float] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A recommended contact: its score and the reasons that add up to it."""
+
+    contact_id: int
+    name: str
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+def _reason(signal: str, detail: str, points: float) -> Reason:
+    """Round once, here, so that sums of points match the shown score."""
+    return Reason(signal, detail, round(points, 2) + 0.0)  # + 0.0 turns -0.0 into 0.0
+
+
+def _total(reasons: Iterable[Reason]) -> float:
+    return round(sum(r.points for r in reasons), 2) + 0.0
+
+
+def topic_weight(contacts_with_topic: int, total_contacts: int) -> float:
+    """Idf-like weight in [0.75, 1.5]: a topic few contacts carry says more about them."""
+    if total_contacts <= 0:
+        return 1.0
+    n = min(max(contacts_with_topic, 0), total_contacts)
+    raw = WEIGHT_MIN + WEIGHT_SLOPE * math.log((total_contacts + 1) / (n + 1))
+    return round(min(WEIGHT_MAX, max(WEIGHT_MIN, raw)), 4)
+
+
+def _asked(q: Query) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(q.topics))
+
+
+def _best_match(code: str, c: Candidate, ctx: TopicContext) -> tuple[float, str] | None:
+    """The strongest evidence that `c` covers the asked topic `code`: (base points, detail)."""
+    label = ctx.labels.get(code, code)
+    if code in c.topics:
+        return EXACT_POINTS, f"sujet « {label} » (étiquette exacte)"
+    options: list[tuple[float, str]] = []
+    if code in c.suggested_topics:
+        options.append((EXACT_POINTS * SUGGESTED_FACTOR, f"sujet « {label} » (étiquette suggérée)"))
+    for other, relation in sorted(ctx.related.get(code, {}).items()):
+        how = f"{_RELATIONS.get(relation, 'proche de')} « {label} »"
+        other_label = ctx.labels.get(other, other)
+        if other in c.topics:
+            options.append((RELATED_POINTS, f"sujet « {other_label} » ({how})"))
+        elif other in c.suggested_topics:
+            options.append((RELATED_POINTS * SUGGESTED_FACTOR,
+                            f"sujet « {other_label} » ({how}, suggérée)"))
+    return max(options, key=lambda o: o[0]) if options else None
+
+
+def score_topic(c: Candidate, q: Query, ctx: TopicContext) -> list[Reason]:
+    """One reason per asked topic the contact covers, plus a bonus for covering several."""
+    asked = _asked(q)
+    reasons: list[Reason] = []
+    for code in asked:
+        match = _best_match(code, c, ctx)
+        weight = ctx.weights.get(code, 1.0)
+        if match is not None and weight > 0:
+            reasons.append(_reason("topic", match[1], match[0] * weight))
+    if len(reasons) >= 2:
+        detail = f"couvre {len(reasons)} des {len(asked)} sujets demandés"
+        reasons.append(_reason("topic", detail, COVERAGE_POINTS * (len(reasons) - 1)))
+    return reasons
+
+
+def score_text(c: Candidate, q: Query) -> list[Reason]:
+    """Free-text match (FTS5 bm25, normalised by storage) for words the tags miss."""
+    if not q.has_text or c.text_score <= 0:
+        return []
+    points = TEXT_POINTS * min(1.0, c.text_score)
+    return [_reason("text", "texte : la description correspond", points)]
+
+
+def _query_region(q: Query, geo: Geography) -> str | None:
+    """The query's region, or the region of its MRC when only the MRC was given."""
+    if q.region or not q.mrc:
+        return q.region
+    key = fold(q.mrc)
+    return next((m.region for m in geo.mrcs if fold(m.name) == key), None)
+
+
+def _territory(c: Candidate, q: Query, region: str | None, geo: Geography) -> Reason | None:
+    """Where the contact sits compared with the asked territory: MRC, region or neighbour."""
+    same_region = bool(region) and c.region == region
+    region_fits = same_region or not region or not c.region
+    if q.mrc and c.mrc and region_fits and fold(c.mrc) == fold(q.mrc):
+        return _reason("geography", f"territoire : même MRC ({c.mrc})", SAME_MRC)
+    name = f"{c.region} {geo.region_name(c.region) or ''}".strip()
+    if same_region:
+        return _reason("geography", f"territoire : même région ({name})", SAME_REGION)
+    if geo.are_neighbours(region, c.region):
+        return _reason("geography", f"territoire : région voisine ({name})", NEIGHBOUR_REGION)
+    return None
+
+
+def score_geography(c: Candidate, q: Query, geo: Geography) -> list[Reason]:
+    """Nearer first: same MRC > same region > neighbour > provincial > national > international.
+
+    Neutral (no reason) when the query names no territory; a local contact of a far region
+    gets nothing rather than a 0-point reason (noise).
+    """
+    if not (q.region or q.mrc):
+        return []
+    territory = _territory(c, q, _query_region(q, geo), geo)
+    if territory is not None:  # a place in or beside the territory beats any scope (2 > 1.5)
+        return [territory]
+    if c.scope in SCOPE_POINTS:
+        points, detail = SCOPE_POINTS[c.scope]
+        return [_reason("geography", detail, points)]
+    return []
+
+
+def score_kind(c: Candidate, q: Query) -> list[Reason]:
+    """What an organisation of this kind gains from following a contact of that kind."""
+    if not q.org_kind:
+        return []
+    points = affinity(q.org_kind, c.kind)
+    if points <= 0:
+        return []
+    detail = f"type : utile pour {org_phrase(q.org_kind)} ({kind_word(c.kind)})"
+    return [_reason("kind", detail, points)]
+
+
+def score_network(c: Candidate) -> list[Reason]:
+    """Followed by the organisation's circle of trust, or close to it in the follow graph."""
+    names = sorted(dict.fromkeys(n for n in c.followed_by if n), key=lambda n: (fold(n), n))
+    mass = min(1.0, max(0.0, c.network_score))
+    if not names and mass <= 0:
+        return []
+    points = min(FOLLOWERS_CAP, FOLLOWER_POINTS * len(names)) + NETWORK_POINTS * mass
+    parts = []
+    if names:
+        noun = "compte de confiance" if len(names) == 1 else "comptes de confiance"
+        shown = ", ".join(names[:3]) + (f" et {len(names) - 3} autre(s)" if len(names) > 3 else "")
+        parts.append(f"suivi par {len(names)} {noun} : {shown}")
+    if mass > 0:
+        parts.append(f"proche du réseau de confiance ({mass:.2f})")
+    return [_reason("network", " ; ".join(parts), min(NETWORK_CAP, points))]
+
+
+def _day(value: str | None) -> date | None:
+    """`2023-01-05` or `2023-01-05T10:00:00Z` -> a date; None when absent or unreadable."""
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def score_activity(c: Candidate, today: date) -> list[Reason]:
+    """Long-silent accounts lose points; never-fetched ones are not judged."""
+    last = _day(c.last_post_at)
+    if last is None:
+        return []
+    age = (today - last).days
+    if age > SILENT_DAYS:
+        return [_reason("activity", f"silencieux depuis {last.isoformat()}", SILENT_POINTS)]
+    if age > QUIET_DAYS:
+        return [_reason("activity", f"peu actif depuis {last.isoformat()}", QUIET_POINTS)]
+    return []
+
+
+def score_language(c: Candidate, q: Query) -> list[Reason]:
+    """Contacts that publish in one of the organisation's languages gain; others lose a little."""
+    if not q.languages or not c.languages:
+        return []
+    wanted = [lang.lower() for lang in q.languages]
+    theirs = {lang.lower() for lang in c.languages}
+    shared = [lang for lang in dict.fromkeys(wanted) if lang in theirs]
+    if shared:
+        return [_reason("language", f"publie en {', '.join(shared)}", LANGUAGE_SHARED)]
+    detail = f"publie en {', '.join(sorted(theirs))}, pas en {', '.join(dict.fromkeys(wanted))}"
+    return [_reason("language", detail, LANGUAGE_NONE)]
+
+
+def _order(r: Ranked) -> tuple[float, str, int]:
+    """Score desc, then name (accent-blind), then id: the same data always give the same order."""
+    return (-r.score, fold(r.name), r.contact_id)
+
+
+def _repeat_penalties(
+    c: Candidate | None, kinds: Counter[str], regions: Counter[str]
+) -> list[Reason]:
+    """What one more contact of an already well-represented kind or region costs at this rank."""
+    if c is None:
+        return []
+    reasons: list[Reason] = []
+    nth = kinds[c.kind] + 1
+    if nth > KIND_FREE:
+        detail = f"diversité : {nth}e contact de type {kind_word(c.kind)} dans le haut de la liste"
+        reasons.append(_reason("diversity", detail, -KIND_STEP * (nth - KIND_FREE)))
+    nth = regions[c.region] + 1 if c.region else 0
+    if nth > REGION_FREE:
+        detail = f"diversité : {nth}e contact de la région {c.region} dans le haut de la liste"
+        reasons.append(_reason("diversity", detail, -REGION_STEP * (nth - REGION_FREE)))
+    return reasons
+
+
+def diversify(
+    ranked: list[Ranked], candidates: Mapping[int, Candidate], *, top: int
+) -> list[Ranked]:
+    """Re-rank the first `top` places (greedy, from the best POOL_FACTOR x top) so one kind or
+    region does not fill them; each penalty becomes a `diversity` reason of the new score."""
+    if top <= 0:
+        return list(ranked)
+    pool, rest = list(ranked[: POOL_FACTOR * top]), list(ranked[POOL_FACTOR * top :])
+    kinds: Counter[str] = Counter()
+    regions: Counter[str] = Counter()
+    chosen: list[Ranked] = []
+    while pool and len(chosen) < top:
+        options = []
+        for i, r in enumerate(pool):
+            extra = _repeat_penalties(candidates.get(r.contact_id), kinds, regions)
+            adjusted = _total((*r.reasons, *extra))
+            options.append(((-adjusted, fold(r.name), r.contact_id), i, adjusted, extra))
+        _, i, adjusted, extra = min(options, key=lambda o: o[0])
+        pick = pool.pop(i)
+        chosen.append(replace(pick, score=adjusted, reasons=(*pick.reasons, *extra)))
+        c = candidates.get(pick.contact_id)
+        if c is not None:
+            kinds[c.kind] += 1
+            if c.region:
+                regions[c.region] += 1
+    return chosen + pool + rest
+
+
+def _score_one(
+    c: Candidate, q: Query, ctx: TopicContext, geo: Geography, today: date
+) -> Ranked | None:
+    """All signals for one contact; None when it has nothing to recommend it."""
+    reasons = (
+        *score_topic(c, q, ctx),
+        *score_text(c, q),
+        *score_geography(c, q, geo),
+        *score_kind(c, q),
+        *score_network(c),
+        *score_activity(c, today),
+        *score_language(c, q),
+    )
+    score = _total(reasons)
+    if score <= 0:
+        return None
+    if (q.topics or q.has_text) and not any(
+        r.points > 0 and r.signal in _INTEREST_SIGNALS for r in reasons
+    ):
+        return None  # asked interests it does not match: territory alone is no reason to follow
+    return Ranked(c.contact_id, c.name, score, reasons)
+
+
+def _interest_codes(q: Query, ctx: TopicContext) -> frozenset[str]:
+    """Every tag that can earn topic points: the asked codes and their parents and children."""
+    codes = set(q.topics)
+    for code in q.topics:
+        codes.update(ctx.related.get(code, {}))
+    return frozenset(codes)
+
+
+def rank_contacts(
+    candidates: Iterable[Candidate],
+    q: Query,
+    ctx: TopicContext,
+    geo: Geography,
+    *,
+    today: date,
+    limit: int = 10,
+) -> list[Ranked]:
+    """The best `limit` contacts for the query, best first, each with reasons adding up to its
+    score. Dead contacts (no account alive) are never recommended."""
+    if limit <= 0:
+        return []
+    q = replace(q, region=_query_region(q, geo))  # resolve once, not per contact
+    codes = _interest_codes(q, ctx)
+    ranked: list[Ranked] = []
+    by_id: dict[int, Candidate] = {}
+    for c in candidates:
+        if not c.any_account_alive or c.contact_id in by_id:
+            continue
+        by_id[c.contact_id] = c
+        # Fast path: with interests asked, a contact that matches none of them cannot qualify.
+        if (q.topics or q.has_text) and not (
+            (q.has_text and c.text_score > 0)
+            or not codes.isdisjoint(c.topics)
+            or not codes.isdisjoint(c.suggested_topics)
+        ):
+            continue
+        result = _score_one(c, q, ctx, geo, today)
+        if result is not None:
+            ranked.append(result)
+    ranked.sort(key=_order)
+    return [r for r in diversify(ranked, by_id, top=limit)[:limit] if r.score > 0]

@@ -1,0 +1,131 @@
+"""Kinds, scopes, statuses and platforms: the closed lists, with their French and English words."""
+
+from __future__ import annotations
+
+from ..errors import InvalidInput
+from .models import PLATFORMS, SCOPES, STATUSES
+from .text import closest, fold
+
+# kind code -> (French label, English label, other words people type for it)
+KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "municipality": ("Municipalité", "Municipality", ("municipalite", "ville", "city", "town",
+                     "arrondissement", "borough", "municipal", "mun")),
+    "mrc": ("MRC", "Regional county municipality", ("municipalite regionale de comte",
+            "regional county municipality", "territoire equivalent", "agglomeration", "rcm")),
+    "provincial": ("Ministère ou organisme provincial", "Provincial agency",
+                   ("ministere", "ministry", "gouvernement du quebec", "province", "quebec",
+                    "organisme provincial", "provincial agency")),
+    "federal": ("Organisme fédéral", "Federal agency", ("federal agency", "gouvernement du canada",
+                "canada", "gouvernement federal", "federal government")),
+    "police": ("Police", "Police", ("service de police", "police service", "surete")),
+    "fire": ("Sécurité incendie", "Fire service", ("incendie", "pompiers", "firefighters",
+             "fire department", "service incendie", "securite incendie")),
+    "health": ("Santé", "Health", ("sante", "sante publique", "public health", "cisss", "ciusss",
+               "hopital", "hospital")),
+    "ngo": ("Organisme communautaire / ONG", "NGO", ("ong", "organisme", "obnl", "osbl",
+            "croix-rouge", "red cross", "nonprofit", "non-profit", "charity")),
+    "weather": ("Météo", "Weather", ("meteo", "meteorologie", "meteorology", "climat")),
+    "utility": ("Services publics", "Utility", ("services publics", "energie", "electricite",
+                "utilities", "telecom", "telecommunications")),
+    "transport": ("Transport", "Transport", ("transports", "transportation", "routes", "roads")),
+    "research": ("Recherche", "Research", ("recherche", "universite", "university", "centre de "
+                 "recherche", "academic", "laboratoire", "lab")),
+    "expert": ("Expert·e", "Expert", ("experte", "specialiste", "specialist", "consultant",
+               "consultante", "personne")),
+    "media": ("Média", "Media", ("medias", "journal", "news", "presse", "radio", "tele")),
+    "volunteer": ("Bénévoles", "Volunteers", ("benevole", "benevoles", "benevolat", "volunteers",
+                  "vost", "volontaires", "digital volunteers")),
+    "other": ("Autre", "Other", ("autre", "divers")),
+}
+
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
+    "candidate": ("candidat", "candidate", "a examiner"),
+    "none": ("aucun", "aucune"),
+    "to-follow": ("a suivre", "a-suivre", "to follow", "tofollow"),
+    "following": ("suivi", "suivie", "abonne", "followed"),
+    "follows-back": ("mutuel", "reciproque", "follows back", "follow back", "nous suit"),
+    "met": ("rencontre", "rencontree"),
+    "collaborating": ("collaboration", "partenaire", "collabore", "partner"),
+    "unfollowed": ("desabonne", "plus suivi", "unfollow"),
+}
+
+SCOPE_WORDS: dict[str, tuple[str, ...]] = {
+    "local": ("locale", "municipal"),
+    "regional": ("regionale", "region"),
+    "provincial": ("provinciale", "quebec", "province"),
+    "national": ("nationale", "canada", "federal", "pancanadien"),
+    "international": ("internationale", "monde", "world", "global"),
+}
+
+PLATFORM_WORDS: dict[str, tuple[str, ...]] = {
+    "x": ("twitter", "x.com", "tweeter"),
+    "bluesky": ("bsky", "bsky.app"),
+    "mastodon": ("fediverse", "fedi"),
+    "facebook": ("fb",),
+    "instagram": ("ig", "insta"),
+    "threads": (),
+    "youtube": ("yt",),
+    "linkedin": (),
+    "tiktok": (),
+    "website": ("web", "site", "site web", "site internet", "url", "www"),
+}
+
+
+def _lookup(words: dict[str, tuple[str, ...]], labels: dict[str, tuple[str, ...]]):
+    table: dict[str, str] = {}
+    for code, aliases in words.items():
+        for word in (code, *labels.get(code, ()), *aliases):
+            table.setdefault(fold(word).replace("_", "-"), code)
+    return table
+
+
+_KIND_TABLE = _lookup({k: v[2] for k, v in KINDS.items()}, {k: v[:2] for k, v in KINDS.items()})
+_STATUS_TABLE = _lookup({s: STATUS_WORDS.get(s, ()) for s in STATUSES}, {})
+_SCOPE_TABLE = _lookup({s: SCOPE_WORDS.get(s, ()) for s in SCOPES}, {})
+_PLATFORM_TABLE = _lookup({p: PLATFORM_WORDS.get(p, ()) for p in PLATFORMS}, {})
+
+
+def _resolve(value: str, table: dict[str, str], what: str, codes: tuple[str, ...]) -> str:
+    key = fold(value).replace("_", "-")
+    if key in table:
+        return table[key]
+    if not key:
+        raise InvalidInput(f"Empty {what}. Use one of: {', '.join(codes)}.")
+    hints = closest(value, list(table))
+    hint = f" Did you mean {', '.join(sorted({table[h] for h in hints}))}?" if hints else ""
+    raise InvalidInput(f"Unknown {what} '{value}'.{hint} Use one of: {', '.join(codes)}.")
+
+
+def parse_kind(value: str) -> str:
+    """`municipalité`, `ONG`, `météo`, `police` -> the kind code."""
+    return _resolve(value, _KIND_TABLE, "kind", tuple(KINDS))
+
+
+def parse_status(value: str) -> str:
+    """`following`, `suivi`, `à suivre` -> the status code."""
+    return _resolve(value, _STATUS_TABLE, "status", STATUSES)
+
+
+def parse_scope(value: str) -> str:
+    return _resolve(value, _SCOPE_TABLE, "scope", SCOPES)
+
+
+def parse_platform(value: str) -> str:
+    """`twitter`, `X`, `bsky` -> the platform code."""
+    return _resolve(value, _PLATFORM_TABLE, "platform", PLATFORMS)
+
+
+def parse_language(value: str) -> str:
+    """`fr`, `français`, `English` -> a two-letter code."""
+    key = fold(value)
+    named = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en",
+             "espagnol": "es", "spanish": "es", "allemand": "de", "german": "de"}
+    code = named.get(key, key)
+    if len(code) == 2 and code.isalpha():
+        return code
+    raise InvalidInput(f"Unknown language '{value}'. Use a two-letter code such as fr or en.")
+
+
+def kind_label(code: str, lang: str = "fr") -> str:
+    fr, en, _ = KINDS.get(code, (code, code, ()))
+    return fr if lang == "fr" else en

@@ -1,0 +1,156 @@
+"""What every reader yields: rows of canonical fields, whatever the file's format or language.
+
+Readers know nothing of the database: they turn text into `RawRow`s whose keys are the export
+header's column names, so the import service validates one shape only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..domain.models import PLATFORMS
+from ..domain.text import fold
+from ..errors import InvalidInput
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "kind",
+    "region",
+    "mrc",
+    "municipality",
+    "scope",
+    "languages",
+    "topics",
+    "status",
+    *PLATFORMS,
+    "description",
+    "notes",
+    "source",
+)
+
+# Columns whose cell holds several values joined with `|`.
+LIST_COLUMNS: frozenset[str] = frozenset({"languages", "topics", *PLATFORMS})
+# People type "inondations, géolocalisation" in a topics cell; handles and URLs keep `|` only.
+_WORD_LIST_COLUMNS: frozenset[str] = frozenset({"languages", "topics"})
+_WORD_SEPARATORS = re.compile(r"[|;,]")
+
+# Header spellings people use in Excel, French and English, squashed (see canonical_column).
+_ALIASES: dict[str, str] = {
+    "id": "id identifiant",
+    "name": "name nom organisation organization organisme",
+    "kind": "kind type genre categorie category",
+    "region": "region",
+    "region_name": "regionname nomregion nomdelaregion",
+    "mrc": "mrc",
+    "municipality": "municipality municipalite ville city",
+    "scope": "scope portee",
+    "languages": "languages langues langue language lang",
+    "topics": "topics topic sujets sujet themes theme tags tag motscles motcle keywords",
+    "status": "status statut",
+    "x": "x twitter comptex twitterhandle xtwitter twitterx",
+    "bluesky": "bluesky bsky",
+    "mastodon": "mastodon fediverse",
+    "facebook": "facebook",
+    "instagram": "instagram",
+    "threads": "threads",
+    "youtube": "youtube",
+    "linkedin": "linkedin",
+    "tiktok": "tiktok",
+    "website": "website site siteweb siteinternet web url",
+    "description": "description",
+    "notes": "notes note remarques remarque commentaires commentaire comments",
+    "source": "source sources reference",
+}
+_COLUMN_BY_ALIAS: dict[str, str] = {
+    alias: column for column, aliases in _ALIASES.items() for alias in aliases.split()
+}
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_HARMLESS_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file mark
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One record of a file: `line` where it starts (CSV) or its item number (JSON)."""
+
+    line: int
+    fields: dict[str, str | list[str]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A whole file read: its rows, the canonical columns found, and the headers left unused."""
+
+    format: str
+    rows: list[RawRow]
+    columns: list[str]
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def canonical_column(header: str) -> str | None:
+    """The export column a header means (`Site Web` -> `website`), or None when unknown."""
+    return _COLUMN_BY_ALIAS.get(_NOT_ALNUM.sub("", fold(header)))
+
+
+def split_values(column: str, value: str) -> list[str]:
+    """The parts of a list cell, stripped, empty ones dropped."""
+    parts = _WORD_SEPARATORS.split(value) if column in _WORD_LIST_COLUMNS else value.split("|")
+    return [part.strip() for part in parts if part.strip()]
+
+
+def put_value(fields: dict[str, str | list[str]], column: str, value: str | list[str]) -> None:
+    """Add one cell (text, or a JSON list) to `fields`: empty ones are left out, lists accumulate.
+
+    A scalar column already set keeps its first value, so a file that names a column twice
+    cannot blank it by accident.
+    """
+    if column in LIST_COLUMNS:
+        if isinstance(value, str):
+            items = split_values(column, value)
+        else:  # a JSON list is already split: keep its items whole
+            items = [item.strip() for item in value if item.strip()]
+        previous = fields.get(column)
+        if items:
+            fields[column] = [*previous, *items] if isinstance(previous, list) else items
+    elif isinstance(value, str) and value.strip() and column not in fields:
+        fields[column] = value.strip()
+
+
+def decode_text(data: bytes, what: str) -> str:
+    """Text of an uploaded file: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252.
+
+    Excel on Windows in Quebec saves "CSV" as Windows-1252 and "Unicode text" as UTF-16; both
+    must import. Anything that still looks binary is refused before a parser sees it.
+    """
+    binary = InvalidInput(f"The file does not look like a {what} file (binary data).")
+    if data.startswith(_UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise binary from None
+    elif b"\x00" in data:
+        raise binary
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.removeprefix(_UTF8_BOM).decode("cp1252")
+            except UnicodeDecodeError:
+                raise binary from None
+    if not text.strip():
+        raise InvalidInput("The file is empty.")
+    if "\x00" in text or _too_many_controls(text):
+        raise binary
+    return text
+
+
+def _too_many_controls(text: str) -> bool:
+    """Text files have next to no control characters; random bytes decoded as cp1252 do."""
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ch < " " and ch not in _HARMLESS_CONTROLS)
+    return controls > len(sample) // 100

@@ -1,0 +1,177 @@
+"""The directory as CSV: what emergency managers open in Excel, edit, and bring back.
+
+Written files are safe to open (no formula injection) and read back losslessly; read files may
+come from anyone's spreadsheet: `;` or `,` separated, Windows-1252, French headers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TextIO
+
+from ..domain.models import PLATFORMS, Account, Contact
+from ..errors import InvalidInput
+from .records import CSV_COLUMNS, RawRow, Table, canonical_column, decode_text, put_value
+
+# A cell that a spreadsheet would run as a formula (OWASP "CSV injection"), possibly behind
+# apostrophes that neutralise() itself adds: guarding those too keeps the round trip lossless.
+_NEEDS_GUARD = re.compile(r"'*[=+\-@\t\r]")
+_DELIMITERS = (",", ";", "\t")
+_QUOTED = re.compile(r'"[^"]*"')
+_SEP_HINT = re.compile(r"sep=(.)", re.IGNORECASE)  # Excel's own first line, e.g. "sep=;"
+
+
+def neutralise(cell: str) -> str:
+    """Prefix `'` to a cell that Excel would take for a formula (`=`, `+`, `-`, `@`, tab, CR)."""
+    return "'" + cell if _NEEDS_GUARD.match(cell) else cell
+
+
+def unneutralise(cell: str) -> str:
+    """Undo `neutralise`: one `'` off a guarded cell; any other leading apostrophe is kept."""
+    return cell[1:] if cell.startswith("'") and _NEEDS_GUARD.match(cell, 1) else cell
+
+
+def _account_cell(account: Account) -> str:
+    """A website is best read as its URL; every other platform as its normalised handle."""
+    return account.url or account.handle if account.platform == "website" else account.handle
+
+
+def contact_row(contact: Contact, region_names: Mapping[str, str]) -> list[str]:
+    """One contact as export cells, in CSV_COLUMNS order, every cell neutralised."""
+    region = region_names.get(contact.region, contact.region) if contact.region else ""
+    values = {
+        "id": "" if contact.id is None else str(contact.id),
+        "name": contact.name,
+        "kind": contact.kind,
+        "region": region,
+        "mrc": contact.mrc or "",
+        "municipality": contact.municipality or "",
+        "scope": contact.scope or "",
+        "languages": "|".join(contact.languages),
+        "topics": "|".join(contact.topics),
+        "status": contact.status,
+        "description": contact.description or "",
+        "notes": contact.notes or "",
+        "source": contact.source or "",
+    }
+    for platform in PLATFORMS:
+        mine = (a for a in contact.accounts if a.platform == platform)
+        values[platform] = "|".join(_account_cell(a) for a in mine)
+    return [neutralise(values[column]) for column in CSV_COLUMNS]
+
+
+def write_contacts_csv(
+    contacts: Iterable[Contact], out: TextIO, region_names: Mapping[str, str]
+) -> int:
+    """Write the header and one row per contact; return the number of rows.
+
+    Lines end with CRLF (RFC 4180): Python's csv module then quotes every cell holding a CR or
+    LF, which a bare LF terminator would not. Open `out` with newline=""; the BOM is the caller's.
+    """
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for contact in contacts:
+        writer.writerow(contact_row(contact, region_names))
+        count += 1
+    return count
+
+
+def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on (header = 1), multi-line cells included."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = 0
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+            previous = reader.line_num
+    except csv.Error as error:
+        raise InvalidInput(f"line {previous + 1}: unreadable CSV ({error}).") from None
+
+
+def is_blank(cells: list[str]) -> bool:
+    """A record with nothing in it (a blank line, or only separators)."""
+    return not any(cell.strip() for cell in cells)
+
+
+def _delimiter(text: str) -> tuple[str, bool]:
+    """The separator, from the first line: Excel's `sep=` hint, else the most frequent one.
+
+    Counting outside quotes on the header is enough: headers rarely hold separators, and
+    csv.Sniffer guesses wrong on short files. The flag says the first line was a hint.
+    """
+    first = next((line for line in io.StringIO(text, newline="") if line.strip()), "")
+    hint = _SEP_HINT.fullmatch(first.strip())
+    if hint:
+        return hint.group(1), True
+    bare = _QUOTED.sub("", first)
+    return max(_DELIMITERS, key=bare.count), False
+
+
+def _map_header(header: list[str]) -> tuple[list[str | None], list[str], list[str]]:
+    """Canonical column per header cell (None: unused), the columns found, the ignored names.
+
+    A scalar column named twice keeps its first occurrence; a list column (topics, a
+    platform) named twice gathers both.
+    """
+    mapping: list[str | None] = []
+    columns: list[str] = []
+    ignored: list[str] = []
+    for cell in header:
+        name = cell.strip()
+        column = canonical_column(name)
+        duplicate = column in columns and column not in ("languages", "topics", *PLATFORMS)
+        if column is None or duplicate:
+            mapping.append(None)
+            if name:
+                ignored.append(name)
+            continue
+        mapping.append(column)
+        if column not in columns:
+            columns.append(column)
+    return mapping, columns, ignored
+
+
+def _check_header(header: list[str], columns: list[str]) -> None:
+    """Refuse a file that cannot name a single contact, before reading any row."""
+    if "name" not in columns and not any(platform in columns for platform in PLATFORMS):
+        found = ", ".join(repr(cell.strip()) for cell in header if cell.strip()) or "nothing"
+        raise InvalidInput(
+            "The header has no 'name' column nor any platform column (x, bluesky, mastodon, …): "
+            f"found {found}."
+        )
+
+
+def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str) -> RawRow:
+    """One data record as canonical fields; extra non-empty cells mean a broken row."""
+    extra = cells[len(mapping) :]
+    if any(cell.strip() for cell in extra):
+        shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
+        raise InvalidInput(
+            f"line {line}: {len(cells)} cells but the header has {len(mapping)} columns; "
+            f"put quotes around cells that contain {shown}."
+        )
+    fields: dict[str, str | list[str]] = {}
+    for column, cell in zip(mapping, cells, strict=False):
+        if column is not None:
+            put_value(fields, column, unneutralise(cell.strip()))
+    return RawRow(line, fields)
+
+
+def read_contacts_csv(data: bytes) -> Table:
+    """Read a directory CSV: msgu's own export or anybody's spreadsheet of contacts."""
+    text = decode_text(data, "CSV")
+    delimiter, hinted = _delimiter(text)
+    records = (record for record in csv_rows(text, delimiter) if not is_blank(record[1]))
+    if hinted:
+        next(records, None)
+    _, header = next(records, (0, []))
+    if not header:
+        raise InvalidInput("The file is empty.")
+    mapping, columns, ignored = _map_header(header)
+    _check_header(header, columns)
+    rows = [_row(line, cells, mapping, delimiter) for line, cells in records]
+    return Table(format="csv", rows=rows, columns=columns, ignored_columns=ignored)

@@ -1,0 +1,115 @@
+"""Looking after the database file: creation, statistics, integrity, backups."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..errors import InvalidInput
+from ..storage.database import check_database_file
+from ..storage.migrations import known_migration_names, migrations
+from .session import open_directory
+
+
+def create_database(path: Path, *, empty: bool, force: bool) -> Database:
+    """A new database (starter directory unless `empty`); an existing one only with `force`."""
+    if path.exists() and not force:
+        raise InvalidInput(
+            f"{path} already exists. Use --force to recreate it (its contents will be lost)."
+        )
+    if path.exists():
+        check_database_file(path)  # never delete something that is not a database
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return open_directory(path, seed=not empty)
+
+
+@dataclass(frozen=True)
+class Stats:
+    contacts: int
+    accounts: int
+    by_kind: list[tuple[str, int]]
+    by_region: list[tuple[str, int]]
+    by_topic: list[tuple[str, int]]
+    by_platform: list[tuple[str, int]]
+    by_status: list[tuple[str, int]]
+
+
+def _counts(db: Database, sql: str) -> list[tuple[str, int]]:
+    return [(str(k) if k is not None else "—", n) for k, n in db.execute(sql).fetchall()]
+
+
+def directory_stats(db: Database) -> Stats:
+    return Stats(
+        contacts=db.execute("SELECT count(*) FROM contacts").fetchone()[0],
+        accounts=db.execute("SELECT count(*) FROM accounts").fetchone()[0],
+        by_kind=_counts(db, "SELECT kind, count(*) n FROM contacts GROUP BY kind "
+                            "ORDER BY n DESC, kind"),
+        by_region=_counts(db, "SELECT r.number || ' ' || r.name, count(*) n FROM contacts c "
+                              "JOIN regions r ON r.number = c.region GROUP BY c.region "
+                              "ORDER BY n DESC, c.region"),
+        by_topic=_counts(db, "SELECT topic, count(*) n FROM contact_topics WHERE suggested = 0 "
+                             "GROUP BY topic ORDER BY n DESC, topic"),
+        by_platform=_counts(db, "SELECT platform, count(*) n FROM accounts GROUP BY platform "
+                                "ORDER BY n DESC, platform"),
+        by_status=_counts(db, "SELECT status, count(*) n FROM contacts GROUP BY status "
+                              "ORDER BY n DESC, status"),
+    )
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    ok: bool
+    detail: str
+
+
+def check_database(db: Database) -> list[Finding]:
+    """What `msgu doctor` reports: integrity, schema, foreign keys, search index, data sanity."""
+    findings = []
+    integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    findings.append(Finding("integrity", integrity == "ok", integrity))
+    applied = {m.name for m in migrations.applied(db)}
+    missing = sorted(known_migration_names() - applied)
+    findings.append(Finding("schema", not missing,
+                            f"{len(applied)} migration(s) applied" if not missing
+                            else f"missing: {', '.join(missing)}"))
+    broken = db.execute("PRAGMA foreign_key_check").fetchall()
+    findings.append(Finding("foreign keys", not broken, f"{len(broken)} broken reference(s)"))
+    try:
+        db.execute("INSERT INTO contacts_fts(contacts_fts, rank) VALUES('integrity-check', 1)")
+        findings.append(Finding("search index", True, "consistent with contacts"))
+    except sqlite3.DatabaseError as error:
+        findings.append(Finding("search index", False, f"{error}: run 'msgu doctor' after "
+                                "'sqlite-utils rebuild-fts'"))
+    mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    findings.append(Finding("journal", mode == "wal", f"journal_mode={mode}"))
+    orphans = db.execute("SELECT count(*) FROM contacts c WHERE NOT EXISTS "
+                         "(SELECT 1 FROM accounts a WHERE a.contact_id = c.id)").fetchone()[0]
+    findings.append(Finding("accounts", True, f"{orphans} contact(s) without any account"))
+    unknown = Counter(r[0] for r in db.execute(
+        "SELECT topic FROM contact_topics WHERE topic NOT IN (SELECT code FROM topics)"))
+    findings.append(Finding("topics", not unknown, f"{sum(unknown.values())} unknown tag(s)"))
+    return findings
+
+
+def backup_database(db: Database, target: Path, *, force: bool) -> Path:
+    """A consistent online copy (SQLite's backup API) while others may be writing."""
+    if target.exists() and not force:
+        raise InvalidInput(f"{target} already exists. Use --force to overwrite it.")
+    if target.is_dir():
+        raise InvalidInput(f"{target} is a folder: give a file name for the backup.")
+    if not target.parent.exists():
+        raise InvalidInput(f"The folder {target.parent} does not exist.")
+    partial = target.with_name(target.name + ".partial")
+    destination = sqlite3.connect(str(partial))
+    try:
+        db.conn.backup(destination)
+    finally:
+        destination.close()
+    partial.replace(target)
+    return target

@@ -1,0 +1,242 @@
+"""Contacts, their accounts and topic tags: every SQL statement about the directory."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields as dataclass_fields
+
+from sqlite_utils import Database
+
+from ..domain.models import Account, Contact
+from ..domain.text import fold
+
+_CONTACT_COLUMNS = (
+    "name", "name_key", "kind", "region", "mrc", "municipality", "scope", "languages",
+    "description", "notes", "source", "status", "topics_text", "handles_text",
+)
+_ACCOUNT_FIELDS = tuple(f.name for f in dataclass_fields(Account))
+_CHUNK = 500  # stays under SQLite's bound-parameter limit
+
+
+def _chunks(values: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def topic_words(db: Database) -> dict[str, str]:
+    """code -> 'code label_fr label_en', so full-text search finds a contact by its topics."""
+    return {
+        code: f"{code} {fr} {en}"
+        for code, fr, en in db.execute("SELECT code, label_fr, label_en FROM topics")
+    }
+
+
+def _row(contact: Contact, topic_words: dict[str, str]) -> list:
+    topics = (*contact.topics, *contact.suggested_topics)
+    return [
+        contact.name, fold(contact.name), contact.kind, contact.region, contact.mrc,
+        contact.municipality, contact.scope, json.dumps(list(contact.languages)),
+        contact.description, contact.notes, contact.source, contact.status,
+        " ".join(topic_words.get(t, t) for t in topics),
+        " ".join(f"{a.handle} {a.url or ''}".strip() for a in contact.accounts),
+    ]
+
+
+def save_contacts(
+    db: Database, contacts: Sequence[Contact], *, now: str, words: dict[str, str] | None = None
+) -> list[int]:
+    """Insert new contacts (id None) and rewrite existing ones; returns their ids in order.
+
+    `words` is `topic_words(db)`, passed in by callers that save many contacts one by one.
+    """
+    words = topic_words(db) if words is None else words
+    ids = []
+    for contact in contacts:
+        values = _row(contact, words)
+        if contact.id is None:
+            cursor = db.execute(
+                f"INSERT INTO contacts ({', '.join(_CONTACT_COLUMNS)}, created_at, updated_at) "
+                f"VALUES ({', '.join('?' * (len(_CONTACT_COLUMNS) + 2))})",
+                [*values, now, now],
+            )
+            ids.append(cursor.lastrowid)
+            _insert_accounts(db, cursor.lastrowid, contact.accounts)
+            _insert_topics(db, cursor.lastrowid, contact.topics, contact.suggested_topics)
+        else:
+            assignments = ", ".join(f"{c} = ?" for c in _CONTACT_COLUMNS)
+            db.execute(
+                f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",
+                [*values, now, contact.id],
+            )
+            ids.append(contact.id)
+            _sync_accounts(db, contact.id, contact.accounts)
+            _sync_topics(db, contact.id, contact.topics, contact.suggested_topics)
+    return ids
+
+
+def _sync_accounts(db: Database, contact_id: int, accounts: Sequence[Account]) -> None:
+    """Keep the rows (and their fetched state and follow edges) of accounts that stay."""
+    existing = {
+        (p, h): i for i, p, h in db.execute(
+            "SELECT id, platform, handle FROM accounts WHERE contact_id = ?", [contact_id])
+    }
+    wanted = {(a.platform, a.handle): a for a in accounts}
+    gone = [i for key, i in existing.items() if key not in wanted]
+    for chunk in _chunks(gone):
+        db.execute(f"DELETE FROM accounts WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+    for key, account in wanted.items():
+        if key in existing:
+            db.execute("UPDATE accounts SET url = ? WHERE id = ?", [account.url, existing[key]])
+    _insert_accounts(db, contact_id, [a for key, a in wanted.items() if key not in existing])
+
+
+def _insert_accounts(db: Database, contact_id: int, accounts: Iterable[Account]) -> None:
+    db.conn.executemany(
+        f"INSERT INTO accounts (contact_id, {', '.join(_ACCOUNT_FIELDS)}) "
+        f"VALUES (?, {', '.join('?' * len(_ACCOUNT_FIELDS))})",
+        [(contact_id, *(getattr(a, f) for f in _ACCOUNT_FIELDS)) for a in accounts],
+    )
+
+
+def _sync_topics(
+    db: Database, contact_id: int, topics: Sequence[str], suggested: Sequence[str]
+) -> None:
+    db.execute("DELETE FROM contact_topics WHERE contact_id = ?", [contact_id])
+    _insert_topics(db, contact_id, topics, suggested)
+
+
+def _insert_topics(
+    db: Database, contact_id: int, topics: Sequence[str], suggested: Sequence[str]
+) -> None:
+    rows = [(contact_id, t, 0) for t in dict.fromkeys(topics)]
+    rows += [(contact_id, t, 1) for t in dict.fromkeys(suggested) if t not in topics]
+    db.conn.executemany(
+        "INSERT INTO contact_topics (contact_id, topic, suggested) VALUES (?, ?, ?)", rows
+    )
+
+
+def delete_contact(db: Database, contact_id: int) -> None:
+    db.execute("DELETE FROM contacts WHERE id = ?", [contact_id])
+
+
+def set_status(db: Database, contact_id: int, status: str, *, now: str) -> None:
+    db.execute(
+        "UPDATE contacts SET status = ?, updated_at = ? WHERE id = ?", [status, now, contact_id]
+    )
+
+
+def load_contacts(db: Database, ids: Sequence[int] | None = None) -> list[Contact]:
+    """Whole contacts, in the order of `ids` (all of them, by name, when `ids` is None)."""
+    if ids is None:
+        rows = db.execute("SELECT * FROM contacts ORDER BY name_key, id")
+        contacts = _assemble(db, rows, where="")
+        return contacts
+    found: dict[int, Contact] = {}
+    for chunk in _chunks(list(ids)):
+        marks = ", ".join("?" * len(chunk))
+        rows = db.execute(f"SELECT * FROM contacts WHERE id IN ({marks})", chunk)
+        for contact in _assemble(db, rows, where=f"WHERE contact_id IN ({marks})", args=chunk):
+            found[contact.id] = contact
+    return [found[i] for i in ids if i in found]
+
+
+def _assemble(db: Database, cursor, *, where: str, args: Sequence = ()) -> list[Contact]:
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+    accounts: dict[int, list[Account]] = {}
+    for row in db.execute(
+        f"SELECT contact_id, {', '.join(_ACCOUNT_FIELDS)} FROM accounts {where} "
+        "ORDER BY contact_id, platform, handle", args
+    ):
+        accounts.setdefault(row[0], []).append(Account(*row[1:]))
+    topics: dict[int, tuple[list[str], list[str]]] = {}
+    for contact_id, topic, suggested in db.execute(
+        f"SELECT contact_id, topic, suggested FROM contact_topics {where} "
+        "ORDER BY contact_id, topic", args
+    ):
+        topics.setdefault(contact_id, ([], []))[suggested].append(topic)
+    return [_contact(r, accounts.get(r["id"], []), topics.get(r["id"], ([], []))) for r in rows]
+
+
+def _contact(row: dict, accounts: list[Account], topics: tuple[list[str], list[str]]) -> Contact:
+    return Contact(
+        id=row["id"], name=row["name"], kind=row["kind"], region=row["region"], mrc=row["mrc"],
+        municipality=row["municipality"], scope=row["scope"],
+        languages=tuple(json.loads(row["languages"] or "[]")), topics=tuple(topics[0]),
+        suggested_topics=tuple(topics[1]), description=row["description"], notes=row["notes"],
+        source=row["source"], status=row["status"], accounts=tuple(accounts),
+    )
+
+
+def find_by_accounts(db: Database, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(platform, handle) -> contact id, for the pairs that exist."""
+    found: dict[tuple[str, str], int] = {}
+    for platform, handle in dict.fromkeys(pairs):
+        row = db.execute(
+            "SELECT contact_id FROM accounts WHERE platform = ? AND handle = ?", [platform, handle]
+        ).fetchone()
+        if row:
+            found[(platform, handle)] = row[0]
+    return found
+
+
+def find_by_name(db: Database, name: str, region: str | None = None) -> list[int]:
+    """Ids of contacts whose name is `name`, ignoring case and accents (and in `region`)."""
+    sql, args = "SELECT id FROM contacts WHERE name_key = ?", [fold(name)]
+    if region is not None:
+        sql, args = sql + " AND region IS ?", [*args, region]
+    return [r[0] for r in db.execute(sql + " ORDER BY id", args)]
+
+
+def contact_exists(db: Database, contact_id: int) -> bool:
+    return db.execute("SELECT 1 FROM contacts WHERE id = ?", [contact_id]).fetchone() is not None
+
+
+def filter_contact_ids(
+    db: Database, *, kinds: Sequence[str] = (), regions: Sequence[str] = (),
+    mrcs: Sequence[str] = (), topics: Sequence[str] = (), statuses: Sequence[str] = (),
+    platforms: Sequence[str] = (), limit: int | None = None,
+) -> list[int]:
+    """Contacts by name; filters combine with AND, values of one filter with OR."""
+    clauses, args = [], []
+    for column, values in (("kind", kinds), ("region", regions), ("mrc", mrcs),
+                           ("status", statuses)):
+        if values:
+            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+            args += list(values)
+    if topics:
+        clauses.append("id IN (SELECT contact_id FROM contact_topics WHERE topic IN "
+                       f"({', '.join('?' * len(topics))}))")
+        args += list(topics)
+    if platforms:
+        clauses.append("id IN (SELECT contact_id FROM accounts WHERE platform IN "
+                       f"({', '.join('?' * len(platforms))}))")
+        args += list(platforms)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    tail = f" LIMIT {int(limit)}" if limit is not None else ""
+    return [r[0] for r in db.execute(
+        f"SELECT id FROM contacts {where} ORDER BY name_key, id{tail}", args)]
+
+
+def fts_query(text: str) -> str:
+    """Quote each word so FTS5 never reads user text as its query syntax (AND, *, :)."""
+    words = [w for w in fold(text).replace('"', " ").split() if any(ch.isalnum() for ch in w)]
+    return " ".join(f'"{w}"' for w in words)
+
+
+def search_contact_ids(
+    db: Database, text: str, *, limit: int | None = 20, any_word: bool = False
+) -> list[tuple[int, float]]:
+    """(id, bm25 rank) best first; all words must match unless `any_word`."""
+    query = fts_query(text)
+    if not query:
+        return []
+    if any_word:
+        query = " OR ".join(query.split(" "))
+    tail = f" LIMIT {int(limit)}" if limit is not None else ""
+    return [
+        (row[0], row[1]) for row in db.execute(
+            "SELECT rowid, bm25(contacts_fts) AS rank FROM contacts_fts "
+            f"WHERE contacts_fts MATCH ? ORDER BY rank, rowid{tail}", [query])
+    ]

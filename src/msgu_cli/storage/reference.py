@@ -1,0 +1,89 @@
+"""Reference data in the database: regions, MRCs, the topic taxonomy, hashtags."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sqlite_utils import Database
+
+from ..domain.geo import REGIONS, Geography
+from ..domain.models import Mrc, Topic
+from ..domain.taxonomy import Taxonomy, load_topics_toml
+from . import seeds
+
+
+def sync_reference_data(db: Database) -> None:
+    """Upsert the bundled regions, MRCs, taxonomy and hashtags; user-made topics are kept."""
+    db.conn.executemany(
+        "INSERT INTO regions (number, name) VALUES (?, ?) "
+        "ON CONFLICT(number) DO UPDATE SET name = excluded.name",
+        [(r.number, r.name) for r in REGIONS],
+    )
+    db.conn.executemany(
+        "INSERT INTO mrcs (name, type, region, source) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(name, region) DO UPDATE SET type = excluded.type, source = excluded.source",
+        [(m.name, kind, m.region, source) for m, kind, source in seeds.read_mrcs()],
+    )
+    topics = load_topics_toml(seeds.seed_file("topics.toml").read_text(encoding="utf-8"))
+    save_topics(db, topics, origin="taxonomy")
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO hashtags (tag, language, description, source) VALUES (?, ?, ?, ?)",
+        [(h["tag"], h.get("language"), h.get("description"), h.get("source"))
+         for h in seeds.read_hashtags()],
+    )
+
+
+def save_topics(db: Database, topics: Sequence[Topic], *, origin: str = "user") -> None:
+    """Upsert topics, then their parent links (a parent may come later in the list).
+
+    An upsert, not INSERT OR REPLACE: a replaced row would cascade-delete every contact's tag.
+    """
+    db.conn.executemany(
+        "INSERT INTO topics (code, label_fr, label_en, synonyms, grp, origin) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET label_fr = excluded.label_fr, "
+        "label_en = excluded.label_en, synonyms = excluded.synonyms, grp = excluded.grp",
+        [(t.code, t.label_fr, t.label_en, json.dumps(list(t.synonyms), ensure_ascii=False),
+          t.group, origin) for t in topics],
+    )
+    db.conn.executemany(
+        "DELETE FROM topic_parents WHERE topic = ?", [(t.code,) for t in topics]
+    )
+    db.conn.executemany(
+        "INSERT INTO topic_parents (topic, parent) VALUES (?, ?)",
+        [(t.code, parent) for t in topics for parent in t.parents],
+    )
+
+
+def load_topics(db: Database) -> list[Topic]:
+    parents: dict[str, list[str]] = {}
+    for topic, parent in db.execute("SELECT topic, parent FROM topic_parents ORDER BY rowid"):
+        parents.setdefault(topic, []).append(parent)
+    return [
+        Topic(code, fr, en, tuple(json.loads(synonyms)), tuple(parents.get(code, ())), group)
+        for code, fr, en, synonyms, group in db.execute(
+            "SELECT code, label_fr, label_en, synonyms, grp FROM topics ORDER BY rowid"
+        )
+    ]
+
+
+def load_taxonomy(db: Database) -> Taxonomy:
+    return Taxonomy(load_topics(db))
+
+
+def load_geography(db: Database) -> Geography:
+    rows = db.execute("SELECT name, region FROM mrcs ORDER BY region, name").fetchall()
+    return Geography.from_mrcs(Mrc(name, region) for name, region in rows)
+
+
+def topic_contact_counts(db: Database) -> dict[str, int]:
+    """How many contacts carry each topic (a person's tags only), for idf and `msgu topics`."""
+    return dict(
+        db.execute(
+            "SELECT topic, count(*) FROM contact_topics WHERE suggested = 0 GROUP BY topic"
+        ).fetchall()
+    )
+
+
+def load_hashtags(db: Database) -> list[dict]:
+    return [dict(row) for row in db.query("SELECT * FROM hashtags ORDER BY tag")]
