@@ -41,9 +41,9 @@ def _root(
     """msgu: the emergency-management contact directory and follow recommender."""
 
 
-from . import contacts, maintenance, overview  # noqa: E402  (they register their commands)
+from . import contacts, maintenance, overview, recommend, relations, transfer  # noqa: E402, I001
 
-__all__ = ["app", "main", "contacts", "maintenance", "overview"]
+__all__ = ["app", "main"]
 
 
 def main() -> None:

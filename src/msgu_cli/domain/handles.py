@@ -266,15 +266,12 @@ def _url_parts(text: str, *, bare: bool) -> _Url | None:
     A host without scheme counts when `bare` or when it is a platform's (twitter.com/SPVM):
     otherwise `spvm.qc` stays an Instagram username.
     """
-    if _HAS_SCHEME.match(text):
-        split = urlsplit(text)
-    elif _BARE_HOST.match(text):
-        split = urlsplit("//" + text)
-    else:
+    if not _HAS_SCHEME.match(text) and not _BARE_HOST.match(text):
         return None
     try:
+        split = urlsplit(text if _HAS_SCHEME.match(text) else "//" + text)
         host, port = split.hostname or "", split.port
-    except ValueError:  # a port that is not a number
+    except ValueError:  # a port that is not a number, a broken [IPv6] host
         return None
     if not split.scheme and not bare and _host_platform(host) is None:
         return None
@@ -284,8 +281,11 @@ def _url_parts(text: str, *, bare: bool) -> _Url | None:
 
 
 def _own_url(platform: str, text: str) -> _Url | None:
-    """The URL in `text`, if any, after checking that it is on `platform`'s site."""
-    url = _url_parts(text, bare=False)
+    """The URL in `text`, if any, after checking that it is on `platform`'s site.
+
+    Without a /, even `x.com` is a name (Instagram allows dots), never an address.
+    """
+    url = _url_parts(text, bare=False) if "/" in text else None
     if url is None:
         return None
     owner = _host_platform(url.host)
@@ -328,8 +328,7 @@ def _parse_x(text: str) -> str:
 
 def _parse_bluesky(text: str) -> str:
     value = text
-    # Without a /, even x.com or bsky.app (Bluesky's own account) is a handle, not a URL.
-    url = _own_url("bluesky", text) if "/" in text else None
+    url = _own_url("bluesky", text)  # `bsky.app` alone is Bluesky's own account, not its site
     if url:
         if len(url.segments) < 2 or url.segments[0] != "profile":
             raise _invalid("bluesky", text, "give https://bsky.app/profile/HANDLE")
@@ -447,7 +446,7 @@ def _parse_youtube(text: str) -> str:
         return _youtube_path(text, ["@" + text.removeprefix("@")])
     if url.host == "youtu.be" or url.host.endswith(".youtu.be"):
         raise _invalid("youtube", text, "youtu.be addresses are videos, not channels")
-    first = _profile_segment("youtube", text, url.segments)
+    first = _not_reserved("youtube", text, _profile_segment("youtube", text, url.segments))
     if first.startswith("@") or first.lower() in ("user", "c", "channel"):
         return _youtube_path(text, url.segments)
     return _youtube_path(text, ["c", first])  # youtube.com/Name: an old custom address
@@ -455,13 +454,14 @@ def _parse_youtube(text: str) -> str:
 
 def _youtube_path(text: str, segments: list[str]) -> str:
     """Normalise `@handle`, `user/NAME`, `c/NAME` or `channel/ID` (IDs keep their case)."""
-    head, kind = segments[0], segments[0].lower()
+    # Check the lowercased form: lower() can lengthen some letters (İ), breaking idempotence.
+    kind = segments[0].lower()
     name = segments[1] if len(segments) > 1 else ""
-    if head.startswith("@") and _YT_HANDLE.fullmatch(head):
-        return head.lower()
+    if _YT_HANDLE.fullmatch(kind):
+        return kind
     if kind == "channel" and _YT_CHANNEL.fullmatch(name):
         return f"channel/{name}"
-    if kind in ("user", "c") and _YT_NAME.fullmatch(name):
+    if kind in ("user", "c") and _YT_NAME.fullmatch(name.lower()):
         return f"{kind}/{name.lower()}"
     raise _invalid("youtube", text, _RULES["youtube"].hint)
 
@@ -472,15 +472,16 @@ def _parse_linkedin(text: str) -> str:
     if url is None and len(segments) == 1:
         segments = ["company", text]  # a bare slug names a company page
     kind = segments[0].lower() if segments else ""
-    slug = segments[1] if len(segments) > 1 else ""
+    slug = segments[1].lower() if len(segments) > 1 else ""
     if kind not in _LI_KINDS or not _LI_SLUG.fullmatch(slug):
         raise _invalid("linkedin", text, _RULES["linkedin"].hint)
-    return f"{kind}/{slug.lower()}"
+    return f"{kind}/{slug}"
 
 
 def _parse_website(text: str) -> tuple[str, str]:
     """(handle, scheme): the scheme is kept only to remember a site that has no https."""
-    url = None if any(ch.isspace() for ch in text) else _url_parts(text, bare=True)
+    printable = text.isprintable() and not any(ch.isspace() for ch in text)
+    url = _url_parts(text, bare=True) if printable else None
     if (
         url is None
         or url.scheme not in ("", "http", "https")

@@ -7,9 +7,10 @@ the sum of its rounded points, so a person can check that the reasons add up to 
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -40,10 +41,11 @@ FOLLOWER_POINTS, FOLLOWERS_CAP, NETWORK_POINTS, NETWORK_CAP = 2.0, 6.0, 4.0, 8.0
 SILENT_DAYS, SILENT_POINTS = 365, -3.0
 QUIET_DAYS, QUIET_POINTS = 180, -1.0
 LANGUAGE_SHARED, LANGUAGE_NONE = 1.0, -1.5
-# Diversity: the 3rd contact of one kind, and each after it, costs 1.5 more; a region is allowed
-# one more (its 4th costs 1.0, its 5th 2.0 ...) because the person asked for that territory.
+# Diversity: the 3rd contact of one kind costs 1.5, the 4th 3.0 ...; the 4th of one region costs
+# 1.0, the 5th 2.0 ... (the asked region is exempt).
 KIND_FREE, KIND_STEP = 2, 1.5
 REGION_FREE, REGION_STEP = 3, 1.0
+DIVERSITY_MAX_SHARE = 0.5  # diversity never takes more than half a contact's score
 POOL_FACTOR = 3  # diversity picks the top `limit` from the best 3 x limit
 
 _RELATIONS: dict[str, str] = {"parent": "parent de", "child": "sous-sujet de"}
@@ -226,10 +228,10 @@ def score_kind(c: Candidate, q: Query) -> list[Reason]:
 
 def score_network(c: Candidate) -> list[Reason]:
     """Followed by the organisation's circle of trust, or close to it in the follow graph."""
-    names = sorted(dict.fromkeys(n for n in c.followed_by if n), key=lambda n: (fold(n), n))
     mass = min(1.0, max(0.0, c.network_score))
-    if not names and mass <= 0:
+    if not c.followed_by and mass <= 0:
         return []
+    names = sorted({n for n in c.followed_by if n}, key=lambda n: (fold(n), n))
     points = min(FOLLOWERS_CAP, FOLLOWER_POINTS * len(names)) + NETWORK_POINTS * mass
     parts = []
     if names:
@@ -281,38 +283,47 @@ def _order(r: Ranked) -> tuple[float, str, int]:
 
 
 def _repeat_penalties(
-    c: Candidate | None, kinds: Counter[str], regions: Counter[str]
+    c: Candidate | None, score: float, seen: tuple[Counter[str], Counter[str]], home: str | None
 ) -> list[Reason]:
-    """What one more contact of an already well-represented kind or region costs at this rank."""
+    """What one more contact of a well-represented kind or region costs at this rank: never more
+    than half its score, so diversity reorders the list but never drops anyone from it."""
     if c is None:
         return []
+    kinds, regions = seen
+    room = round(DIVERSITY_MAX_SHARE * score, 2)
+    # The asked region is exempt: the person wants its contacts, and geography says so.
+    in_region = regions[c.region] + 1 if c.region and c.region != home else 0
     reasons: list[Reason] = []
-    nth = kinds[c.kind] + 1
-    if nth > KIND_FREE:
-        detail = f"diversité : {nth}e contact de type {kind_word(c.kind)} dans le haut de la liste"
-        reasons.append(_reason("diversity", detail, -KIND_STEP * (nth - KIND_FREE)))
-    nth = regions[c.region] + 1 if c.region else 0
-    if nth > REGION_FREE:
-        detail = f"diversité : {nth}e contact de la région {c.region} dans le haut de la liste"
-        reasons.append(_reason("diversity", detail, -REGION_STEP * (nth - REGION_FREE)))
+    for nth, free, step, what in (
+        (kinds[c.kind] + 1, KIND_FREE, KIND_STEP, f"type {kind_word(c.kind)}"),
+        (in_region, REGION_FREE, REGION_STEP, f"la région {c.region}"),
+    ):
+        cost = round(min(room, step * (nth - free)), 2)
+        if cost > 0:
+            detail = f"diversité : {nth}e contact de {what} dans le haut de la liste"
+            reasons.append(_reason("diversity", detail, -cost))
+            room -= cost
     return reasons
 
 
 def diversify(
-    ranked: list[Ranked], candidates: Mapping[int, Candidate], *, top: int
+    ranked: list[Ranked],
+    candidates: Mapping[int, Candidate],
+    *,
+    top: int,
+    home_region: str | None = None,
 ) -> list[Ranked]:
     """Re-rank the first `top` places (greedy, from the best POOL_FACTOR x top) so one kind or
     region does not fill them; each penalty becomes a `diversity` reason of the new score."""
     if top <= 0:
         return list(ranked)
     pool, rest = list(ranked[: POOL_FACTOR * top]), list(ranked[POOL_FACTOR * top :])
-    kinds: Counter[str] = Counter()
-    regions: Counter[str] = Counter()
+    seen: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
     chosen: list[Ranked] = []
     while pool and len(chosen) < top:
         options = []
         for i, r in enumerate(pool):
-            extra = _repeat_penalties(candidates.get(r.contact_id), kinds, regions)
+            extra = _repeat_penalties(candidates.get(r.contact_id), r.score, seen, home_region)
             adjusted = _total((*r.reasons, *extra))
             options.append(((-adjusted, fold(r.name), r.contact_id), i, adjusted, extra))
         _, i, adjusted, extra = min(options, key=lambda o: o[0])
@@ -320,33 +331,52 @@ def diversify(
         chosen.append(replace(pick, score=adjusted, reasons=(*pick.reasons, *extra)))
         c = candidates.get(pick.contact_id)
         if c is not None:
-            kinds[c.kind] += 1
+            seen[0][c.kind] += 1
             if c.region:
-                regions[c.region] += 1
+                seen[1][c.region] += 1
     return chosen + pool + rest
 
 
-def _score_one(
-    c: Candidate, q: Query, ctx: TopicContext, geo: Geography, today: date
-) -> Ranked | None:
-    """All signals for one contact; None when it has nothing to recommend it."""
-    reasons = (
-        *score_topic(c, q, ctx),
-        *score_text(c, q),
-        *score_geography(c, q, geo),
-        *score_kind(c, q),
-        *score_network(c),
-        *score_activity(c, today),
-        *score_language(c, q),
-    )
-    score = _total(reasons)
-    if score <= 0:
-        return None
-    if (q.topics or q.has_text) and not any(
-        r.points > 0 and r.signal in _INTEREST_SIGNALS for r in reasons
-    ):
-        return None  # asked interests it does not match: territory alone is no reason to follow
-    return Ranked(c.contact_id, c.name, score, reasons)
+class _Scorer:
+    """All signals for one query. Signals that read few fields are memoised by those fields:
+    100,000 contacts share a few kinds, regions, languages and tag sets."""
+
+    def __init__(self, q: Query, ctx: TopicContext, geo: Geography, today: date) -> None:
+        self.q, self.ctx, self.geo, self.today = q, ctx, geo, today
+        self.needs_interest = bool(q.topics) or q.has_text
+        self.memo: dict[tuple[object, ...], list[Reason]] = {}
+
+    def _cached(self, key: tuple[object, ...], compute: Callable[[], list[Reason]]) -> list[Reason]:
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = compute()
+        return found
+
+    def reasons(self, c: Candidate) -> tuple[Reason, ...]:
+        q = self.q
+        return (
+            *self._cached(("topic", c.topics, c.suggested_topics),
+                          lambda: score_topic(c, q, self.ctx)),
+            *score_text(c, q),
+            *self._cached(("geography", c.region, c.mrc, c.scope),
+                          lambda: score_geography(c, q, self.geo)),
+            *self._cached(("kind", c.kind), lambda: score_kind(c, q)),
+            *score_network(c),
+            *self._cached(("activity", c.last_post_at), lambda: score_activity(c, self.today)),
+            *self._cached(("language", c.languages), lambda: score_language(c, q)),
+        )
+
+    def rank(self, c: Candidate) -> Ranked | None:
+        """The contact scored, or None when it has nothing to recommend it."""
+        reasons = self.reasons(c)
+        score = _total(reasons)
+        if score <= 0:
+            return None
+        if self.needs_interest and not any(
+            r.points > 0 and r.signal in _INTEREST_SIGNALS for r in reasons
+        ):
+            return None  # asked interests it does not match: territory alone is no reason
+        return Ranked(c.contact_id, c.name, score, reasons)
 
 
 def _interest_codes(q: Query, ctx: TopicContext) -> frozenset[str]:
@@ -372,6 +402,7 @@ def rank_contacts(
         return []
     q = replace(q, region=_query_region(q, geo))  # resolve once, not per contact
     codes = _interest_codes(q, ctx)
+    scorer = _Scorer(q, ctx, geo, today)
     ranked: list[Ranked] = []
     by_id: dict[int, Candidate] = {}
     for c in candidates:
@@ -385,8 +416,13 @@ def rank_contacts(
             or not codes.isdisjoint(c.suggested_topics)
         ):
             continue
-        result = _score_one(c, q, ctx, geo, today)
+        result = scorer.rank(c)
         if result is not None:
             ranked.append(result)
+    # Only the best POOL_FACTOR x limit (and their ties) can reach the list: sort just those.
+    if len(ranked) > POOL_FACTOR * limit:
+        cut = heapq.nlargest(POOL_FACTOR * limit, (r.score for r in ranked))[-1]
+        ranked = [r for r in ranked if r.score >= cut]
     ranked.sort(key=_order)
-    return [r for r in diversify(ranked, by_id, top=limit)[:limit] if r.score > 0]
+    top = diversify(ranked, by_id, top=limit, home_region=q.region)[:limit]
+    return [r for r in top if r.score > 0]

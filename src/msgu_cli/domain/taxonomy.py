@@ -95,6 +95,8 @@ class Taxonomy:
         if code is not None:
             return code
         shown = " ".join(text.split())
+        if not _key(shown):
+            raise InvalidInput("Empty topic name. See 'msgu topics' for the list.")
         hints = self.suggest(text)
         hint = f" Did you mean {', '.join(hints)}?" if hints else ""
         raise InvalidInput(

@@ -86,7 +86,7 @@ def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     previous = 0
     try:
         for cells in reader:
-            yield reader.line_num, cells
+            yield previous + 1, cells
             previous = reader.line_num
     except csv.Error as error:
         raise InvalidInput(f"line {previous + 1}: unreadable CSV ({error}).") from None
@@ -157,7 +157,7 @@ def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str)
     fields: dict[str, str | list[str]] = {}
     for column, cell in zip(mapping, cells, strict=False):
         if column is not None:
-            put_value(fields, column, unneutralise(cell.strip()))
+            put_value(fields, column, cell.strip())
     return RawRow(line, fields)
 
 

@@ -224,3 +224,31 @@ def export_contacts(
 
 def _only_platform(contact: Contact, platform: str) -> Contact:
     return replace(contact, accounts=tuple(a for a in contact.accounts if a.platform == platform))
+
+
+def guess_output_format(path: Path) -> str:
+    """json for .json files, csv otherwise (a Mastodon list must be asked for by name)."""
+    return "json" if path.suffix.lower() == ".json" else "csv"
+
+
+def write_file(
+    db: Database, contacts: Sequence[Contact], path: Path, fmt: str, *,
+    platform: str | None = None, header: bool = True,
+) -> int:
+    """Write to `path` atomically; CSV files get a BOM so Excel reads the accents right."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder: give a file name.")
+    if not path.parent.exists():
+        raise InvalidInput(f"The folder {path.parent} does not exist.")
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("w", encoding=encoding, newline="") as out:
+            count = export_contacts(contacts, out, fmt, load_reference(db), platform=platform,
+                                    header=header)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count

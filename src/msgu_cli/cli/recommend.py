@@ -1,0 +1,124 @@
+"""`msgu recommend`: ranked, explained contacts to follow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import app
+from ._shared import console, err_console, guarded, open_database, print_json
+
+Many = list[str] | None
+
+
+@app.command("recommend")
+@guarded
+def recommend(
+    ctx: typer.Context,
+    interests: Annotated[str | None, typer.Argument(help="Your interests in plain words, e.g. "
+                         "\"cartographie des zones inondables\".", show_default=False)] = None,
+    topic: Annotated[Many, typer.Option("--topic", "-t", help="Topic in French or English "
+                     "(repeatable): geolocalisation, floods, VOST…")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Your region (number or name):"
+                      " nearer contacts rank first.")] = None,
+    mrc: Annotated[str | None, typer.Option("--mrc", help="Your MRC: contacts of the same MRC "
+                   "rank first.")] = None,
+    kind: Annotated[Many, typer.Option("--kind", help="Only contacts of this kind "
+                    "(repeatable).")] = None,
+    platform: Annotated[Many, typer.Option("--platform", help="Only contacts with an account on "
+                        "this platform (repeatable).")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Your language (fr, en).")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many.")] = 10,
+    include_followed: Annotated[bool, typer.Option("--include-followed", help="Also show "
+                                "contacts you already follow.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Show the reasons behind each "
+                       "score.")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write the list "
+                      "to this file.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Format of --output: csv, "
+                   "mastodon or json (default: from the file name, else csv).")] = None,
+) -> None:
+    """Which contacts to follow for your interests and territory, ranked and explained.
+
+    Example: msgu recommend --topic geolocalisation --region 17 --explain
+    """
+    from datetime import date
+
+    from ..services.recommend import RecommendRequest
+    from ..services.recommend import recommend as run
+
+    db = open_database(ctx)
+    request = RecommendRequest(interests, topic or [], region, mrc, kind or [], platform or [],
+                               lang, limit, include_followed)
+    result = run(db, request, today=date.today())
+    if output is not None:
+        _write_output(db, result, output, fmt)
+    if json_:
+        print_json([_json(r) for r in result.recommendations])
+        return
+    _table(db, result, explain)
+
+
+def _json(r) -> dict:
+    c = r.contact
+    return {
+        "rank": r.rank, "id": c.id, "name": c.name, "kind": c.kind, "region": c.region,
+        "mrc": c.mrc, "scope": c.scope, "topics": list(c.topics), "status": c.status,
+        "score": r.score,
+        "accounts": [{"platform": a.platform, "handle": a.handle, "url": a.url}
+                     for a in c.accounts],
+        "reasons": [{"signal": x.signal, "detail": x.detail, "points": x.points}
+                    for x in r.reasons],
+    }
+
+
+def _write_output(db, result, output: Path, fmt: str | None) -> None:
+    from ..services.transfer import guess_output_format, write_file
+    from ..services.recommend import ranked_contacts
+
+    chosen = fmt or guess_output_format(output)
+    count = write_file(db, ranked_contacts(result), output, chosen)
+    err_console().print(f"Wrote {count} row(s) to {output} ({chosen}).")
+
+
+def _table(db, result, explain: bool) -> None:
+    from rich.table import Table
+
+    from ..services.reference import load_reference
+    from .render import best_handles
+
+    names = load_reference(db).region_names()
+    out = console()
+    if not result.recommendations:
+        out.print("No contact matches: try other topics, fewer filters, or --include-followed.")
+        return
+    table = Table(title=_title(result.query, result.text_topics), title_justify="left",
+                  show_lines=explain)
+    for column, justify in (("#", "right"), ("name", "left"), ("kind", "left"),
+                            ("region", "left"), ("accounts", "left"), ("score", "right")):
+        table.add_column(column, justify=justify, max_width=40 if column == "name" else None)
+    for r in result.recommendations:
+        c = r.contact
+        name = c.name
+        if explain:
+            name += "\n" + "\n".join(f"[dim]{x.points:+.2f} {x.signal}: {x.detail}[/]"
+                                     for x in r.reasons)
+        table.add_row(str(r.rank), name, c.kind, names.get(c.region or "", ""),
+                      best_handles(c), f"{r.score:.2f}")
+    out.print(table)
+    if not explain:
+        out.print("[dim]Add --explain to see why; msgu follow REF records that you follow one.[/]")
+
+
+def _title(query, text_topics) -> str:
+    parts = []
+    if query.topics:
+        parts.append("topics: " + ", ".join(query.topics))
+    if query.region:
+        parts.append(f"region {query.region}" + (f", MRC {query.mrc}" if query.mrc else ""))
+    if query.org_kind:
+        parts.append(f"for a {query.org_kind}")
+    return "Recommended — " + "; ".join(parts) if parts else "Recommended"

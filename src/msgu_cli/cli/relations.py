@@ -1,0 +1,130 @@
+"""The organisation's side: follow, network, profile."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import app
+from ._shared import console, guarded, open_database, print_json
+
+Many = list[str] | None
+profile_app = typer.Typer(help="Your organisation's profile, used by recommend for whatever "
+                          "the command line leaves out.", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+
+
+@app.command("follow")
+@guarded
+def follow(
+    ctx: typer.Context,
+    refs: Annotated[list[str], typer.Argument(help="Contacts: ids, handles or names.")],
+    status: Annotated[str, typer.Option("--status", help="following, follows-back, met, "
+                      "collaborating, to-follow or unfollowed.")] = "following",
+    note: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="When (YYYY-MM-DD; default "
+                  "today).")] = None,
+) -> None:
+    """Record a step in your relationship with contacts; the dated history is kept.
+
+    Example: msgu follow @urgencequebec --status met --note "Colloque 2026" --date 2026-06-12
+    """
+    from ..services.relations import follow as record
+
+    contacts = record(open_database(ctx), refs, status=status, note=note, on=on)
+    for c in contacts:
+        console().print(f"#{c.id} {c.name}: {c.status}")
+
+
+@app.command("network")
+@guarded
+def network(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json",
+            help="Print JSON on stdout.")] = False) -> None:
+    """Your relationships, grouped by status, each with its dated history.
+
+    Example: msgu network
+    """
+    from ..services.relations import network as load
+
+    groups = load(open_database(ctx))
+    if json_:
+        print_json([{"id": r.contact.id, "name": r.contact.name, "kind": r.contact.kind,
+                     "region": r.contact.region, "status": status,
+                     "history": [{"status": e.status, "date": e.date, "note": e.note}
+                                 for e in r.history]}
+                    for status, items in groups.items() for r in items])
+        return
+    out = console()
+    if not groups:
+        out.print("No relationship recorded yet: msgu follow REF records one.")
+        return
+    for status, items in groups.items():
+        out.print(f"\n[bold]{status}[/] ({len(items)})")
+        for r in items:
+            out.print(f"  #{r.contact.id} [bold]{r.contact.name}[/]")
+            for e in r.history:
+                note = f" — {e.note}" if e.note else ""
+                out.print(f"      {e.date}  {e.status}{note}")
+
+
+def _profile_dict(profile) -> dict:
+    from dataclasses import asdict
+
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(profile).items()}
+
+
+@profile_app.command("show")
+@guarded
+def profile_show(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json",
+                 help="Print JSON on stdout.")] = False) -> None:
+    """Show your organisation's profile.
+
+    Example: msgu profile show
+    """
+    from ..services.relations import get_profile
+
+    data = _profile_dict(get_profile(open_database(ctx)))
+    if json_:
+        print_json(data)
+        return
+    out = console()
+    if not any(data.values()):
+        out.print("No profile yet: msgu profile set --name … --kind … --region … --topic …")
+        return
+    for key, value in data.items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        out.print(f"[dim]{key:>10}[/]  {shown or ''}")
+
+
+@profile_app.command("set")
+@guarded
+def profile_set(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Option("--name", help="Your organisation's name.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Its kind (mrc, municipality…).")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Its region.")] = None,
+    mrc: Annotated[str | None, typer.Option("--mrc", help="Its MRC.")] = None,
+    topic: Annotated[Many, typer.Option("--topic", help="Interests (repeatable; replace "
+                     "the stored ones).")] = None,
+    lang: Annotated[Many, typer.Option("--lang", help="Languages (repeatable).")] = None,
+    platform: Annotated[Many, typer.Option("--platform", help="Platforms you use (repeatable):"
+                        " recommend keeps to them.")] = None,
+    clear: Annotated[Many, typer.Option("--clear", help="Empty a field (repeatable): "
+                     "topics, platforms, mrc…")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """Set your organisation's profile; fields you leave out are kept.
+
+    Example: msgu profile set --name "MRC de Nicolet-Yamaska" --kind mrc --region 17 --topic inondations
+    """
+    from ..services.relations import set_profile
+
+    given = {"name": name, "kind": kind, "region": region, "mrc": mrc, "topics": topic,
+             "languages": lang, "platforms": platform}
+    changes = {k: v for k, v in given.items() if v is not None}
+    profile = set_profile(open_database(ctx), changes, clear=clear or [])
+    if json_:
+        print_json(_profile_dict(profile))
+    else:
+        console().print("Profile saved.")
