@@ -370,11 +370,11 @@ def test_mastodon_writer_without_header() -> None:
 
 def test_mastodon_reader_own_export_and_import_file() -> None:
     exported = (
-        "Account address,Show boosts,Notify on new posts,Languages\n"
-        'alertes@mastodon.social,true,false,"fr, en"\n'
-        "\n"
-        "@urgence@fediverse.ca,false,true,\n"
-    ).encode()
+        b"Account address,Show boosts,Notify on new posts,Languages\n"
+        b'alertes@mastodon.social,true,false,"fr, en"\n'
+        b"\n"
+        b"@urgence@fediverse.ca,false,true,\n"
+    )
     table = read_mastodon_csv(exported)
     assert table.format == "mastodon" and table.columns == ["mastodon"]
     assert table.ignored_columns == []
@@ -568,7 +568,9 @@ def _expected(contact: Contact, region: str | None) -> dict[str, str | list[str]
     }
     for platform in PLATFORMS:
         mine = [a for a in contact.accounts if a.platform == platform]
-        values[platform] = [(a.url or a.handle) if platform == "website" else a.handle for a in mine]
+        values[platform] = [
+            (a.url or a.handle) if platform == "website" else a.handle for a in mine
+        ]
     return {key: value for key, value in values.items() if value}
 
 

@@ -125,9 +125,10 @@ class RateLimiter:
             wait = max(wait, self._paging_wait(host, now + wait))
         if wait > 0:
             sleep(wait)
-        self._last[host] = now + wait
+            now = clock()  # the time the request really leaves, whatever the sleep did
+        self._last[host] = now
         if paging:
-            self._pages.setdefault(host, deque()).append(now + wait)
+            self._pages.setdefault(host, deque()).append(now)
 
     def _paging_wait(self, host: str, now: float) -> float:
         pages = self._pages.get(host)

@@ -413,7 +413,8 @@ def _parse_instagram(text: str) -> str:
         if len(segments) >= 2 and segments[0] == "stories":  # stories/USER/123
             segments = segments[1:]
         name = _profile_segment("instagram", text, segments)
-    return _username("instagram", text, _not_reserved("instagram", text, name), _IG_NAME)
+    name = _not_reserved("instagram", text, name.removeprefix("@"))
+    return _username("instagram", text, name, _IG_NAME)
 
 
 def _at_profile(platform: str, text: str, pattern: re.Pattern[str]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -339,32 +339,35 @@ def diversify(
 
 class _Scorer:
     """All signals for one query. Signals that read few fields are memoised by those fields:
-    100,000 contacts share a few kinds, regions, languages and tag sets."""
+    100,000 contacts share a few tag sets, places, kinds and languages."""
 
     def __init__(self, q: Query, ctx: TopicContext, geo: Geography, today: date) -> None:
         self.q, self.ctx, self.geo, self.today = q, ctx, geo, today
         self.needs_interest = bool(q.topics) or q.has_text
-        self.memo: dict[tuple[object, ...], list[Reason]] = {}
-
-    def _cached(self, key: tuple[object, ...], compute: Callable[[], list[Reason]]) -> list[Reason]:
-        found = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = compute()
-        return found
+        self.topics: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Reason, ...]] = {}
+        self.places: dict[tuple[str | None, ...], tuple[Reason, ...]] = {}
+        self.moments: dict[str | None, tuple[Reason, ...]] = {}
+        self.tongues: dict[tuple[str, ...], tuple[Reason, ...]] = {}
 
     def reasons(self, c: Candidate) -> tuple[Reason, ...]:
+        """topic, text, geography, kind, network, activity, language: the contract's order."""
         q = self.q
-        return (
-            *self._cached(("topic", c.topics, c.suggested_topics),
-                          lambda: score_topic(c, q, self.ctx)),
-            *score_text(c, q),
-            *self._cached(("geography", c.region, c.mrc, c.scope),
-                          lambda: score_geography(c, q, self.geo)),
-            *self._cached(("kind", c.kind), lambda: score_kind(c, q)),
-            *score_network(c),
-            *self._cached(("activity", c.last_post_at), lambda: score_activity(c, self.today)),
-            *self._cached(("language", c.languages), lambda: score_language(c, q)),
-        )
+        topic = self.topics.get((c.topics, c.suggested_topics))
+        if topic is None:
+            topic = self.topics[c.topics, c.suggested_topics] = tuple(score_topic(c, q, self.ctx))
+        place = self.places.get((c.region, c.mrc, c.scope, c.kind))
+        if place is None:
+            place = (*score_geography(c, q, self.geo), *score_kind(c, q))
+            self.places[c.region, c.mrc, c.scope, c.kind] = place
+        moment = self.moments.get(c.last_post_at)
+        if moment is None:
+            moment = self.moments[c.last_post_at] = tuple(score_activity(c, self.today))
+        tongue = self.tongues.get(c.languages)
+        if tongue is None:
+            tongue = self.tongues[c.languages] = tuple(score_language(c, q))
+        text = score_text(c, q) if q.has_text else ()
+        network = score_network(c) if c.followed_by or c.network_score > 0 else ()
+        return (*topic, *text, *place, *network, *moment, *tongue)
 
     def rank(self, c: Candidate) -> Ranked | None:
         """The contact scored, or None when it has nothing to recommend it."""

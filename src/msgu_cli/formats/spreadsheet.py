@@ -157,7 +157,7 @@ def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str)
     fields: dict[str, str | list[str]] = {}
     for column, cell in zip(mapping, cells, strict=False):
         if column is not None:
-            put_value(fields, column, cell.strip())
+            put_value(fields, column, unneutralise(cell.strip()))
     return RawRow(line, fields)
 
 

@@ -1,0 +1,74 @@
+"""Every test gets its own database file in a temporary folder; nothing touches the network."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from msgu_cli.cli import app
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MSGU_DB", str(tmp_path / "msgu.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("MSGU_DEBUG", raising=False)
+    monkeypatch.delenv("MSGU_BLUESKY_API", raising=False)
+    monkeypatch.delenv("MSGU_MASTODON_INSTANCES", raising=False)
+    monkeypatch.delenv("MSGU_HTTP_TIMEOUT", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "msgu.db"
+
+
+@pytest.fixture
+def invoke():
+    """Run the real CLI in-process: invoke("list", "--json") -> click Result."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def _starter_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The starter directory, built once through the real CLI and copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "starter.db"
+    result = CliRunner().invoke(app, ["--db", str(path), "init"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def starter_db(db_path: Path, _starter_template: Path) -> Path:
+    shutil.copyfile(_starter_template, db_path)
+    return db_path
+
+
+@pytest.fixture
+def empty_db(db_path: Path, invoke) -> Path:
+    result = invoke("init", "--empty")
+    assert result.exit_code == 0, result.output
+    return db_path
+
+
+@pytest.fixture
+def dump():
+    """dump(path) -> the database's content as SQL text: equal before and after a failed command."""
+    import sqlite3
+
+    def run(path: Path) -> str:
+        conn = sqlite3.connect(path)
+        try:
+            return "\n".join(conn.iterdump())
+        finally:
+            conn.close()
+
+    return run

@@ -1,0 +1,632 @@
+"""The clients layer on httpx.MockTransport: documented JSON shapes, no network, no sleeping."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import msgu_cli
+from msgu_cli.clients import bluesky, mastodon
+from msgu_cli.clients.http import (
+    RateLimiter,
+    backoff_delay,
+    limiter_for,
+    make_http_client,
+    request_json,
+)
+from msgu_cli.clients.models import FetchFailure, RemoteProfile
+from msgu_cli.errors import ApiError, InvalidInput
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOW = 1_750_000_000.0
+BSKY = "https://public.api.bsky.app/xrpc"
+MASTO = "https://mastodon.quebec/api/v1"
+Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+def load(name: str) -> Any:
+    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def reply(data: Any, status: int = 200, **headers: str) -> httpx.Response:
+    names = {key.replace("_", "-"): value for key, value in headers.items()}
+    return httpx.Response(status, json=data, headers=names)
+
+
+class Server:
+    """Answers per path from a queue (the last reply repeats) and records every request."""
+
+    def __init__(self, routes: dict[str, Reply | list[Reply]]) -> None:
+        self.routes = {path: v if isinstance(v, list) else [v] for path, v in routes.items()}
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        queue = self.routes.get(request.url.path)
+        if queue is None:
+            raise AssertionError(f"unexpected request {request.url}")
+        answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer(request) if callable(answer) else answer
+
+    def calls(self, path: str) -> list[httpx.URL]:
+        return [request.url for request in self.requests if request.url.path == path]
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("MSGU_HTTP_TIMEOUT", "MSGU_BLUESKY_API", "MSGU_MASTODON_INSTANCES"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def connect() -> Iterator[Callable[[Server], httpx.Client]]:
+    clients: list[httpx.Client] = []
+
+    def _connect(server: Server) -> httpx.Client:
+        clients.append(make_http_client(transport=httpx.MockTransport(server)))
+        return clients[-1]
+
+    yield _connect
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+def quiet() -> RateLimiter:
+    """No spacing between requests, so the recorded sleeps are only the ones under test."""
+    return RateLimiter(min_interval=0)
+
+
+def get(client: httpx.Client, sleeps: list[float], url: str = f"{MASTO}/x", **kw: Any) -> Any:
+    kw.setdefault("limiter", quiet())
+    return request_json(client, "GET", url, sleep=sleeps.append, clock=lambda: NOW, **kw)
+
+
+# --- http: factory ----------------------------------------------------------------------------
+
+
+def test_client_sends_user_agent_and_accept(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": reply({"ok": True})})
+    answer = get(connect(server), sleeps)
+    headers = server.requests[0].headers
+    assert headers["user-agent"] == f"msgu/{msgu_cli.__version__} (+https://github.com/msgu)"
+    assert headers["accept"] == "application/json"
+    assert (answer.status, answer.data, answer.url) == (200, {"ok": True}, f"{MASTO}/x")
+
+
+@pytest.mark.parametrize(("env", "expected"), [(None, 10.0), ("2.5", 2.5), (" 30 ", 30.0)])
+def test_timeout_comes_from_env(monkeypatch, env, expected) -> None:
+    if env is not None:
+        monkeypatch.setenv("MSGU_HTTP_TIMEOUT", env)
+    with make_http_client() as client:
+        assert client.timeout.read == client.timeout.connect == expected
+    with make_http_client(timeout=3) as client:
+        assert client.timeout.read == 3
+
+
+@pytest.mark.parametrize("env", ["abc", "0", "-1", "nan", "inf"])
+def test_bad_timeout_is_a_clear_user_error(monkeypatch, env) -> None:
+    monkeypatch.setenv("MSGU_HTTP_TIMEOUT", env)
+    with pytest.raises(InvalidInput, match="MSGU_HTTP_TIMEOUT must be a number of seconds"):
+        make_http_client()
+
+
+def test_importing_clients_does_not_import_httpx() -> None:
+    code = "import sys, msgu_cli.clients, msgu_cli.clients.models; print('httpx' in sys.modules)"
+    src = str(Path(msgu_cli.__file__).parent.parent)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"PYTHONPATH": src}, check=True)
+    assert done.stdout.strip() == "False"
+
+
+# --- http: retries and rate limits ------------------------------------------------------------
+
+
+def _http_date(moment: float) -> str:
+    return format_datetime(datetime.fromtimestamp(moment, UTC), usegmt=True)
+
+
+def _iso6(moment: float) -> str:  # Ruby's Time#iso8601(6), as Mastodon's rack_attack.rb sends it
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [
+        ({"Retry-After": "7"}, 7.0),
+        ({"Retry-After": _http_date(NOW + 30)}, 30.0),
+        ({"RateLimit-Limit": "3000", "RateLimit-Remaining": "0",  # Bluesky: epoch seconds
+          "RateLimit-Reset": str(int(NOW) + 20), "RateLimit-Policy": "3000;w=300"}, 20.0),
+        ({"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",  # Mastodon: ISO 8601
+          "X-RateLimit-Reset": _iso6(NOW + 42.25)}, 42.25),
+    ],
+)
+def test_429_waits_as_long_as_the_server_says(connect, sleeps, headers, wait) -> None:
+    throttled = httpx.Response(429, json=load("mastodon_error_throttled"), headers=headers)
+    server = Server({"/api/v1/x": [throttled, reply({"ok": True})]})
+    assert get(connect(server), sleeps).data == {"ok": True}
+    assert sleeps == [pytest.approx(wait)]
+    assert len(server.requests) == 2
+
+
+def test_503_retry_after_is_honoured(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": [httpx.Response(503, headers={"Retry-After": "3"}),
+                                   reply([])]})
+    assert get(connect(server), sleeps).data == []
+    assert sleeps == [3.0]
+
+
+def test_rate_limit_beyond_the_cap_fails_fast_and_blocks_the_host(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": httpx.Response(429, headers={"Retry-After": "3600"})})
+    client, limiter = connect(server), quiet()
+    with pytest.raises(ApiError, match="rate limiting msgu until") as caught:
+        get(client, sleeps, limiter=limiter)
+    assert (caught.value.status, len(server.requests), sleeps) == (429, 1, [])
+    with pytest.raises(ApiError, match="rate limiting msgu until"):
+        get(client, sleeps, limiter=limiter)
+    assert len(server.requests) == 1  # refused without asking again
+
+
+def test_500_then_success_backs_off_once(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": [httpx.Response(500), reply({"ok": True})]})
+    assert get(connect(server), sleeps, rng=lambda: 1.0).status == 200
+    assert sleeps == [0.5]
+
+
+def test_repeated_500_gives_up_after_bounded_tries(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": httpx.Response(502)})
+    client, limiter = connect(server), quiet()
+    with pytest.raises(ApiError, match="answered HTTP 502 Bad Gateway after 5 attempt") as caught:
+        get(client, sleeps, limiter=limiter, rng=lambda: 1.0)
+    assert (caught.value.status, caught.value.url) == (502, f"{MASTO}/x")
+    assert sleeps == [0.5, 1.0, 2.0, 4.0]
+    with pytest.raises(ApiError, match="after 1 attempt"):  # a failing host gets one try
+        get(client, sleeps, limiter=limiter)
+    assert len(server.requests) == 6
+
+
+def test_retries_parameter_bounds_attempts(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": httpx.Response(504)})
+    with pytest.raises(ApiError):
+        get(connect(server), sleeps, retries=2)
+    assert len(server.requests) == 3
+
+
+def test_timeouts_are_retried_then_reported(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": httpx.ReadTimeout("timed out")})
+    with pytest.raises(ApiError, match="mastodon.quebec did not answer in time") as caught:
+        get(connect(server), sleeps)
+    assert (len(server.requests), len(sleeps), caught.value.status) == (5, 4, None)
+
+
+def test_connection_refused_then_success(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": [httpx.ConnectError("[Errno 111] Connection refused"),
+                                   reply({"ok": True})]})
+    assert get(connect(server), sleeps, rng=lambda: 0.5).data == {"ok": True}
+    assert sleeps == [0.25]
+
+
+def test_connection_refused_for_good(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": httpx.ConnectError("[Errno 111] Connection refused")})
+    with pytest.raises(ApiError, match="could not be reached after 5 attempt"):
+        get(connect(server), sleeps)
+
+
+def test_malformed_json_is_an_api_error(connect, sleeps) -> None:
+    page = httpx.Response(200, text="<html>Bienvenue</html>", headers={"Content-Type": "text/html"})
+    with pytest.raises(ApiError, match="something that is not JSON") as caught:
+        get(connect(Server({"/api/v1/x": page})), sleeps)
+    assert caught.value.status == 200
+
+
+def test_other_4xx_are_returned_for_the_caller(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": httpx.Response(404, text="<h1>Not found</h1>")})
+    answer = get(connect(server), sleeps)
+    assert (answer.status, answer.data, answer.ok, answer.problem()) == (404, None, False,
+                                                                        "HTTP 404")
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_unauthenticated_access_refused(connect, sleeps, status) -> None:
+    body = load("mastodon_error_unauthenticated")
+    with pytest.raises(ApiError, match="refuses unauthenticated access") as caught:
+        get(connect(Server({"/api/v1/x": reply(body, status)})), sleeps)
+    assert "This API requires an authenticated user" in str(caught.value)
+    assert caught.value.status == status
+
+
+def test_spent_budget_delays_the_next_request_to_that_host(connect, sleeps) -> None:
+    spent = reply({}, x_ratelimit_remaining="0", x_ratelimit_reset=_iso6(NOW + 12))
+    server = Server({"/api/v1/x": [spent, reply({})], "/other": reply({})})
+    client, limiter = connect(server), quiet()
+    get(client, sleeps, limiter=limiter)
+    get(client, sleeps, "https://other.example/other", limiter=limiter)
+    assert sleeps == []  # another host is not held up
+    get(client, sleeps, limiter=limiter)
+    get(client, sleeps, limiter=limiter)
+    assert sleeps == [pytest.approx(12.0)]
+
+
+def test_spent_budget_beyond_the_cap_refuses_without_asking(connect, sleeps) -> None:
+    spent = reply({}, ratelimit_remaining="0", ratelimit_reset=str(int(NOW) + 600))
+    server = Server({"/api/v1/x": spent})
+    client, limiter = connect(server), quiet()
+    get(client, sleeps, limiter=limiter)
+    with pytest.raises(ApiError, match="rate limiting"):
+        get(client, sleeps, limiter=limiter)
+    assert len(server.requests) == 1
+
+
+def test_requests_to_one_host_are_spaced(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": reply({}), "/y": reply({})})
+    client, limiter = connect(server), RateLimiter(min_interval=1.0)
+    for url in (f"{MASTO}/x", f"{MASTO}/x", "https://bsky.example/y"):
+        get(client, sleeps, url, limiter=limiter)
+    assert sleeps == [1.0]
+
+
+def test_paging_budget_counts_only_paging_requests(connect, sleeps) -> None:
+    server = Server({"/api/v1/x": reply([])})
+    client = connect(server)
+    limiter = RateLimiter(min_interval=0, paging_budget=2, paging_window=100)
+    get(client, sleeps, params={"limit": 80}, limiter=limiter)
+    get(client, sleeps, params={"max_id": "9"}, limiter=limiter)
+    get(client, sleeps, params={"max_id": "8"}, limiter=limiter)
+    assert sleeps == []
+    get(client, sleeps, params={"max_id": "7"}, limiter=limiter)
+    assert sleeps == [100.0]
+
+
+def test_limiter_lives_with_its_client(connect) -> None:
+    first, second = connect(Server({})), connect(Server({}))
+    assert limiter_for(first) is limiter_for(first)
+    assert limiter_for(first) is not limiter_for(second)
+
+
+@given(st.integers(min_value=0, max_value=200), st.floats(min_value=0, max_value=0.999999))
+def test_backoff_has_full_jitter_under_the_cap(attempt: int, draw: float) -> None:
+    delay = backoff_delay(attempt, rng=lambda: draw)
+    assert 0 <= delay <= min(30.0, 0.5 * 2**attempt)
+    assert delay == pytest.approx(draw * min(30.0, 0.5 * 2 ** min(attempt, 32)))
+
+
+# --- bluesky ----------------------------------------------------------------------------------
+
+
+def _bsky_view(number: int) -> dict[str, Any]:
+    view = copy.deepcopy(load("bluesky_getProfiles")["profiles"][0])
+    view.update(handle=f"org{number}.bsky.social", did=f"did:plc:{number:024d}")
+    return view
+
+
+def _get_profiles(missing: set[str]) -> Callable[[httpx.Request], httpx.Response]:
+    """getProfiles leaves out whom it cannot show, as the AppView does."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        actors = request.url.params.get_list("actors")
+        views = [_bsky_view(int(a[3:].split(".")[0])) for a in actors if a not in missing]
+        return reply({"profiles": views[::-1]})  # order is not promised
+
+    return answer
+
+
+def _get_profile(request: httpx.Request) -> httpx.Response:
+    fixture = {"org3.bsky.social": "not_found", "org4.bsky.social": "takedown",
+               "org5.bsky.social": "deactivated"}[request.url.params["actor"]]
+    return reply(load(f"bluesky_error_{fixture}"), 400)
+
+
+def _bsky_server(missing: set[str] | None = None) -> Server:
+    return Server({
+        "/xrpc/app.bsky.actor.getProfiles": _get_profiles(missing or set()),
+        "/xrpc/app.bsky.actor.getProfile": _get_profile,
+        "/xrpc/app.bsky.feed.getAuthorFeed": reply(load("bluesky_getAuthorFeed")),
+    })
+
+
+def test_bluesky_profiles_come_in_batches_of_25(connect, sleeps) -> None:
+    server = _bsky_server({"org3.bsky.social", "org4.bsky.social", "org5.bsky.social"})
+    handles = ["@Org0.bsky.social"] + [f"org{n}.bsky.social" for n in range(1, 30)]
+    results = list(bluesky.fetch_profiles(connect(server), handles + ["org1.bsky.social"],
+                                          sleep=sleeps.append, limiter=quiet()))
+    batches = [url.params.get_list("actors") for url in server.calls(
+        "/xrpc/app.bsky.actor.getProfiles")]
+    assert [len(batch) for batch in batches] == [25, 5]
+    assert batches[0][0] == "org0.bsky.social"
+    assert [r.query for r in results] == [f"org{n}.bsky.social" for n in range(30)]
+    assert [r.state for r in results[2:7]] == ["ok", "not-found", "suspended", "deactivated", "ok"]
+    assert [url.params["actor"] for url in server.calls("/xrpc/app.bsky.actor.getProfile")] == [
+        "org3.bsky.social", "org4.bsky.social", "org5.bsky.social"]
+    feeds = server.calls("/xrpc/app.bsky.feed.getAuthorFeed")
+    assert len(feeds) == 27 and feeds[0].params["limit"] == "1"
+    assert feeds[0].params["actor"] == "did:plc:000000000000000000000000"
+    assert sleeps == []
+
+
+def test_bluesky_profile_fields(connect, sleeps, monkeypatch) -> None:
+    monkeypatch.setenv("MSGU_BLUESKY_API", "https://appview.example/")
+    server = Server({
+        "/xrpc/app.bsky.actor.getProfiles": reply(load("bluesky_getProfiles")),
+        "/xrpc/app.bsky.feed.getAuthorFeed": [reply(load("bluesky_getAuthorFeed")),
+                                              reply(load("bluesky_getAuthorFeed_repost"))],
+    })
+    first, second = bluesky.fetch_profiles(
+        connect(server), ["SecuriteCivile-QC.bsky.social", "did:plc:ewvi7nxzyoun6zhxrhs64oiz"],
+        sleep=sleeps.append, limiter=quiet())
+    assert first == RemoteProfile(
+        platform="bluesky", handle="securitecivile-qc.bsky.social", state="ok",
+        remote_id="did:plc:4qkxw7pftw3dkgmy5j3fvmaa", display_name="Sécurité civile Québec",
+        description="Alertes et conseils de prévention en sécurité civile.\n"
+        "Inondations, feux de forêt, verglas.",
+        followers_count=1520, following_count=310, posts_count=842,
+        last_post_at="2025-03-14T15:09:27.112Z",
+        url="https://bsky.app/profile/securitecivile-qc.bsky.social",
+        query="securitecivile-qc.bsky.social",
+    )
+    assert second.handle == "meteo-mauricie.bsky.social"
+    assert second.query == "did:plc:ewvi7nxzyoun6zhxrhs64oiz"  # maps back to what was asked
+    assert second.last_post_at == "2025-01-03T07:30:00.000Z"  # the repost's own date
+    assert second.description is None
+    assert {url.host for url in server.calls("/xrpc/app.bsky.actor.getProfiles")} == {
+        "appview.example"}
+
+
+def test_bluesky_bad_base_url_env(monkeypatch) -> None:
+    monkeypatch.setenv("MSGU_BLUESKY_API", "public.api.bsky.app")
+    with pytest.raises(InvalidInput, match="MSGU_BLUESKY_API"):
+        bluesky.bluesky_base_url()
+
+
+def test_bluesky_failed_batch_does_not_lose_the_others(connect, sleeps) -> None:
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if "org0.bsky.social" in request.url.params.get_list("actors"):
+            raise httpx.ConnectError("[Errno 111] Connection refused")
+        return _get_profiles(set())(request)
+
+    server = _bsky_server()
+    server.routes["/xrpc/app.bsky.actor.getProfiles"] = [flaky]
+    handles = [f"org{n}.bsky.social" for n in range(30)]
+    results = list(bluesky.fetch_profiles(connect(server), handles, sleep=sleeps.append,
+                                          limiter=quiet()))
+    failures = [r for r in results if isinstance(r, FetchFailure)]
+    assert len(failures) == 25 and failures[0].handle == "org0.bsky.social"
+    assert "could not be reached" in failures[0].error
+    assert [r.state for r in results[25:]] == ["ok"] * 5
+    assert len(sleeps) == 4  # back-offs of the failed batch only
+
+
+def test_bluesky_unreadable_feed_keeps_the_profile(connect, sleeps) -> None:
+    server = _bsky_server()
+    server.routes["/xrpc/app.bsky.feed.getAuthorFeed"] = [httpx.Response(400, json={
+        "error": "InvalidRequest", "message": "Profile not found"})]
+    (result,) = bluesky.fetch_profiles(connect(server), ["org1.bsky.social"],
+                                       sleep=sleeps.append, limiter=quiet())
+    assert (result.state, result.followers_count, result.last_post_at) == ("ok", 1520, None)
+    assert result.error.startswith("last post date unavailable")
+
+
+def test_bluesky_profile_without_posts(connect, sleeps) -> None:
+    server = _bsky_server()
+    server.routes["/xrpc/app.bsky.feed.getAuthorFeed"] = [reply(load(
+        "bluesky_getAuthorFeed_empty"))]
+    (result,) = bluesky.fetch_profiles(connect(server), ["org1.bsky.social"],
+                                       sleep=sleeps.append, limiter=quiet())
+    assert (result.state, result.last_post_at, result.error) == ("ok", None, None)
+
+
+def _get_follows(request: httpx.Request) -> httpx.Response:
+    cursor = request.url.params.get("cursor")
+    return reply(load("bluesky_getFollows_page2" if cursor == "3lbxsz2gqtd2e" else
+                      "bluesky_getFollows_page1"))
+
+
+@pytest.mark.parametrize(("limit", "sizes", "count"), [(None, ["100", "100"], 5),
+                                                       (4, ["4", "1"], 4), (2, ["2"], 2)])
+def test_bluesky_follows_follow_the_cursor(connect, sleeps, limit, sizes, count) -> None:
+    server = Server({"/xrpc/app.bsky.graph.getFollows": _get_follows})
+    follows = list(bluesky.fetch_follows(connect(server), "@SecuriteCivile-QC.bsky.social",
+                                         limit=limit, sleep=sleeps.append, limiter=quiet()))
+    calls = server.calls("/xrpc/app.bsky.graph.getFollows")
+    assert [url.params["limit"] for url in calls] == sizes
+    assert {url.params["actor"] for url in calls} == {"securitecivile-qc.bsky.social"}
+    assert [url.params.get("cursor") for url in calls][1:] == ["3lbxsz2gqtd2e"][: len(calls) - 1]
+    handles = ["meteo-mauricie.bsky.social", "environnement-canada.bsky.social",
+               "did:plc:b2kutgxqlltwc6lhs724cfwr",  # handle.invalid: the DID stands in
+               "croixrouge-qc.bsky.social", "hydro-quebec-pannes.bsky.social"]
+    assert [f.handle for f in follows] == handles[:count]
+    assert all(f.followers_count is None and f.state == "ok" for f in follows)
+
+
+def test_bluesky_follows_of_an_unknown_actor(connect, sleeps) -> None:
+    server = Server({"/xrpc/app.bsky.graph.getFollows": reply(
+        load("bluesky_error_not_found"), 400)})
+    with pytest.raises(ApiError, match="Profile not found") as caught:
+        list(bluesky.fetch_follows(connect(server), "nobody.bsky.social", limit=None,
+                                   sleep=sleeps.append, limiter=quiet()))
+    assert caught.value.status == 400
+
+
+# --- mastodon ---------------------------------------------------------------------------------
+
+NOTE_TEXT = ("Compte officiel de la direction régionale.\n"
+             "Alertes & prévention : crues, verglas, chaleur.\n\n"
+             "Site : https://www.quebec.ca/securite-situations-urgence #SMEM")
+
+
+def test_mastodon_profile_from_the_home_server(connect, sleeps) -> None:
+    server = Server({"/api/v1/accounts/lookup": reply(load("mastodon_lookup"))})
+    result = mastodon.fetch_profile(connect(server), " @SecuriteCivile@Mastodon.Quebec",
+                                    sleep=sleeps.append, limiter=quiet())
+    assert str(server.requests[0].url) == f"{MASTO}/accounts/lookup?acct=securitecivile"
+    assert result == RemoteProfile(
+        platform="mastodon", handle="securitecivile@mastodon.quebec", state="ok",
+        remote_id="109345987654321012", display_name="Sécurité civile Montérégie",
+        description=NOTE_TEXT, followers_count=2310, following_count=145, posts_count=1204,
+        last_post_at="2025-03-12", url="https://mastodon.quebec/@SecuriteCivile",
+        query="securitecivile@mastodon.quebec",
+    )
+
+
+@pytest.mark.parametrize(("html", "text"), [
+    ("<p>Un<br>deux<br/>trois</p>", "Un\ndeux\ntrois"),
+    ("<p>a</p><p>b</p>", "a\n\nb"),
+    ("<p>Qu&#39;il &lt;pleuve&gt; &eacute;t&eacute;</p>", "Qu'il <pleuve> été"),
+    ("  <p>  espaces   multiples \n ici </p> ", "espaces multiples ici"),
+    ("", ""),
+])
+def test_mastodon_note_html_to_text(html: str, text: str) -> None:
+    assert mastodon.html_to_text(html) == text
+
+
+def test_mastodon_instances_override(connect, sleeps, monkeypatch) -> None:
+    monkeypatch.setenv("MSGU_MASTODON_INSTANCES",
+                       "Mastodon.Quebec=https://api.mastodon.quebec/, x.org=http://localhost:3000")
+    assert mastodon.instance_base_url("mastodon.quebec") == "https://api.mastodon.quebec"
+    assert mastodon.instance_base_url("other.social") == "https://other.social"
+    server = Server({"/api/v1/accounts/lookup": reply(load("mastodon_lookup"))})
+    result = mastodon.fetch_profile(connect(server), "securitecivile@mastodon.quebec",
+                                    sleep=sleeps.append, limiter=quiet())
+    assert server.requests[0].url.host == "api.mastodon.quebec"
+    assert result.handle == "securitecivile@mastodon.quebec"  # still the account's domain
+
+
+@pytest.mark.parametrize("env", ["mastodon.quebec", "a.org=ftp://a.org", "=https://a.org"])
+def test_mastodon_instances_malformed(monkeypatch, env) -> None:
+    monkeypatch.setenv("MSGU_MASTODON_INSTANCES", env)
+    with pytest.raises(InvalidInput, match="MSGU_MASTODON_INSTANCES must be"):
+        mastodon.instance_base_url("a.org")
+
+
+def test_mastodon_not_found_and_not_mastodon(connect, sleeps) -> None:
+    server = Server({"/api/v1/accounts/lookup": [
+        reply(load("mastodon_error_not_found"), 404),
+        httpx.Response(404, text="<html>Page introuvable</html>")]})
+    results = list(mastodon.fetch_profiles(
+        connect(server), ["gone@mastodon.quebec", "x@blog.example", "GONE@mastodon.quebec",
+                          "pas-une-adresse"], sleep=sleeps.append, limiter=quiet()))
+    assert results[0] == RemoteProfile("mastodon", "gone@mastodon.quebec", state="not-found",
+                                       query="gone@mastodon.quebec")
+    assert isinstance(results[1], FetchFailure) and results[1].status == 404
+    assert "MSGU_MASTODON_INSTANCES" in results[1].error
+    assert isinstance(results[2], FetchFailure) and "user@server" in results[2].error
+    assert len(results) == 3 and len(server.requests) == 2
+
+
+@pytest.mark.parametrize(("change", "state", "moved_to"), [
+    ({"suspended": True, "display_name": "", "note": "", "followers_count": 0}, "suspended", None),
+    ({"memorial": True}, "deactivated", None),
+    ({"moved": {**load("mastodon_following_page2")[0], "acct": "SecuriteCivile@social.gouv.qc.ca"}},
+     "deactivated", "securitecivile@social.gouv.qc.ca"),
+    ({"limited": True}, "ok", None),
+])
+def test_mastodon_account_states(connect, sleeps, change, state, moved_to) -> None:
+    account = {**load("mastodon_lookup"), **change}
+    server = Server({"/api/v1/accounts/lookup": reply(account)})
+    result = mastodon.fetch_profile(connect(server), "securitecivile@mastodon.quebec",
+                                    sleep=sleeps.append, limiter=quiet())
+    assert (result.state, result.moved_to) == (state, moved_to)
+    assert result.error == (f"moved to {moved_to}" if moved_to else None)
+    if state == "suspended":  # Mastodon blanks suspended accounts: nothing to trust
+        assert (result.display_name, result.followers_count, result.description) == (None,) * 3
+
+
+def test_mastodon_server_requiring_login(connect, sleeps) -> None:
+    server = Server({"/api/v1/accounts/lookup": reply(load("mastodon_error_unauthenticated"),
+                                                      401)})
+    result = mastodon.fetch_profile(connect(server), "a@mastodon.quebec", sleep=sleeps.append)
+    assert isinstance(result, FetchFailure) and result.status == 401
+    assert "refuses unauthenticated access" in result.error
+
+
+NEXT = f"{MASTO}/accounts/109345987654321012/following?limit=80&max_id=7163058"
+LINK = f'<{NEXT}>; rel="next", <{MASTO}/accounts/109345987654321012/following?min_id=7275607>; ' \
+       'rel="prev"'
+
+
+def _mastodon_server(*pages: httpx.Response) -> Server:
+    return Server({"/api/v1/accounts/lookup": reply(load("mastodon_lookup")),
+                   "/api/v1/accounts/109345987654321012/following": list(pages)})
+
+
+@pytest.mark.parametrize(("limit", "count", "pages"), [(None, 3, 2), (3, 3, 2), (2, 2, 1)])
+def test_mastodon_follows_follow_the_link_header(connect, sleeps, limit, count, pages) -> None:
+    server = _mastodon_server(reply(load("mastodon_following_page1"), link=LINK),
+                              reply(load("mastodon_following_page2"), link=LINK.split(", ")[1]))
+    follows = list(mastodon.fetch_follows(connect(server), "SecuriteCivile@mastodon.quebec",
+                                          limit=limit, sleep=sleeps.append, limiter=quiet()))
+    assert [f.handle for f in follows] == ["meteo@mastodon.quebec", "croixrougeqc@mastodon.social",
+                                           "vost_qc@fedi.example.org"][:count]
+    assert follows[0].followers_count == 5400
+    assert follows[0].description == "Prévisions automatisées."
+    calls = server.calls("/api/v1/accounts/109345987654321012/following")
+    assert len(calls) == pages
+    assert calls[0].params["limit"] == str(min(80, limit or 80))
+    assert [str(url) for url in calls[1:]] == [NEXT][: pages - 1]
+
+
+def test_mastodon_hidden_follows_are_an_empty_list(connect, sleeps) -> None:
+    server = _mastodon_server(reply([]))
+    assert list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
+                                       limit=None, sleep=sleeps.append, limiter=quiet())) == []
+
+
+def test_mastodon_follows_of_an_unknown_account(connect, sleeps) -> None:
+    server = Server({"/api/v1/accounts/lookup": reply(load("mastodon_error_not_found"), 404)})
+    with pytest.raises(ApiError, match="not found") as caught:
+        list(mastodon.fetch_follows(connect(server), "gone@mastodon.quebec", limit=5,
+                                    sleep=sleeps.append, limiter=quiet()))
+    assert caught.value.status == 404
+
+
+def test_mastodon_paging_budget_makes_long_crawls_wait(connect, sleeps) -> None:
+    pages = [reply([{**load("mastodon_following_page2")[0], "id": str(n), "acct": f"u{n}"}],
+                   link=f'<{MASTO}/accounts/109345987654321012/following?max_id={n}>; rel="next"')
+             for n in range(3, 0, -1)]
+    server = _mastodon_server(*pages, reply([]))
+    limiter = RateLimiter(min_interval=0, paging_budget=2)
+    follows = list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
+                                          limit=None, sleep=sleeps.append, limiter=limiter))
+    assert [f.handle for f in follows] == ["u3@mastodon.quebec", "u2@mastodon.quebec",
+                                           "u1@mastodon.quebec"]
+    assert sleeps == [pytest.approx(15 * 60, abs=5)]  # the 4th page (3rd paging one) waits
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    (LINK, NEXT),
+    ('<https://a.example/p?max_id=1>; rel=next', "https://a.example/p?max_id=1"),
+    ('<https://a.example/prev>; rel="prev", <https://a.example/n>;rel="next last"',
+     "https://a.example/n"),
+    ('<https://a.example/x>; title="a, b"; rel="next"', "https://a.example/x"),
+    ('</api/v1/accounts/1/following?max_id=5>; rel="next"',
+     "https://mastodon.quebec/api/v1/accounts/1/following?max_id=5"),
+    ('<https://a.example/prev>; rel="prev"', None),
+    ("", None),
+    ("garbage", None),
+])
+def test_link_header_parsing(header: str, expected: str | None) -> None:
+    assert mastodon.next_link(header, f"{MASTO}/accounts/1/following") == expected
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="<>\"", blacklist_categories=("Cs",)),
+               max_size=40))
+def test_link_header_never_crashes(header: str) -> None:
+    result = mastodon.next_link(header, "https://a.example/")
+    assert result is None or result.startswith("https://a.example/")
