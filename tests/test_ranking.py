@@ -322,9 +322,9 @@ def test_five_police_contacts_make_room_for_another_kind() -> None:
     got = rank_contacts([*police, fire], Query(("inondations",)), CTX, GEO, today=TODAY, limit=5)
     assert len(got) == 5
     assert 9 in [r.contact_id for r in got]
-    kinds = [r.contact_id for r in got if r.contact_id != 9]
-    assert len(kinds) == 4
-    third = got[[r.contact_id for r in got].index(kinds[2])]
+    police_ids = [r.contact_id for r in got if r.contact_id != 9]
+    assert len(police_ids) == 4
+    third = got[[r.contact_id for r in got].index(police_ids[2])]
     assert Reason(
         "diversity", "diversité : 3e contact de type police dans le haut de la liste", -1.5
     ) in third.reasons
@@ -361,6 +361,27 @@ def test_diversify_penalises_a_crowded_region() -> None:
     assert got[4].score == 9.0
     assert [r.contact_id for r in got] == [1, 2, 3, 6, 4, 5]
     assert_sums(got[:5])
+
+
+def test_the_asked_region_is_not_penalised() -> None:
+    by_id = {i: cand(i, f"C{i}", kind=f"k{i}", region="06") for i in range(1, 7)}
+    ranked = [Ranked(i, f"C{i}", 10.0, (Reason("topic", "t", 10.0),)) for i in range(1, 7)]
+    got = diversify(ranked, by_id, top=6, home_region="06")
+    assert got == ranked
+    assert diversify(ranked, by_id, top=6) != ranked
+
+
+def test_diversity_reorders_but_never_drops() -> None:
+    police = [cand(i, f"Police {i:02d}", kind="police", topics=("inondations",))
+              for i in range(1, 13)]
+    got = rank_contacts(police, Query(("inondations",)), CTX, GEO, today=TODAY, limit=10)
+    assert len(got) == 10
+    assert [r.score for r in got][:4] == [10.0, 10.0, 8.5, 7.0]
+    assert got[-1].score == 5.0  # capped at half the score, not 10 - 12
+    assert got[-1].reasons[-1] == Reason(
+        "diversity", "diversité : 10e contact de type police dans le haut de la liste", -5.0
+    )
+    assert_sums(got)
 
 
 def test_interests_required_when_asked_but_territory_alone_can_rank() -> None:
@@ -473,3 +494,16 @@ def test_scores_never_rise_down_the_list(limit: int) -> None:
     got = rank_contacts(mixed(), QUERY, CTX, GEO, today=TODAY, limit=limit)
     assert [r.score for r in got] == sorted((r.score for r in got), reverse=True)
     assert all(r.score > 0 for r in got)
+
+
+def test_rank_contacts_reasons_are_the_signals_reasons() -> None:
+    # rank_contacts memoises signals by the fields they read; the result must not change.
+    by_id = {c.contact_id: c for c in mixed()}
+    for r in rank_contacts(mixed(), QUERY, CTX, GEO, today=TODAY):
+        c = by_id[r.contact_id]
+        expected = [
+            *score_topic(c, QUERY, CTX), *score_text(c, QUERY), *score_geography(c, QUERY, GEO),
+            *score_kind(c, QUERY), *score_network(c), *score_activity(c, TODAY),
+            *score_language(c, QUERY),
+        ]
+        assert [x for x in r.reasons if x.signal != "diversity"] == expected

@@ -41,7 +41,16 @@ def _root(
     """msgu: the emergency-management contact directory and follow recommender."""
 
 
-from . import contacts, maintenance, overview, recommend, relations, transfer  # noqa: E402, I001
+# Importing the command modules registers their commands on `app`.
+from . import (  # noqa: E402, F401
+    contacts,
+    fetch,
+    maintenance,
+    overview,
+    recommend,
+    relations,
+    transfer,
+)
 
 __all__ = ["app", "main"]
 

@@ -37,7 +37,8 @@ def add(
     municipality: Annotated[str | None, typer.Option(help="Municipality.")] = None,
     scope: Annotated[str | None, typer.Option(help="local, regional, provincial, national or "
                      "international.")] = None,
-    lang: Annotated[Many, typer.Option("--lang", help="Language it publishes in (repeatable).")] = None,
+    lang: Annotated[Many, typer.Option("--lang", help="Language it publishes in "
+                    "(repeatable).")] = None,
     topic: TopicOpt = None,
     account: Annotated[Many, typer.Option("--account", help="PLATFORM:HANDLE, e.g. "
                        "x:@SPVM or mastodon:@user@instance (repeatable).")] = None,
@@ -49,7 +50,8 @@ def add(
     description: Annotated[str | None, typer.Option(help="Who they are, why follow.")] = None,
     note: Annotated[str | None, typer.Option("--note", help="Your own notes.")] = None,
     source: Annotated[str | None, typer.Option(help="Where this information comes from.")] = None,
-    status: Annotated[str | None, typer.Option(help="Your relationship: to-follow, following…")] = None,
+    status: Annotated[str | None, typer.Option(help="Your relationship: to-follow, "
+                      "following…")] = None,
     new_topic: Annotated[bool, typer.Option("--new-topic", help="Create unknown topics "
                          "instead of refusing them.")] = False,
     json_: JsonOpt = False,
@@ -184,7 +186,8 @@ def edit(
     lang: Annotated[Many, typer.Option("--lang", help="Languages (replace them).")] = None,
     add_topic: Annotated[Many, typer.Option("--add-topic", help="Topic to add.")] = None,
     remove_topic: Annotated[Many, typer.Option("--remove-topic", help="Topic to remove.")] = None,
-    add_account: Annotated[Many, typer.Option("--add-account", help="PLATFORM:HANDLE to add.")] = None,
+    add_account: Annotated[Many, typer.Option("--add-account",
+                           help="PLATFORM:HANDLE to add.")] = None,
     remove_account: Annotated[Many, typer.Option("--remove-account",
                               help="PLATFORM:HANDLE to remove.")] = None,
     description: Annotated[str | None, typer.Option(help="Description.")] = None,

@@ -76,8 +76,8 @@ def _json(r) -> dict:
 
 
 def _write_output(db, result, output: Path, fmt: str | None) -> None:
-    from ..services.transfer import guess_output_format, write_file
     from ..services.recommend import ranked_contacts
+    from ..services.transfer import guess_output_format, write_file
 
     chosen = fmt or guess_output_format(output)
     count = write_file(db, ranked_contacts(result), output, chosen)

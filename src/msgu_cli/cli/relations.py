@@ -102,7 +102,8 @@ def profile_show(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json
 def profile_set(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option("--name", help="Your organisation's name.")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Its kind (mrc, municipality…).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Its kind (mrc, "
+                    "municipality…).")] = None,
     region: Annotated[str | None, typer.Option("--region", help="Its region.")] = None,
     mrc: Annotated[str | None, typer.Option("--mrc", help="Its MRC.")] = None,
     topic: Annotated[Many, typer.Option("--topic", help="Interests (repeatable; replace "
@@ -116,7 +117,7 @@ def profile_set(
 ) -> None:
     """Set your organisation's profile; fields you leave out are kept.
 
-    Example: msgu profile set --name "MRC de Nicolet-Yamaska" --kind mrc --region 17 --topic inondations
+    Example: msgu profile set --name "MRC de Nicolet-Yamaska" --kind mrc --region 17
     """
     from ..services.relations import set_profile
 

@@ -126,7 +126,7 @@ def _print_report(report) -> None:
               f"skipped {len(report.skipped)} of {report.rows} row(s) ({report.format}).")
     if report.rows == 0:
         out.print("The file has a header but no rows: nothing to import.")
-    for contact_id, name in report.added[:50] if report.dry_run else []:
+    for _, name in report.added[:50] if report.dry_run else []:
         out.print(f"  + {name}")
     for line, reason in report.skipped:
         out.print(f"  line {line}: skipped, {reason}")

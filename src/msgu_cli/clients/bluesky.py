@@ -50,12 +50,14 @@ def fetch_profiles(
     base_url: str | None = None,
     sleep: Sleep = time.sleep,
     limiter: RateLimiter | None = None,
+    last_post: bool = True,
 ) -> Iterator[RemoteProfile | FetchFailure]:
     """Profiles (with last post date) for handles or DIDs, one result per distinct one, in order.
 
     Asks getProfiles 25 at a time; an actor missing from a batch answer (taken down, deactivated,
     unknown) is asked alone with getProfile to learn why. A failed batch yields a FetchFailure per
-    actor and the next batch still runs.
+    actor and the next batch still runs. `last_post=False` skips the one getAuthorFeed request
+    per profile (e.g. to add counts to follow lists cheaply); last_post_at is then None.
     """
     base = base_url or bluesky_base_url()
     queries = list(dict.fromkeys(normalize_handle(h) for h in handles if h.strip()))
@@ -69,7 +71,10 @@ def fetch_profiles(
         for query in batch:
             view = found.get(query)
             if view is None:
-                yield fetch_profile(client, query, base_url=base, sleep=sleep, limiter=limiter)
+                yield fetch_profile(client, query, base_url=base, sleep=sleep, limiter=limiter,
+                                    last_post=last_post)
+            elif not last_post:
+                yield _profile(view, query=query)
             else:
                 yield _with_last_post(client, base, view, query, sleep=sleep, limiter=limiter)
 
@@ -81,6 +86,7 @@ def fetch_profile(
     base_url: str | None = None,
     sleep: Sleep = time.sleep,
     limiter: RateLimiter | None = None,
+    last_post: bool = True,
 ) -> RemoteProfile | FetchFailure:
     """One profile via getProfile, which, unlike getProfiles, says why an account is missing."""
     base = base_url or bluesky_base_url()
@@ -92,6 +98,8 @@ def fetch_profile(
         )
     except ApiError as exc:
         return _failure(query, exc)
+    if answer.ok and isinstance(answer.data, dict) and not last_post:
+        return _profile(answer.data, query=query)
     if answer.ok and isinstance(answer.data, dict):
         return _with_last_post(client, base, answer.data, query, sleep=sleep, limiter=limiter)
     error = answer.data.get("error") if isinstance(answer.data, dict) else None

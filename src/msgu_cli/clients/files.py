@@ -14,7 +14,8 @@ def fetch_bytes(client: httpx.Client, url: str) -> bytes:
     try:
         response = client.get(url)
     except httpx.HTTPError as error:
-        raise ApiError(f"Cannot download {url}: {error or type(error).__name__}.", url=url) from None
+        reason = str(error) or type(error).__name__
+        raise ApiError(f"Cannot download {url}: {reason}.", url=url) from None
     if not response.is_success:
         raise ApiError(
             f"Cannot download {url}: the server answered {response.status_code} "

@@ -100,7 +100,11 @@ def make_http_client(
 
 @dataclass
 class RateLimiter:
-    """Per-host waiting state for one run; times are in the units of the `clock` passed in."""
+    """Per-host waiting state for one run; times are in the units of the `clock` passed in.
+
+    `max_wait` caps waits that rate-limit headers impose; the paging-budget wait is not capped
+    (at most `paging_window`), since the budget is the server's rule and waiting beats failing.
+    """
 
     min_interval: float = MIN_INTERVAL
     max_wait: float = MAX_WAIT
@@ -241,7 +245,8 @@ def _retry_delay(
     wait = server_wait(response.headers, now) if status in (429, 503) else None
     if wait is not None and wait > limiter.max_wait:
         limiter.block(host, now + wait)
-        raise ApiError(_rate_limited_message(host, now + wait, now), url=url, status=status)
+        message = _rate_limited_message(host, now + wait, now, status)
+        raise ApiError(message, url=url, status=status)
     if attempt + 1 >= attempts:
         limiter.set_failing(host, True)
         what = "kept refusing with HTTP 429 (too many requests)" if status == 429 else (
@@ -338,10 +343,11 @@ def _number(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _rate_limited_message(host: str, until: float, now: float) -> str:
+def _rate_limited_message(host: str, until: float, now: float, status: int = 429) -> str:
     when = datetime.fromtimestamp(until, UTC).astimezone()
+    what = "says it is unavailable" if status == 503 else "has rate limited msgu"
     return (
-        f"{host} is rate limiting msgu until {when:%Y-%m-%d %H:%M:%S %Z} "
+        f"{host} {what} until {when:%Y-%m-%d %H:%M:%S %Z} "
         f"({until - now:.0f} s from now); try again after that."
     )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InvalidInput
 from .models import Mrc, Region
-from .text import closest, fold, slug
+from .text import closest, slug
 
 REGIONS: tuple[Region, ...] = (
     Region("01", "Bas-Saint-Laurent"),
@@ -56,7 +56,8 @@ _REGION_ALIASES: dict[str, str] = {
     "abitibi": "08", "temiscamingue": "08", "cote-nord": "09", "north-shore": "09",
     "nord-du-quebec": "10", "northern-quebec": "10", "gaspesie": "11", "iles-de-la-madeleine": "11",
     "gaspesie-iles": "11", "chaudiere": "12", "beauce": "12", "monteregie": "16",
-    "centre-du-quebec": "17", "sherbrooke": "05", "eastern-townships": "05", "cantons-de-l-est": "05",
+    "centre-du-quebec": "17", "sherbrooke": "05", "eastern-townships": "05",
+    "cantons-de-l-est": "05",
 }
 
 _LEADING_ARTICLES = ("mrc", "de", "du", "des", "d", "la", "le", "les", "l")

@@ -1,8 +1,7 @@
 """Recommendation ranking: independent, explained signals -> a scored, diversified list.
 
-Pure: plain data in, new data out (no database, no network, no clock: `today` is a parameter).
-Every signal returns `Reason`s whose points are rounded to 2 decimals, and a contact's score is
-the sum of its rounded points, so a person can check that the reasons add up to the score.
+Pure: data in, new data out (no database, no network, no clock: `today` is a parameter). Points
+are rounded to 2 decimals and a score is the sum of its rounded points: reasons add up to it.
 """
 
 from __future__ import annotations
@@ -18,9 +17,8 @@ from .affinity import affinity, kind_word, org_phrase
 from .geo import Geography
 from .text import fold
 
-SIGNALS: tuple[str, ...] = (
-    "topic", "text", "geography", "kind", "network", "activity", "language", "diversity", "penalty",
-)
+SIGNALS = ("topic", "text", "geography", "kind", "network", "activity", "language", "diversity",
+           "penalty")
 
 # Point scale. Topic points are the base times the asked topic's rarity weight.
 EXACT_POINTS = 10.0
@@ -38,8 +36,7 @@ SCOPE_POINTS: dict[str, tuple[float, str]] = {
     "international": (0.25, "portée : internationale"),
 }
 FOLLOWER_POINTS, FOLLOWERS_CAP, NETWORK_POINTS, NETWORK_CAP = 2.0, 6.0, 4.0, 8.0
-SILENT_DAYS, SILENT_POINTS = 365, -3.0
-QUIET_DAYS, QUIET_POINTS = 180, -1.0
+SILENT_DAYS, SILENT_POINTS, QUIET_DAYS, QUIET_POINTS = 365, -3.0, 180, -1.0
 LANGUAGE_SHARED, LANGUAGE_NONE = 1.0, -1.5
 # Diversity: the 3rd contact of one kind costs 1.5, the 4th 3.0 ...; the 4th of one region costs
 # 1.0, the 5th 2.0 ... (the asked region is exempt).
@@ -130,10 +127,6 @@ def topic_weight(contacts_with_topic: int, total_contacts: int) -> float:
     return round(min(WEIGHT_MAX, max(WEIGHT_MIN, raw)), 4)
 
 
-def _asked(q: Query) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(q.topics))
-
-
 def _best_match(code: str, c: Candidate, ctx: TopicContext) -> tuple[float, str] | None:
     """The strongest evidence that `c` covers the asked topic `code`: (base points, detail)."""
     label = ctx.labels.get(code, code)
@@ -155,7 +148,7 @@ def _best_match(code: str, c: Candidate, ctx: TopicContext) -> tuple[float, str]
 
 def score_topic(c: Candidate, q: Query, ctx: TopicContext) -> list[Reason]:
     """One reason per asked topic the contact covers, plus a bonus for covering several."""
-    asked = _asked(q)
+    asked = tuple(dict.fromkeys(q.topics))
     reasons: list[Reason] = []
     for code in asked:
         match = _best_match(code, c, ctx)
@@ -199,11 +192,8 @@ def _territory(c: Candidate, q: Query, region: str | None, geo: Geography) -> Re
 
 
 def score_geography(c: Candidate, q: Query, geo: Geography) -> list[Reason]:
-    """Nearer first: same MRC > same region > neighbour > provincial > national > international.
-
-    Neutral (no reason) when the query names no territory; a local contact of a far region
-    gets nothing rather than a 0-point reason (noise).
-    """
+    """Nearer first: same MRC > same region > neighbour > provincial > national > international;
+    neutral when the query names no territory, and nothing (not 0-point noise) for far ones."""
     if not (q.region or q.mrc):
         return []
     territory = _territory(c, q, _query_region(q, geo), geo)
@@ -243,17 +233,12 @@ def score_network(c: Candidate) -> list[Reason]:
     return [_reason("network", " ; ".join(parts), min(NETWORK_CAP, points))]
 
 
-def _day(value: str | None) -> date | None:
-    """`2023-01-05` or `2023-01-05T10:00:00Z` -> a date; None when absent or unreadable."""
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
-
-
 def score_activity(c: Candidate, today: date) -> list[Reason]:
-    """Long-silent accounts lose points; never-fetched ones are not judged."""
-    last = _day(c.last_post_at)
+    """Long-silent accounts lose points; never-fetched (or unreadable dates) are not judged."""
+    try:  # `2023-01-05` or `2023-01-05T10:00:00Z`
+        last = date.fromisoformat(c.last_post_at[:10]) if c.last_post_at else None
+    except ValueError:
+        last = None
     if last is None:
         return []
     age = (today - last).days
@@ -307,10 +292,7 @@ def _repeat_penalties(
 
 
 def diversify(
-    ranked: list[Ranked],
-    candidates: Mapping[int, Candidate],
-    *,
-    top: int,
+    ranked: list[Ranked], candidates: Mapping[int, Candidate], *, top: int,
     home_region: str | None = None,
 ) -> list[Ranked]:
     """Re-rank the first `top` places (greedy, from the best POOL_FACTOR x top) so one kind or
@@ -344,6 +326,8 @@ class _Scorer:
     def __init__(self, q: Query, ctx: TopicContext, geo: Geography, today: date) -> None:
         self.q, self.ctx, self.geo, self.today = q, ctx, geo, today
         self.needs_interest = bool(q.topics) or q.has_text
+        # Every tag that can earn topic points: the asked codes, their parents and children.
+        self.codes = frozenset(q.topics).union(*(ctx.related.get(t, {}) for t in q.topics))
         self.topics: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Reason, ...]] = {}
         self.places: dict[tuple[str | None, ...], tuple[Reason, ...]] = {}
         self.moments: dict[str | None, tuple[Reason, ...]] = {}
@@ -369,42 +353,34 @@ class _Scorer:
         network = score_network(c) if c.followed_by or c.network_score > 0 else ()
         return (*topic, *text, *place, *network, *moment, *tongue)
 
+    def may_qualify(self, c: Candidate) -> bool:
+        """Fast path: with interests asked, a contact that matches none of them cannot qualify."""
+        return not self.needs_interest or (
+            (self.q.has_text and c.text_score > 0)
+            or not self.codes.isdisjoint(c.topics)
+            or not self.codes.isdisjoint(c.suggested_topics)
+        )
+
     def rank(self, c: Candidate) -> Ranked | None:
         """The contact scored, or None when it has nothing to recommend it."""
         reasons = self.reasons(c)
         score = _total(reasons)
-        if score <= 0:
+        # With interests asked, territory, kind or network alone are no reason to follow.
+        matched = any(r.points > 0 and r.signal in _INTEREST_SIGNALS for r in reasons)
+        if score <= 0 or (self.needs_interest and not matched):
             return None
-        if self.needs_interest and not any(
-            r.points > 0 and r.signal in _INTEREST_SIGNALS for r in reasons
-        ):
-            return None  # asked interests it does not match: territory alone is no reason
         return Ranked(c.contact_id, c.name, score, reasons)
 
 
-def _interest_codes(q: Query, ctx: TopicContext) -> frozenset[str]:
-    """Every tag that can earn topic points: the asked codes and their parents and children."""
-    codes = set(q.topics)
-    for code in q.topics:
-        codes.update(ctx.related.get(code, {}))
-    return frozenset(codes)
-
-
 def rank_contacts(
-    candidates: Iterable[Candidate],
-    q: Query,
-    ctx: TopicContext,
-    geo: Geography,
-    *,
-    today: date,
-    limit: int = 10,
+    candidates: Iterable[Candidate], q: Query, ctx: TopicContext, geo: Geography, *,
+    today: date, limit: int = 10,
 ) -> list[Ranked]:
     """The best `limit` contacts for the query, best first, each with reasons adding up to its
     score. Dead contacts (no account alive) are never recommended."""
     if limit <= 0:
         return []
     q = replace(q, region=_query_region(q, geo))  # resolve once, not per contact
-    codes = _interest_codes(q, ctx)
     scorer = _Scorer(q, ctx, geo, today)
     ranked: list[Ranked] = []
     by_id: dict[int, Candidate] = {}
@@ -412,14 +388,7 @@ def rank_contacts(
         if not c.any_account_alive or c.contact_id in by_id:
             continue
         by_id[c.contact_id] = c
-        # Fast path: with interests asked, a contact that matches none of them cannot qualify.
-        if (q.topics or q.has_text) and not (
-            (q.has_text and c.text_score > 0)
-            or not codes.isdisjoint(c.topics)
-            or not codes.isdisjoint(c.suggested_topics)
-        ):
-            continue
-        result = scorer.rank(c)
+        result = scorer.rank(c) if scorer.may_qualify(c) else None
         if result is not None:
             ranked.append(result)
     # Only the best POOL_FACTOR x limit (and their ties) can reach the list: sort just those.

@@ -29,11 +29,11 @@ _NOT_SLUG = re.compile(r"[^0-9a-z]+")
 
 # Short French and English words that carry no meaning for matching interests.
 STOPWORDS = frozenset(
-    """
-    a au aux avec ce ces dans de des du en et l la le les leur leurs ou par pour qu que qui sa
-    se ses son sur un une d s n y est sont
-    an and as at by for from in into of on or the to with our we us
-    """.split()
+    (
+        "a au aux avec ce ces dans de des du en et l la le les leur leurs ou par pour qu que qui "
+        "sa se ses son sur un une d s n y est sont "
+        "an and as at by for from in into of on or the to with our we us"
+    ).split()
 )
 
 

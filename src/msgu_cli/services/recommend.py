@@ -9,8 +9,15 @@ from datetime import date
 from sqlite_utils import Database
 
 from ..domain.models import DEAD_STATES, FOLLOWED_STATUSES, Contact, Profile
-from ..domain.ranking import Candidate, Query, Ranked, Reason, TopicContext, rank_contacts, \
-    topic_weight
+from ..domain.ranking import (
+    Candidate,
+    Query,
+    Ranked,
+    Reason,
+    TopicContext,
+    rank_contacts,
+    topic_weight,
+)
 from ..domain.vocabulary import parse_kind, parse_language, parse_platform
 from ..errors import InvalidInput
 from ..storage import candidates as pool

@@ -61,3 +61,53 @@ def account_ids(db: Database, pairs: Sequence[tuple[str, str]]) -> dict[tuple[st
         if row:
             found[(platform, handle)] = row[0]
     return found
+
+
+def accounts_to_fetch(
+    db: Database, *, contact_ids: Sequence[int] | None, platforms: Sequence[str],
+    checked_before: str | None,
+) -> list[tuple[int, str, str]]:
+    """(account id, platform, handle) of the accounts `refresh` should look up."""
+    clauses = [f"platform IN ({', '.join('?' * len(platforms))})"]
+    args: list = list(platforms)
+    if contact_ids is not None:
+        clauses.append(f"contact_id IN ({', '.join('?' * len(contact_ids))})")
+        args += list(contact_ids)
+    if checked_before is not None:
+        clauses.append("(checked_at IS NULL OR checked_at < ?)")
+        args.append(checked_before)
+    return [tuple(r) for r in db.execute(
+        f"SELECT id, platform, handle FROM accounts WHERE {' AND '.join(clauses)} "
+        "ORDER BY platform, handle", args)]
+
+
+def platform_counts(db: Database, contact_ids: Sequence[int] | None) -> dict[str, int]:
+    where, args = "", []
+    if contact_ids is not None:
+        where = f"WHERE contact_id IN ({', '.join('?' * len(contact_ids))})"
+        args = list(contact_ids)
+    return dict(db.execute(
+        f"SELECT platform, count(*) FROM accounts {where} GROUP BY platform", args).fetchall())
+
+
+_FETCHED = ("remote_id", "display_name", "description", "followers_count", "following_count",
+            "posts_count", "last_post_at")
+
+
+def save_fetched(db: Database, account_id: int, values: dict, *, state: str, note: str | None,
+                 now: str) -> None:
+    """Store what an API said of an account; a value it did not give keeps the stored one."""
+    given = {k: values[k] for k in _FETCHED if values.get(k) is not None}
+    assignments = "".join(f"{k} = ?, " for k in given)
+    db.execute(
+        f"UPDATE accounts SET {assignments}state = ?, last_error = ?, checked_at = ? WHERE id = ?",
+        [*given.values(), state, note, now, account_id],
+    )
+
+
+def save_fetch_error(db: Database, account_id: int, error: str, *, now: str) -> None:
+    """A failed look-up keeps the last good data and state; the error is recorded beside them."""
+    db.execute(
+        "UPDATE accounts SET last_error = ?, checked_at = ?, state = coalesce(state, 'error') "
+        "WHERE id = ?", [error, now, account_id],
+    )

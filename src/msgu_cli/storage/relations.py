@@ -12,7 +12,8 @@ from ..domain.models import Profile, RelationEvent
 
 def add_relation(db: Database, event: RelationEvent, *, now: str) -> None:
     db.execute(
-        "INSERT INTO relations (contact_id, status, date, note, recorded_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO relations (contact_id, status, date, note, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?)",
         [event.contact_id, event.status, event.date, event.note, now],
     )
 

@@ -1,0 +1,97 @@
+"""Network commands: refresh and discover (Bluesky and Mastodon public APIs)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import app
+from ._shared import console, err_console, guarded, open_database, print_json
+
+Many = list[str] | None
+
+
+def _bar(description: str):
+    """A progress bar on stderr (stdout stays clean for --json and pipes)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
+                    console=err_console(), transient=True)
+
+
+@app.command("refresh")
+@guarded
+def refresh(
+    ctx: typer.Context,
+    refs: Annotated[Many, typer.Argument(help="Contacts to refresh (default: all).",
+                                         show_default=False)] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="bluesky or "
+                        "mastodon only.")] = None,
+    older_than: Annotated[int | None, typer.Option("--older-than", min=0, help="Only accounts "
+                          "not checked for this many days.")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Fetch the public profile of Bluesky and Mastodon accounts: alive, silent or gone.
+
+    Example: msgu refresh --older-than 30
+    """
+    from ..services.refresh import refresh as run
+
+    db = open_database(ctx)
+    with _bar("Refreshing") as bar:
+        task = bar.add_task("refresh", total=None)
+        report = run(db, refs or [], platform=platform, older_than=older_than,
+                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+    summary = {"checked": report.checked, "states": dict(report.states),
+               "errors": [{"platform": p, "handle": h, "error": e} for p, h, e in report.errors],
+               "skipped_platforms": report.skipped_platforms}
+    if json_:
+        print_json(summary)
+        return
+    out = console()
+    states = ", ".join(f"{n} {s}" for s, n in sorted(report.states.items())) or "none"
+    out.print(f"Checked {report.checked} account(s): {states}; {len(report.errors)} error(s).")
+    for p, h, e in report.errors:
+        out.print(f"  [red]error[/] {p}:{h}: {e}")
+    if report.skipped_platforms:
+        skipped = ", ".join(f"{p} ({n})" for p, n in report.skipped_platforms.items())
+        out.print(f"[dim]Left as they are (no public API): {skipped}.[/]")
+
+
+@app.command("discover")
+@guarded
+def discover(
+    ctx: typer.Context,
+    refs: Annotated[list[str], typer.Argument(help="Trusted contacts whose follows to read.")],
+    platform: Annotated[str | None, typer.Option("--platform", help="bluesky or "
+                        "mastodon only.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many follows per "
+                     "account.")] = 200,
+    json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Find new accounts through whom trusted accounts follow; adds them as candidates.
+
+    Example: msgu discover @zone911.bsky.social --limit 100
+    """
+    from ..services.discover import discover as run
+
+    db = open_database(ctx)
+    with _bar("Discovering") as bar:
+        task = bar.add_task("discover", total=None)
+        report = run(db, refs, platform=platform, limit=limit,
+                     progress=lambda label: bar.update(task, advance=1))
+    if json_:
+        print_json({"sources": report.sources, "followed": report.followed,
+                    "new_candidates": [{"id": i, "name": n} for i, n in report.new_candidates],
+                    "known": report.known, "edges": report.edges,
+                    "errors": [{"source": s, "error": e} for s, e in report.errors]})
+        return
+    out = console()
+    out.print(f"Read {len(report.sources)} follow list(s): {report.followed} account(s), "
+              f"{len(report.new_candidates)} new candidate(s), {report.known} already known, "
+              f"{report.edges} follow edge(s) kept.")
+    for source, error in report.errors:
+        out.print(f"  [red]error[/] {source}: {error}")
+    if report.new_candidates:
+        out.print("Review them with: msgu list --status candidate")
