@@ -259,6 +259,8 @@ REJECTED: list[tuple[str, str, str]] = [
     ("mastodon", "https://mastodon.social/", "give a profile address"),
     ("mastodon", "https://x.com/@spvm", "that address is on X, not Mastodon"),
     ("mastodon", "https://www.threads.net/@user", "that address is on Threads, not Mastodon"),
+    ("mastodon", "@user@threads.net", "that address is on Threads, not Mastodon"),
+    ("mastodon", "https://x.com/about", "that address is on X, not Mastodon"),
     ("facebook", "https://www.facebook.com/groups/123456", "facebook.com/groups is not an account"),
     ("facebook", "https://www.facebook.com/events/123", "facebook.com/events is not an account"),
     ("facebook", "https://www.facebook.com/watch/?v=1", "facebook.com/watch is not an account"),

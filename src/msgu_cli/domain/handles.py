@@ -369,17 +369,17 @@ def _parse_mastodon(text: str) -> str:
     value = text[5:] if text[:5].lower() == "acct:" else text
     url = _url_parts(value, bare=True)
     if url:
-        owner = _host_platform(url.host)
-        if owner:
-            where = f"that address is on {_RULES[owner].label}, not Mastodon"
-            raise _invalid("mastodon", text, where)
         name = _fediverse_name(url)
-        if name is None:
+        if name is None and not _host_platform(url.host):
             example = f"https://{url.host}/@user"
             raise _invalid("mastodon", text, f"give a profile address such as {example}")
         # https://mastodon.social/@user@other.social shows a remote account: keep its home.
-        value = name if "@" in name else f"{name}@{url.host}"
+        value = name if name and "@" in name else f"{name}@{url.host}"
     user, at, instance = value.removeprefix("@").lower().partition("@")
+    # Threads accounts federate as user@threads.net, but they belong under threads.
+    if owner := _host_platform(instance):
+        where = f"that address is on {_RULES[owner].label}, not Mastodon"
+        raise _invalid("mastodon", text, where)
     if not at or not _MASTODON_USER.fullmatch(user) or not _is_domain(instance):
         raise _invalid("mastodon", text, _RULES["mastodon"].hint)
     return f"{user}@{instance}"
