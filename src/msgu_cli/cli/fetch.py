@@ -13,11 +13,13 @@ Many = list[str] | None
 
 
 def _bar(description: str):
-    """A progress bar on stderr (stdout stays clean for --json and pipes)."""
+    """A progress bar on stderr (stdout stays clean for --json and pipes); off when stderr is
+    not a terminal, so logs and `Error:` lines get no bar residue."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    console = err_console()
     return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
-                    console=err_console(), transient=True)
+                    console=console, transient=True, disable=not console.is_terminal)
 
 
 @app.command("refresh")

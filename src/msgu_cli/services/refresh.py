@@ -37,7 +37,7 @@ def refresh(
     contact_ids = [resolve_ref(db, r) for r in refs] if refs else None
     if older_than is not None and older_than < 0:
         raise InvalidInput("--older-than takes a number of days, 0 or more.")
-    cutoff = None if older_than is None else (
+    cutoff = None if not older_than else (
         datetime.now(UTC) - timedelta(days=older_than)).replace(microsecond=0).isoformat()
     todo = accounts_to_fetch(db, contact_ids=contact_ids, platforms=platforms,
                              checked_before=cutoff)
