@@ -105,6 +105,9 @@ def backup_database(db: Database, target: Path, *, force: bool) -> Path:
         raise InvalidInput(f"{target} is a folder: give a file name for the backup.")
     if not target.parent.exists():
         raise InvalidInput(f"The folder {target.parent} does not exist.")
+    source = Path(db.execute("PRAGMA database_list").fetchone()[2])
+    if target.exists() and target.samefile(source):
+        raise InvalidInput(f"{target} is the database itself: give another file for the backup.")
     partial = target.with_name(target.name + ".partial")
     destination = sqlite3.connect(str(partial))
     try:
