@@ -1,0 +1,107 @@
+"""The plainest way to do each job that benchmarks/run.py times: `sqlite3` and `csv`, no msgu.
+
+Run as a child process, like `msgu`, so both pay the same interpreter start-up:
+
+    python benchmarks/baseline.py list DB
+    python benchmarks/baseline.py search DB WORDS
+    python benchmarks/baseline.py import DB FILE.csv    (DB made by `msgu init --empty`)
+    python benchmarks/baseline.py export DB FILE.csv
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import sys
+
+PLATFORMS = ("x", "bluesky", "mastodon", "facebook", "instagram", "threads", "youtube",
+             "linkedin", "tiktok", "website")
+CONTACT_COLUMNS = ("id", "name", "name_key", "kind", "region", "mrc", "municipality", "scope",
+                   "languages", "description", "notes", "source", "status", "topics_text",
+                   "handles_text", "created_at", "updated_at")
+NOW = "2026-01-15T12:00:00+00:00"
+
+
+def list_contacts(db: str) -> None:
+    with sqlite3.connect(db) as conn:
+        for row in conn.execute("SELECT id, name, kind, region, topics_text FROM contacts "
+                                "ORDER BY name_key, id LIMIT 20"):
+            print(*row, sep="\t")
+
+
+def search(db: str, text: str) -> None:
+    with sqlite3.connect(db) as conn:
+        for row in conn.execute(
+            "SELECT c.id, c.name, c.kind, c.region FROM contacts_fts "
+            "JOIN contacts c ON c.id = contacts_fts.rowid WHERE contacts_fts MATCH ? "
+            "ORDER BY bm25(contacts_fts) LIMIT 20", [text]
+        ):
+            print(*row, sep="\t")
+
+
+def import_csv(db: str, path: str) -> None:
+    """Contacts, accounts and topic tags, each with one executemany, in one transaction."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    regions = {name: number for number, name in conn.execute("SELECT number, name FROM regions")}
+    next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM contacts").fetchone()[0]
+    contacts, accounts, topics = [], [], []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for contact_id, row in enumerate(csv.DictReader(handle), next_id):
+            tags = [t for t in row["topics"].split("|") if t]
+            handles = [(p, h) for p in PLATFORMS for h in row[p].split("|") if h]
+            contacts.append((
+                contact_id, row["name"], row["name"].lower(), row["kind"],
+                regions.get(row["region"]), row["mrc"] or None, row["municipality"] or None,
+                row["scope"] or None, json.dumps(row["languages"].split("|")),
+                row["description"], row["notes"] or None, row["source"], row["status"],
+                " ".join(tags), " ".join(h for _, h in handles), NOW, NOW,
+            ))
+            accounts += [(contact_id, p, h) for p, h in handles]
+            topics += [(contact_id, t) for t in tags]
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO contacts ({', '.join(CONTACT_COLUMNS)}) "
+                     f"VALUES ({', '.join('?' * len(CONTACT_COLUMNS))})", contacts)
+    conn.executemany("INSERT INTO accounts (contact_id, platform, handle) VALUES (?, ?, ?)",
+                     accounts)
+    conn.executemany("INSERT INTO contact_topics (contact_id, topic) VALUES (?, ?)", topics)
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def export_csv(db: str, path: str) -> None:
+    """Every contact with its topics and accounts, one row each, in the export's columns."""
+    with sqlite3.connect(db) as conn:
+        regions = dict(conn.execute("SELECT number, name FROM regions"))
+        accounts: dict[int, dict[str, list[str]]] = {}
+        for contact_id, platform, handle in conn.execute(
+                "SELECT contact_id, platform, handle FROM accounts ORDER BY contact_id, handle"):
+            accounts.setdefault(contact_id, {}).setdefault(platform, []).append(handle)
+        topics: dict[int, list[str]] = {}
+        for contact_id, topic in conn.execute(
+                "SELECT contact_id, topic FROM contact_topics ORDER BY contact_id, topic"):
+            topics.setdefault(contact_id, []).append(topic)
+        with open(path, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(("id", "name", "kind", "region", "mrc", "municipality", "scope",
+                             "languages", "topics", "status", *PLATFORMS, "description",
+                             "notes", "source"))
+            for row in conn.execute(
+                "SELECT id, name, kind, region, mrc, municipality, scope, languages, status, "
+                "description, notes, source FROM contacts ORDER BY name_key, id"
+            ):
+                (cid, name, kind, region, mrc, municipality, scope, languages, status,
+                 description, notes, source) = row
+                mine = accounts.get(cid, {})
+                writer.writerow((
+                    cid, name, kind, regions.get(region, ""), mrc or "", municipality or "",
+                    scope or "", "|".join(json.loads(languages)), "|".join(topics.get(cid, ())),
+                    status, *("|".join(mine.get(p, ())) for p in PLATFORMS), description or "",
+                    notes or "", source or "",
+                ))
+
+
+JOBS = {"list": list_contacts, "search": search, "import": import_csv, "export": export_csv}
+
+if __name__ == "__main__":
+    JOBS[sys.argv[1]](*sys.argv[2:])

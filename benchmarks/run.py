@@ -1,0 +1,319 @@
+"""msgu at province scale: the real `msgu` command timed against the plainest baseline.
+
+For each size (1,000, 10,000 and 100,000 contacts, ten follow edges each) this generates a
+realistic directory (benchmarks/datagen.py, cached between runs), then times repeated runs of
+the installed `msgu` console script, each in its own process, and reads the child's peak
+memory with wait4. Beside each command: the floor of any Typer CLI (a one-command Typer app
+with one option) for start-up and recommend, bare SQL through `sqlite3` for list and search,
+`csv` + `executemany` for import and export (benchmarks/baseline.py), and the ratio.
+Prints one table and writes it as Markdown to benchmarks/RESULTS.md.
+
+    python benchmarks/run.py                     # the full run (several minutes)
+    python benchmarks/run.py --sizes 1000 --runs 3
+    python benchmarks/run.py --quick             # a tiny run that checks the harness works
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import datagen  # noqa: E402
+
+RESULTS = HERE / "RESULTS.md"
+BASELINE = HERE / "baseline.py"
+SIZES = (1_000, 10_000, 100_000)
+TOPIC = "inondations"
+FLOOR_APP = '''
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def main(name: str = typer.Option("world", help="Who to greet.")) -> None:
+    """Greet someone."""
+    print(f"Hello {name}")
+
+
+if __name__ == "__main__":
+    app()
+'''
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall times (s) of repeated runs of one command, and the largest peak memory (MB)."""
+
+    times: tuple[float, ...]
+    peak_mb: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def worst(self) -> float:
+        return max(self.times)
+
+
+@dataclass(frozen=True)
+class Row:
+    group: str  # "start-up" or the number of contacts
+    label: str
+    timing: Timing
+    baseline_label: str
+    baseline: Timing
+    target: str = ""  # what the issue asks, e.g. "<= 1.3x"
+
+    @property
+    def ratio(self) -> float:
+        return self.timing.median / self.baseline.median
+
+
+def msgu_command() -> list[str]:
+    """The installed console script (beside this Python first), else the module."""
+    beside = Path(sys.executable).parent / "msgu"
+    script = str(beside) if beside.exists() else shutil.which("msgu")
+    return [script] if script else [sys.executable, "-m", "msgu_cli"]
+
+
+def run_once(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak resident MB) of one child process; fails loudly if it fails."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        child = subprocess.Popen(list(argv), env=env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}:\n{message}")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def measure(argv: Sequence[str], runs: int, env: dict[str, str],
+            before: Callable[[], None] | None = None) -> Timing:
+    """`runs` timed runs; `before` (untimed) resets state, e.g. a fresh database for import."""
+    times, peak = [], 0.0
+    for _ in range(runs):
+        if before is not None:
+            before()
+        elapsed, memory = run_once(argv, env)
+        times.append(elapsed)
+        peak = max(peak, memory)
+    return Timing(tuple(times), peak)
+
+
+@dataclass(frozen=True)
+class Bench:
+    """Where a run works, what it runs, how often."""
+
+    folder: Path
+    runs: int
+    heavy_runs: int  # for import and export, which take seconds at 100,000 rows
+    env: dict[str, str]
+
+    @property
+    def msgu(self) -> list[str]:
+        return msgu_command()
+
+    def floor_app(self) -> list[str]:
+        path = self.folder / "floor_app.py"
+        if not path.exists():
+            path.write_text(FLOOR_APP, encoding="utf-8")
+        return [sys.executable, str(path)]
+
+    def baseline(self, job: str, *args: str) -> list[str]:
+        return [sys.executable, str(BASELINE), job, *args]
+
+    def time(self, argv: Sequence[str], *, heavy: bool = False,
+             before: Callable[[], None] | None = None) -> Timing:
+        return measure(argv, self.heavy_runs if heavy else self.runs, self.env, before)
+
+
+def startup_rows(bench: Bench) -> list[Row]:
+    """--version, --help and recommend on the starter directory against the Typer floor."""
+    starter = bench.folder / "starter.db"
+    if not starter.exists():
+        run_once([*bench.msgu, "--db", str(starter), "init"], bench.env)
+    floor_run = bench.time([*bench.floor_app(), "--name", "x"])
+    floor_help = bench.time([*bench.floor_app(), "--help"])
+    msgu = bench.msgu
+    return [
+        Row("start-up", "msgu --version", bench.time([*msgu, "--version"]),
+            "typer app --name x", floor_run, "<= 1.3x"),
+        Row("start-up", "msgu --help", bench.time([*msgu, "--help"]),
+            "typer app --help", floor_help, "<= 1.5x"),
+        Row("start-up", "msgu recommend --topic geolocalisation (starter)",
+            bench.time([*msgu, "--db", str(starter), "recommend", "--topic", "geolocalisation"]),
+            "typer app --name x", floor_run, "<= 2.5x"),
+    ]
+
+
+@dataclass(frozen=True)
+class DataSet:
+    contacts: int
+    db: Path  # the whole directory: profile, circle of trust, follow graph
+    plain_db: Path  # the same without profile and circle of trust: no network signal
+    csv: Path  # the same contacts as an import file
+
+
+def data_folder() -> Path:
+    """Generated data is cached here, keyed by the generator's source, between runs."""
+    digest = hashlib.sha256((HERE / "datagen.py").read_bytes()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / "msgu-bench" / digest
+
+
+def dataset(contacts: int, edges: int, seed: int = 0) -> DataSet:
+    folder = data_folder() / f"{contacts}-{edges}-{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    data = DataSet(contacts, folder / "full.db", folder / "plain.db", folder / "import.csv")
+    if not data.db.exists():
+        partial = folder / "partial.db"
+        for leftover in folder.glob("partial.db*"):
+            leftover.unlink()
+        datagen.generate(partial, contacts, edges, seed)
+        partial.replace(data.db)
+    if not data.plain_db.exists():
+        shutil.copyfile(data.db, folder / "partial.db")
+        with sqlite3.connect(folder / "partial.db") as conn:
+            conn.execute("DELETE FROM profile")
+            conn.execute("UPDATE contacts SET status = 'none' WHERE status IN "
+                         "('following', 'follows-back', 'met', 'collaborating')")
+        (folder / "partial.db").replace(data.plain_db)
+    if not data.csv.exists():
+        datagen.write_import_csv(folder / "partial.csv", contacts, seed)
+        (folder / "partial.csv").replace(data.csv)
+    return data
+
+
+def size_rows(bench: Bench, data: DataSet, floor: Timing) -> list[Row]:
+    """list, search, recommend (both ways), import and export at one size."""
+    group, msgu = f"{data.contacts:,}", bench.msgu
+    db, plain = str(data.db), str(data.plain_db)
+    rows = [
+        Row(group, "list --limit 20", bench.time([*msgu, "--db", db, "list", "--limit", "20"]),
+            "sqlite3 SELECT", bench.time(bench.baseline("list", db))),
+        Row(group, f"search {TOPIC}", bench.time([*msgu, "--db", db, "search", TOPIC]),
+            "sqlite3 FTS MATCH", bench.time(bench.baseline("search", db, TOPIC))),
+        Row(group, f"recommend --topic {TOPIC} (no profile, no network)",
+            bench.time([*msgu, "--db", plain, "recommend", "--topic", TOPIC]),
+            "typer app --name x", floor, "< 0.3 s at 100k"),
+        Row(group, f"recommend --topic {TOPIC} (profile + network)",
+            bench.time([*msgu, "--db", db, "recommend", "--topic", TOPIC]),
+            "typer app --name x", floor, "< 0.3 s at 100k"),
+    ]
+    return rows + transfer_rows(bench, data)
+
+
+def transfer_rows(bench: Bench, data: DataSet) -> list[Row]:
+    """Import the whole CSV into a fresh empty database; export the whole directory."""
+    group, msgu = f"{data.contacts:,}", bench.msgu
+    target, out = bench.folder / "import.db", bench.folder / "export.csv"
+
+    def fresh_database() -> None:
+        for leftover in bench.folder.glob("import.db*"):
+            leftover.unlink()
+        run_once([*msgu, "--db", str(target), "init", "--empty"], bench.env)
+
+    return [
+        Row(group, "import (whole CSV)",
+            bench.time([*msgu, "--db", str(target), "import", str(data.csv)], heavy=True,
+                       before=fresh_database),
+            "csv + executemany",
+            bench.time(bench.baseline("import", str(target), str(data.csv)), heavy=True,
+                       before=fresh_database), "<= 2x"),
+        Row(group, "export --format csv (whole directory)",
+            bench.time([*msgu, "--db", str(data.db), "export", "--format", "csv",
+                        "--output", str(out)], heavy=True),
+            "sqlite3 + csv.writer",
+            bench.time(bench.baseline("export", str(data.db), str(out)), heavy=True), "<= 2x"),
+    ]
+
+
+def table(rows: Sequence[Row]) -> list[str]:
+    """The results as Markdown table lines (also readable as plain text)."""
+    lines = ["| contacts | command | median s | max s | peak MB | baseline | baseline median s "
+             "| baseline peak MB | ratio | target |",
+             "|---|---|--:|--:|--:|---|--:|--:|--:|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r.group} | {r.label} | {r.timing.median:.3f} | {r.timing.worst:.3f} "
+            f"| {r.timing.peak_mb:.0f} | {r.baseline_label} | {r.baseline.median:.3f} "
+            f"| {r.baseline.peak_mb:.0f} | {r.ratio:.2f}x | {r.target} |")
+    return lines
+
+
+def report(rows: Sequence[Row], bench: Bench, sizes: Sequence[int], edges: int) -> str:
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join([
+        "# msgu benchmark results", "",
+        f"`python benchmarks/run.py` on {now}: Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; sizes "
+        f"{', '.join(f'{s:,}' for s in sizes)} contacts with {edges} follow edges each; "
+        f"{bench.runs} runs per command ({bench.heavy_runs} for import and export). "
+        "Every time is the wall time of a whole child process (interpreter start-up "
+        "included), every peak its maximum resident memory (wait4). `ratio` = msgu's median "
+        "/ the baseline's median.", "",
+        *table(rows), "",
+    ])
+
+
+def run(sizes: Sequence[int], *, runs: int, heavy_runs: int, edges: int,
+        output: Path | None) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="msgu-bench-") as folder:
+        env = {**os.environ, "MSGU_DB": str(Path(folder) / "unused.db"), "COLUMNS": "120"}
+        env.pop("MSGU_DEBUG", None)
+        bench = Bench(Path(folder), runs, heavy_runs, env)
+        rows = startup_rows(bench)
+        floor = rows[0].baseline
+        for size in sizes:
+            rows += size_rows(bench, dataset(size, edges), floor)
+    text = report(rows, bench, sizes, edges)
+    print("\n".join(table(rows)))
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        print(f"\nWrote {output}", file=sys.stderr)
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="200 contacts, one run each, no RESULTS.md unless --output")
+    parser.add_argument("--sizes", help="comma-separated contact counts (default 1000,10000,"
+                        "100000)")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--heavy-runs", type=int, default=3, help="runs of import and export")
+    parser.add_argument("--edges", type=int, default=10, help="follow edges per contact")
+    parser.add_argument("--output", type=Path, help=f"Markdown file (default {RESULTS})")
+    args = parser.parse_args(argv)
+    if args.quick:
+        sizes, runs, heavy, output = [200], 1, 1, args.output
+    else:
+        sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SIZES)
+        runs, heavy, output = args.runs, args.heavy_runs, args.output or RESULTS
+    run(sizes, runs=runs, heavy_runs=heavy, edges=args.edges, output=output)
+
+
+if __name__ == "__main__":
+    main()
