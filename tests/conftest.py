@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -46,9 +45,29 @@ def _starter_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def starter_contact_count() -> int:
+    """How many contacts the bundled seeds/contacts.csv holds (one row each)."""
+    import csv
+
+    from msgu_cli.storage.seeds import seed_file
+
+    with seed_file("contacts.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
 @pytest.fixture
 def starter_db(db_path: Path, _starter_template: Path) -> Path:
-    shutil.copyfile(_starter_template, db_path)
+    """A copy of the template made with SQLite's backup API: a plain file copy would miss what
+    still sits in the template's write-ahead log."""
+    import sqlite3
+
+    source, target = sqlite3.connect(_starter_template), sqlite3.connect(db_path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
     return db_path
 
 

@@ -93,9 +93,10 @@ def test_add_every_option(add, db_path):
         "https://ville.saguenay.ca/", "--description", "La ville", "--note", "Vue au colloque",
         "--source", "site officiel", "--status", "to-follow",
     )
-    assert SHOW_FIELDS <= set(contact)
+    assert set(contact) >= SHOW_FIELDS
     assert contact["name"] == "Ville de Saguenay"
-    assert (contact["kind"], contact["region"], contact["mrc"]) == ("municipality", "02", "Saguenay")
+    assert (contact["kind"], contact["region"], contact["mrc"]) == (
+        "municipality", "02", "Saguenay")
     assert (contact["municipality"], contact["scope"]) == ("Chicoutimi", "local")
     assert contact["languages"] == ["fr", "en"]
     assert contact["topics"] == ["inondations"]
@@ -149,7 +150,7 @@ def test_show_by_any_reference(add, invoke, ref):
 def test_show_by_id_has_every_field(add, invoke):
     contact = add("Org", "--kind", "police", "--region", "6", "--x", "@SPVM", "--lang", "fr")
     shown = ok_json(invoke("show", str(contact["id"]), "--json"))
-    assert SHOW_FIELDS <= set(shown)
+    assert set(shown) >= SHOW_FIELDS
     assert (shown["region"], shown["region_name"]) == ("06", "Montréal")
     assert shown["topics"] == [] and shown["languages"] == ["fr"]
     [account] = shown["accounts"]

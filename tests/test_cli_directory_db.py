@@ -30,23 +30,14 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def seed_contact_count() -> int:
-    from msgu_cli.storage.seeds import seed_file
-
-    with seed_file("contacts.csv").open(encoding="utf-8-sig", newline="") as handle:
-        import csv
-
-        return sum(1 for _ in csv.DictReader(handle))
-
-
 # -- first use and init ------------------------------------------------------------------------
 
 
-def test_first_use_creates_the_starter_directory(invoke, db_path):
+def test_first_use_creates_the_starter_directory(invoke, db_path, starter_contact_count):
     assert not db_path.exists()
     contacts = json.loads(ok(invoke("list", "--json")).stdout)
     assert db_path.exists()
-    assert len(contacts) == seed_contact_count() >= 100
+    assert len(contacts) == starter_contact_count >= 100
     assert count(db_path, "SELECT count(*) FROM accounts") >= len(contacts)
 
 

@@ -32,8 +32,10 @@ def topics(ctx: typer.Context, json_: JsonOpt = False) -> None:
     from rich.table import Table
 
     table = Table(title=f"{len(items)} topics", title_justify="left")
-    for column in ("code", "français", "English", "parents", "contacts"):
-        table.add_column(column, justify="right" if column == "contacts" else "left")
+    table.add_column("code", no_wrap=True)  # a code is what people type: never cut it
+    for column in ("français", "English", "parents"):
+        table.add_column(column)
+    table.add_column("contacts", justify="right")
     for t in items:
         table.add_row(t.code, t.label_fr, t.label_en, ", ".join(t.parents),
                       str(counts.get(t.code, 0)))

@@ -1,0 +1,84 @@
+"""The installed `msgu` command, run as a user runs it: a separate process, a fresh database,
+several processes writing at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MSGU = shutil.which("msgu", path=str(Path(sys.executable).parent)) or shutil.which("msgu")
+pytestmark = pytest.mark.skipif(MSGU is None, reason="the msgu console script is not installed")
+
+
+def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MSGU_DB": str(db)}
+    env.pop("MSGU_DEBUG", None)
+    result = subprocess.run([MSGU, *args], env=env, capture_output=True, text=True, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_quick_start_recommends_on_a_fresh_machine(db_path):
+    ranked = json.loads(run("recommend", "--topic", "geolocalisation", "--json", db=db_path).stdout)
+    assert len(ranked) == 10
+    assert [r["rank"] for r in ranked] == list(range(1, 11))
+    scores = [r["score"] for r in ranked]
+    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+    table = run("recommend", "--topic", "géolocalisation", db=db_path).stdout
+    assert ranked[0]["name"].split()[0] in table
+
+
+def test_version_and_module_entry_point(db_path):
+    from msgu_cli import __version__
+
+    assert run("--version", db=db_path).stdout.strip() == f"msgu {__version__}"
+    module = subprocess.run([sys.executable, "-m", "msgu_cli", "--version"],
+                            capture_output=True, text=True, timeout=60)
+    assert module.stdout.strip() == f"msgu {__version__}"
+    assert not db_path.exists()  # --version touches no database
+
+
+def test_user_error_is_one_line_without_traceback(db_path):
+    run("init", "--empty", db=db_path)
+    result = run("show", "@personne", db=db_path, check=False)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: No contact matches '@personne'")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_four_processes_adding_at_once_lose_nothing(tmp_path, starter_contact_count):
+    """Four writers start together on a database that does not exist yet: one creates and seeds
+    it, the others wait; every contact lands and nobody sees `database is locked`."""
+    db = tmp_path / "partage.db"
+    per_worker = 6
+    script = "\n".join(
+        f'"{MSGU}" add "Poste {{w}}-{i}" --x "poste{{w}}_{i}" --kind municipalite --region 17 '
+        "|| exit 1" for i in range(per_worker))
+    env = {**os.environ, "MSGU_DB": str(db)}
+    workers = [subprocess.Popen(["bash", "-c", script.replace("{w}", str(w))], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for w in range(4)]
+    outcomes = [w.communicate(timeout=300) for w in workers]
+    for worker, (_, err) in zip(workers, outcomes, strict=True):
+        assert worker.returncode == 0, err
+        assert "locked" not in err
+    conn = sqlite3.connect(db)
+    def one(sql: str) -> int:
+        return conn.execute(sql).fetchone()[0]
+
+    added = one("SELECT count(*) FROM contacts WHERE name LIKE 'Poste %'")
+    handles = one("SELECT count(*) FROM accounts WHERE handle LIKE 'poste%'")
+    seeded = one("SELECT count(*) FROM contacts WHERE name NOT LIKE 'Poste %'")
+    conn.close()
+    assert added == handles == 4 * per_worker
+    assert seeded == starter_contact_count  # seeded exactly once
+    assert "all checks passed" in " ".join(run("doctor", db=db).stdout.split())
