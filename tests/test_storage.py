@@ -1,0 +1,131 @@
+"""The storage layer on its own: migrations, connection settings, the search index, the
+geography, and transactions that leave nothing behind when they fail."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from msgu_cli.domain.geo import REGIONS
+from msgu_cli.errors import DatabaseError
+from msgu_cli.storage.database import open_db, transaction
+from msgu_cli.storage.migrations import known_migration_names, migrations
+from msgu_cli.storage.reference import load_geography, load_taxonomy
+
+DESIGN_TABLES = {"contacts", "accounts", "topics", "contact_topics", "topic_parents", "regions",
+                 "mrcs", "relations", "follows", "profile", "hashtags"}
+
+
+def test_migrations_build_the_designed_schema_in_memory():
+    db = Database(memory=True)
+    migrations.apply(db)
+    assert set(db.table_names()) >= DESIGN_TABLES
+    assert "contacts_with_accounts" in db.view_names()
+    assert {"platform", "handle", "state", "last_error", "checked_at", "last_post_at"} <= set(
+        db["accounts"].columns_dict)
+    assert {"follower_id", "followee_id", "source", "seen_at"} <= set(db["follows"].columns_dict)
+    assert {m.name for m in migrations.applied(db)} == known_migration_names()
+
+
+def test_migration_names_are_numbered_and_unique():
+    names = sorted(known_migration_names())
+    assert names and all(n[0] == "m" and n[1:4].isdigit() and n[4] == "_" for n in names)
+    assert len({n[:4] for n in names}) == len(names)
+
+
+def test_open_applies_migrations_once_and_sets_the_connection_up(tmp_path):
+    path = tmp_path / "msgu.db"
+    db = open_db(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    applied = [m.name for m in migrations.applied(db)]
+    db.conn.close()
+    again = open_db(path)
+    assert [m.name for m in migrations.applied(again)] == applied
+
+
+def test_reference_data_is_complete(tmp_path):
+    db = open_db(tmp_path / "msgu.db")
+    geo = load_geography(db)
+    assert len(geo.regions) == 17 and len(geo.mrcs) == 104
+    assert {m.region for m in geo.mrcs} == {r.number for r in REGIONS}
+    assert len(load_taxonomy(db).topics) >= 40
+
+
+def test_search_index_folds_accents_and_follows_writes(tmp_path):
+    db = open_db(tmp_path / "msgu.db")
+    assert "remove_diacritics 2" in db["contacts_fts"].schema
+    with transaction(db):
+        db.execute("INSERT INTO contacts (name, name_key, description, created_at, updated_at) "
+                   "VALUES ('Sécurité civile', 'securite civile', 'Géolocalisation des sinistrés',"
+                   " 'now', 'now')")
+    hits = db.execute("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH 'geolocalisation'"
+                      ).fetchall()
+    assert len(hits) == 1
+    with transaction(db):
+        db.execute("DELETE FROM contacts")
+    assert db.execute("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH 'securite'"
+                      ).fetchone()[0] == 0
+
+
+def test_foreign_keys_cascade_from_contacts(tmp_path):
+    db = open_db(tmp_path / "msgu.db")
+    with transaction(db):
+        db.execute("INSERT INTO contacts (id, name, name_key, created_at, updated_at) "
+                   "VALUES (1, 'A', 'a', 'now', 'now'), (2, 'B', 'b', 'now', 'now')")
+        db.execute("INSERT INTO accounts (id, contact_id, platform, handle) "
+                   "VALUES (1, 1, 'x', 'a'), (2, 2, 'x', 'b')")
+        db.execute("INSERT INTO follows (follower_id, followee_id, seen_at) VALUES (1, 2, 'now')")
+    with transaction(db):
+        db.execute("DELETE FROM contacts WHERE id = 2")
+    assert db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM follows").fetchone()[0] == 0
+    with pytest.raises(sqlite3.IntegrityError), transaction(db):
+        db.execute("INSERT INTO accounts (contact_id, platform, handle) VALUES (42, 'x', 'z')")
+
+
+def test_a_failed_transaction_leaves_nothing(tmp_path):
+    db = open_db(tmp_path / "msgu.db")
+    with pytest.raises(RuntimeError), transaction(db):
+        db.execute("INSERT INTO contacts (name, name_key, created_at, updated_at) "
+                   "VALUES ('A', 'a', 'now', 'now')")
+        raise RuntimeError("interrupted")
+    assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 0
+    assert not db.conn.in_transaction
+
+
+def test_nested_transactions_roll_back_together(tmp_path):
+    db = open_db(tmp_path / "msgu.db")
+    with pytest.raises(RuntimeError), transaction(db):
+        db.execute("INSERT INTO contacts (name, name_key, created_at, updated_at) "
+                   "VALUES ('A', 'a', 'now', 'now')")
+        with transaction(db):
+            db.execute("INSERT INTO contacts (name, name_key, created_at, updated_at) "
+                       "VALUES ('B', 'b', 'now', 'now')")
+        raise RuntimeError("interrupted")
+    assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 0
+
+
+def test_on_create_runs_only_for_a_new_file(tmp_path):
+    calls = []
+    path = tmp_path / "msgu.db"
+    open_db(path, on_create=lambda db: calls.append(1)).conn.close()
+    open_db(path, on_create=lambda db: calls.append(2)).conn.close()
+    assert calls == [1]
+
+
+def test_a_failing_seed_leaves_no_half_made_database(tmp_path):
+    path = tmp_path / "msgu.db"
+
+    def broken_seed(db):
+        db.execute("INSERT INTO contacts (name, name_key, created_at, updated_at) "
+                   "VALUES ('A', 'a', 'now', 'now')")
+        raise DatabaseError("seed file unreadable")
+
+    with pytest.raises(DatabaseError):
+        open_db(path, on_create=broken_seed)
+    db = open_db(path)
+    assert "contacts" not in db.table_names() or db["contacts"].count == 0
