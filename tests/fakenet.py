@@ -12,6 +12,7 @@ import copy
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,13 @@ class FakeNet:
         self.requests: list[httpx.Request] = []
         self.unexpected: list[str] = []
         self.sleeps: list[float] = []
+
+    # -- time: waits are recorded and move a virtual clock on, nobody sleeps -----------------
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+    def clock(self) -> float:
+        return time.time() + sum(self.sleeps)
 
     # -- set-up helpers --------------------------------------------------------------------
     def add_bsky(self, view: dict, feed: dict | None = None) -> None:
@@ -158,16 +166,16 @@ class FakeNet:
 
 
 def install(monkeypatch: pytest.MonkeyPatch) -> FakeNet:
-    """Route the CLI's one HTTP client factory to a FakeNet; make back-off waits instant."""
+    """Route the CLI's one HTTP client factory to a FakeNet whose waits are recorded, not slept."""
     from msgu_cli.clients import http
 
     fake = FakeNet()
     real_make = http.make_http_client
     monkeypatch.setattr(
         "msgu_cli.clients.http.make_http_client",
-        lambda **kw: real_make(transport=httpx.MockTransport(fake), **kw),
+        lambda **kw: real_make(transport=httpx.MockTransport(fake), sleep=fake.sleep,
+                               clock=fake.clock, **kw),
     )
-    monkeypatch.setattr(http.time, "sleep", fake.sleeps.append)
     return fake
 
 

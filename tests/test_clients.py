@@ -97,7 +97,9 @@ def quiet() -> RateLimiter:
 
 def get(client: httpx.Client, sleeps: list[float], url: str = f"{MASTO}/x", **kw: Any) -> Any:
     kw.setdefault("limiter", quiet())
-    return request_json(client, "GET", url, sleep=sleeps.append, clock=lambda: NOW, **kw)
+    # A virtual clock: it starts at NOW and moves on by exactly what was slept.
+    return request_json(client, "GET", url, sleep=sleeps.append, clock=lambda: NOW + sum(sleeps),
+                        **kw)
 
 
 # --- http: factory ----------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def discover(
     with _bar("Discovering") as bar:
         task = bar.add_task("discover", total=None)
         report = run(db, refs, platform=platform, limit=limit,
-                     progress=lambda label: bar.update(task, advance=1))
+                     progress=lambda done, total: bar.update(task, completed=done, total=total))
     if json_:
         print_json({"sources": report.sources, "followed": report.followed,
                     "new_candidates": [{"id": i, "name": n} for i, n in report.new_candidates],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -48,7 +47,7 @@ def fetch_profiles(
     handles: Sequence[str],
     *,
     base_url: str | None = None,
-    sleep: Sleep = time.sleep,
+    sleep: Sleep | None = None,
     limiter: RateLimiter | None = None,
     last_post: bool = True,
 ) -> Iterator[RemoteProfile | FetchFailure]:
@@ -84,7 +83,7 @@ def fetch_profile(
     actor: str,
     *,
     base_url: str | None = None,
-    sleep: Sleep = time.sleep,
+    sleep: Sleep | None = None,
     limiter: RateLimiter | None = None,
     last_post: bool = True,
 ) -> RemoteProfile | FetchFailure:
@@ -118,7 +117,7 @@ def fetch_last_post_at(
     actor: str,
     *,
     base_url: str | None = None,
-    sleep: Sleep = time.sleep,
+    sleep: Sleep | None = None,
     limiter: RateLimiter | None = None,
 ) -> str | None:
     """When the account last posted or reposted (profiles carry no such field), None if never.
@@ -145,7 +144,7 @@ def fetch_follows(
     *,
     limit: int | None,
     base_url: str | None = None,
-    sleep: Sleep = time.sleep,
+    sleep: Sleep | None = None,
     limiter: RateLimiter | None = None,
 ) -> Iterator[RemoteProfile]:
     """Whom an account follows, newest first, at most `limit`; counts are None (profileView).
@@ -174,7 +173,7 @@ def fetch_follows(
 
 def _follows_page(
     client: httpx.Client, base: str, actor: str, params: dict[str, Any], *,
-    sleep: Sleep, limiter: RateLimiter | None,
+    sleep: Sleep | None, limiter: RateLimiter | None,
 ) -> dict[str, Any]:
     answer = request_json(
         client, "GET", f"{base}/xrpc/app.bsky.graph.getFollows",
@@ -190,7 +189,7 @@ def _follows_page(
 
 def _get_batch(
     client: httpx.Client, base: str, batch: list[str], *,
-    sleep: Sleep, limiter: RateLimiter | None,
+    sleep: Sleep | None, limiter: RateLimiter | None,
 ) -> dict[str, dict[str, Any]]:
     """Profile views by query; empty when the batch was refused (one bad actor fails all)."""
     answer = request_json(
@@ -211,7 +210,7 @@ def _get_batch(
 
 def _with_last_post(
     client: httpx.Client, base: str, view: dict[str, Any], query: str, *,
-    sleep: Sleep, limiter: RateLimiter | None,
+    sleep: Sleep | None, limiter: RateLimiter | None,
 ) -> RemoteProfile:
     """The profile plus its last post date; a failed feed read leaves a note, not a failure."""
     actor = str(view.get("did") or query)

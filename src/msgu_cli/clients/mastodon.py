@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from typing import Any
@@ -104,7 +103,7 @@ def fetch_profile(
     client: httpx.Client,
     address: str,
     *,
-    sleep: Sleep = time.sleep,
+    sleep: Sleep | None = None,
     limiter: RateLimiter | None = None,
 ) -> RemoteProfile | FetchFailure:
     """One account, asked of its home server; a FetchFailure when that server cannot say."""
@@ -135,7 +134,7 @@ def fetch_profiles(
     client: httpx.Client,
     addresses: Iterable[str],
     *,
-    sleep: Sleep = time.sleep,
+    sleep: Sleep | None = None,
     limiter: RateLimiter | None = None,
 ) -> Iterator[RemoteProfile | FetchFailure]:
     """fetch_profile for each distinct address, in order, one server question each."""
@@ -152,7 +151,7 @@ def fetch_follows(
     address: str,
     *,
     limit: int | None,
-    sleep: Sleep = time.sleep,
+    sleep: Sleep | None = None,
     limiter: RateLimiter | None = None,
 ) -> Iterator[RemoteProfile]:
     """Whom `address` follows, at most `limit`, paged through the Link header.
@@ -184,7 +183,7 @@ def fetch_follows(
 
 def _following_page(
     client: httpx.Client, url: str, params: dict[str, Any] | None, handle: str, *,
-    sleep: Sleep, limiter: RateLimiter | None,
+    sleep: Sleep | None, limiter: RateLimiter | None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of Account entities and the URL of the next page, if any."""
     answer = request_json(client, "GET", url, params=params, sleep=sleep, limiter=limiter)
@@ -209,7 +208,8 @@ def next_link(header: str | None, base_url: str) -> str | None:
 
 
 def _lookup(
-    client: httpx.Client, user: str, domain: str, *, sleep: Sleep, limiter: RateLimiter | None
+    client: httpx.Client, user: str, domain: str, *,
+    sleep: Sleep | None, limiter: RateLimiter | None,
 ) -> ApiResponse:
     return request_json(
         client, "GET", f"{instance_base_url(domain)}/api/v1/accounts/lookup",
@@ -218,7 +218,8 @@ def _lookup(
 
 
 def _account_id(
-    client: httpx.Client, user: str, domain: str, *, sleep: Sleep, limiter: RateLimiter | None
+    client: httpx.Client, user: str, domain: str, *,
+    sleep: Sleep | None, limiter: RateLimiter | None,
 ) -> str:
     """The server-local id that `following` wants, or ApiError saying why there is none."""
     found = fetch_profile(client, f"{user}@{domain}", sleep=sleep, limiter=limiter)

@@ -42,3 +42,17 @@ class FetchFailure:
     handle: str  # the identifier asked for, normalised like RemoteProfile.handle
     error: str  # a sentence a person can act on
     status: int | None = None  # the last HTTP status, None for network errors
+
+
+@dataclass(frozen=True)
+class FollowList:
+    """Whom one account follows, as far as it could be read.
+
+    `error` is set when reading stopped early (or never started); `followed` then holds the
+    pages read before the failure, which are still true.
+    """
+
+    platform: str
+    handle: str  # the account asked about, as the caller named it
+    followed: tuple[RemoteProfile, ...] = ()
+    error: str | None = None

@@ -4,100 +4,115 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from ..domain.handles import account_url, parse_account
 from ..domain.models import Account, Contact
 from ..domain.taxonomy import Taxonomy
-from ..errors import InvalidInput, MsguError
+from ..errors import ApiError, InvalidInput
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.graph import account_ids, save_follows
 from .directory import resolve_ref
 from .reference import load_reference, today, utc_now
-from .refresh import FETCHABLE, _client, _platforms
+from .refresh import fetchable_platforms, open_client
+
+if TYPE_CHECKING:
+    from ..clients.models import FollowList, RemoteProfile
+
+DEFAULT_LIMIT = 200
 
 
 @dataclass
 class DiscoverReport:
-    sources: list[str] = field(default_factory=list)  # "platform:handle" asked
+    sources: list[str] = field(default_factory=list)  # "platform:handle" read
     followed: int = 0
-    new_candidates: list[tuple[int, str]] = field(default_factory=list)
+    new_candidates: list[tuple[int, str]] = field(default_factory=list)  # id, name
     known: int = 0
     edges: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # source, error
 
 
 def discover(
-    db: Database, refs: Sequence[str], *, platform: str | None = None, limit: int | None = 200,
-    client=None, sleep=None, progress: Callable[[str], None] | None = None,
+    db: Database, refs: Sequence[str], *, platform: str | None = None,
+    limit: int | None = DEFAULT_LIMIT, progress: Callable[[int, int], None] | None = None,
 ) -> DiscoverReport:
-    """For each Bluesky/Mastodon account of the named contacts, fetch whom it follows."""
+    """Read the follow lists of the named contacts' Bluesky and Mastodon accounts.
+
+    Each list is stored in its own transaction as soon as it arrives. Raises ApiError only when
+    not one list could be read (and then nothing was written).
+    """
     if not refs:
         raise InvalidInput("Name at least one trusted contact: msgu discover @someone.bsky.social")
     if limit is not None and limit < 1:
         raise InvalidInput("--limit must be 1 or more.")
-    platforms = _platforms(platform)
+    platforms = fetchable_platforms(platform)
     contacts = store.load_contacts(db, list(dict.fromkeys(resolve_ref(db, r) for r in refs)))
-    sources = [a for c in contacts for a in c.accounts if a.platform in platforms]
+    sources = [(a.platform, a.handle) for c in contacts for a in c.accounts
+               if a.platform in platforms]
     if not sources:
         names = ", ".join(c.name for c in contacts)
-        raise InvalidInput(f"{names}: no {' or '.join(platforms)} account to read follows from.")
+        raise InvalidInput(f"{names}: no {' or '.join(platforms)} account to read follows from; "
+                           "add one with msgu edit --add-account.")
+    from ..clients.social import fetch_follow_lists
+
     report = DiscoverReport()
     taxonomy = load_reference(db).taxonomy
-    with _client(client) as http:
-        for account in sources:
-            label = f"{account.platform}:{account.handle}"
+    with open_client() as http:
+        for follow_list in fetch_follow_lists(http, sources, limit=limit):
+            label = f"{follow_list.platform}:{follow_list.handle}"
             report.sources.append(label)
-            if progress is not None:
-                progress(label)
-            try:
-                followed = list(_follows(http, account, limit, sleep))
-            except MsguError as error:
-                report.errors.append((label, str(error)))
-                continue
+            if follow_list.error:
+                report.errors.append((label, follow_list.error))
             with transaction(db):
-                _save(db, account, followed, taxonomy, report)
-    if report.errors and len(report.errors) == len(sources):
-        raise MsguError(f"No follow list could be fetched: {report.errors[0][1]}")
+                _save(db, follow_list, taxonomy, report)
+            if progress is not None:
+                progress(len(report.sources), len(sources))
+    report.sources.sort()
+    report.errors.sort()
+    if len(report.errors) == len(sources) and not report.followed:
+        raise ApiError(f"No follow list could be read: {report.errors[0][1]}")
     return report
 
 
-def _follows(http, account: Account, limit: int | None, sleep):
-    import time
-
-    from ..clients import bluesky, mastodon
-
-    module = bluesky if account.platform == "bluesky" else mastodon
-    return module.fetch_follows(http, account.handle, limit=limit, sleep=sleep or time.sleep)
-
-
-def _save(db: Database, source: Account, followed, taxonomy: Taxonomy,
+def _save(db: Database, follow_list: FollowList, taxonomy: Taxonomy,
           report: DiscoverReport) -> None:
     """Edges to every followed account; unknown ones become `candidate` contacts first."""
-    [source_id] = account_ids(db, [(source.platform, source.handle)]).values()
+    [source_id] = account_ids(db, [(follow_list.platform, follow_list.handle)]).values()
+    source = f"{follow_list.platform}:{follow_list.handle}"
     words = store.topic_words(db)
-    targets = []
-    for profile in followed:
+    targets: list[int] = []
+    for profile in follow_list.followed:
         account = _account(profile)
         if account is None:
             continue
         report.followed += 1
-        known = account_ids(db, [(account.platform, account.handle)])
-        if known:
-            report.known += 1
-        else:
+        known = _known_account(db, account, profile)
+        if known is None:
             contact = _candidate(account, profile, source, taxonomy)
             [contact_id] = store.save_contacts(db, [contact], now=utc_now(), words=words)
             report.new_candidates.append((contact_id, contact.name))
-            known = account_ids(db, [(account.platform, account.handle)])
-        targets.extend(known.values())
-    report.edges += save_follows(db, source_id, targets, source=f"{source.platform} follows",
-                                 seen_at=utc_now())
+            known = _known_account(db, account, profile)
+        else:
+            report.known += 1
+        if known is not None:
+            targets.append(known)
+    report.edges += save_follows(db, source_id, dict.fromkeys(targets),
+                                 source=f"{follow_list.platform} follows", seen_at=utc_now())
 
 
-def _account(profile) -> Account | None:
+def _known_account(db: Database, account: Account, profile: RemoteProfile) -> int | None:
+    """The directory's account for what was fetched: by handle, or by the DID it was added as."""
+    pairs = [(account.platform, account.handle)]
+    if account.platform == "bluesky" and profile.remote_id:
+        pairs.append(("bluesky", profile.remote_id))
+    found = account_ids(db, pairs)
+    return next(iter(found.values()), None)
+
+
+def _account(profile: RemoteProfile) -> Account | None:
     """A followed account in our normalised form; None when its handle is not usable."""
     try:
         parsed = parse_account(profile.platform, profile.handle)
@@ -113,7 +128,8 @@ def _account(profile) -> Account | None:
     )
 
 
-def _candidate(account: Account, profile, source: Account, taxonomy: Taxonomy) -> Contact:
+def _candidate(account: Account, profile: RemoteProfile, source: str,
+               taxonomy: Taxonomy) -> Contact:
     """A new contact to review: named as it names itself, topics only suggested."""
     text = " ".join(filter(None, [profile.display_name, profile.description]))
     suggested = tuple(dict.fromkeys(code for code, _ in taxonomy.topics_in_text(text)))
@@ -121,8 +137,5 @@ def _candidate(account: Account, profile, source: Account, taxonomy: Taxonomy) -
         name=(profile.display_name or "").strip() or account.handle,
         status="candidate", description=profile.description, accounts=(account,),
         suggested_topics=suggested,
-        source=f"msgu discover, {today()}: followed by {source.platform}:{source.handle}",
+        source=f"msgu discover, {today()}: followed by {source}",
     )
-
-
-__all__ = ["DiscoverReport", "discover", "FETCHABLE"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
@@ -16,7 +18,13 @@ from ..storage.graph import accounts_to_fetch, platform_counts, save_fetch_error
 from .directory import resolve_ref
 from .reference import utc_now
 
-FETCHABLE = ("bluesky", "mastodon")  # the platforms with a public API
+if TYPE_CHECKING:
+    import httpx
+
+    from ..clients.models import FetchFailure, RemoteProfile
+
+FETCHABLE = ("bluesky", "mastodon")  # the platforms with a public API (clients.social)
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -29,69 +37,59 @@ class RefreshReport:
 
 def refresh(
     db: Database, refs: Sequence[str] = (), *, platform: str | None = None,
-    older_than: int | None = None, client=None, sleep=None,
-    progress: Callable[[int, int], None] | None = None,
+    older_than: int | None = None, progress: Progress | None = None,
 ) -> RefreshReport:
-    """Fetch each account and store its state, committing as results arrive."""
-    platforms = _platforms(platform)
-    contact_ids = [resolve_ref(db, r) for r in refs] if refs else None
+    """Fetch each account and store what came back, one transaction per account as it arrives.
+
+    Raises ApiError (after storing every error) only when not one account could be fetched.
+    """
+    platforms = fetchable_platforms(platform)
     if older_than is not None and older_than < 0:
         raise InvalidInput("--older-than takes a number of days, 0 or more.")
+    contact_ids = list(dict.fromkeys(resolve_ref(db, r) for r in refs)) if refs else None
     cutoff = None if not older_than else (
         datetime.now(UTC) - timedelta(days=older_than)).replace(microsecond=0).isoformat()
     todo = accounts_to_fetch(db, contact_ids=contact_ids, platforms=platforms,
                              checked_before=cutoff)
     report = RefreshReport(skipped_platforms={
         p: n for p, n in sorted(platform_counts(db, contact_ids).items())
-        if p not in FETCHABLE and (platform is None or p == platform)})
+        if p not in FETCHABLE and platform is None})
     if not todo:
         return report
+    from ..clients.social import fetch_profiles
+
     ids = {(p, h): i for i, p, h in todo}
-    with _client(client) as http:
-        for result in _fetch_all(http, todo, sleep):
+    with open_client() as http:
+        for result in fetch_profiles(http, [(p, h) for _, p, h in todo]):
             _store(db, ids, result, report)
             if progress is not None:
                 progress(report.checked, len(todo))
+    report.errors.sort()
     if report.errors and len(report.errors) == report.checked:
         raise ApiError(f"No account could be reached: {report.errors[0][2]}")
     return report
 
 
-def _platforms(platform: str | None) -> list[str]:
+def fetchable_platforms(platform: str | None) -> list[str]:
+    """The platforms to fetch: both, or the one asked for if it has a public API."""
     if platform is None:
         return list(FETCHABLE)
     code = parse_platform(platform)
     if code not in FETCHABLE:
-        raise InvalidInput(f"{code} has no public API that msgu can read: refresh works with "
-                           "bluesky and mastodon accounts.")
+        raise InvalidInput(f"{code} has no public API that msgu can read: refresh and discover "
+                           "work with bluesky and mastodon accounts.")
     return [code]
 
 
-def _client(client):
-    """The injected client (tests), or one made by the factory and closed afterwards."""
-    from contextlib import nullcontext
-
-    if client is not None:
-        return nullcontext(client)
+def open_client() -> AbstractContextManager[httpx.Client]:
+    """The run's one HTTP client, from the one factory (which tests replace), closed after."""
     from ..clients.http import make_http_client
 
     return make_http_client()
 
 
-def _fetch_all(http, todo, sleep):
-    import time
-
-    from ..clients import bluesky, mastodon
-
-    pause = sleep or time.sleep
-    handles = {p: [h for _, q, h in todo if q == p] for p in FETCHABLE}
-    if handles["bluesky"]:
-        yield from bluesky.fetch_profiles(http, handles["bluesky"], sleep=pause)
-    if handles["mastodon"]:
-        yield from mastodon.fetch_profiles(http, handles["mastodon"], sleep=pause)
-
-
-def _store(db: Database, ids: dict, result, report: RefreshReport) -> None:
+def _store(db: Database, ids: dict[tuple[str, str], int],
+           result: RemoteProfile | FetchFailure, report: RefreshReport) -> None:
     from ..clients.models import FetchFailure
 
     key = (result.platform, getattr(result, "query", None) or result.handle)
@@ -101,10 +99,9 @@ def _store(db: Database, ids: dict, result, report: RefreshReport) -> None:
     report.checked += 1
     with transaction(db):
         if isinstance(result, FetchFailure):
-            report.errors.append((result.platform, result.handle, result.error))
+            report.errors.append((result.platform, key[1], result.error))
             save_fetch_error(db, account_id, result.error, now=utc_now())
             return
         report.states[result.state] += 1
-        note = result.error or (f"moved to {result.moved_to}" if result.moved_to else None)
-        save_fetched(db, account_id, vars(result), state=result.state, note=note,
+        save_fetched(db, account_id, vars(result), state=result.state, note=result.error,
                      now=utc_now())

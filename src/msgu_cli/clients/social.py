@@ -1,0 +1,65 @@
+"""Bluesky and Mastodon together: many accounts fetched at once, politely, results as they come.
+
+The services name accounts as (platform, handle) pairs and get back one result per pair; which
+API, which host and how the work is spread over worker threads (`clients.pool`) stays here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import httpx
+
+from msgu_cli.clients import bluesky, mastodon
+from msgu_cli.clients.models import FetchFailure, FollowList, RemoteProfile
+from msgu_cli.clients.pool import lanes, stream
+from msgu_cli.errors import MsguError
+
+PLATFORMS = ("bluesky", "mastodon")  # the platforms with a public API msgu can read
+
+
+def _host(platform: str, handle: str) -> str:
+    """The server that answers for an account: Bluesky's AppView, or the Mastodon home server."""
+    return "bluesky" if platform == "bluesky" else handle.rpartition("@")[2].lower()
+
+
+def fetch_profiles(
+    client: httpx.Client, accounts: Sequence[tuple[str, str]]
+) -> Iterator[RemoteProfile | FetchFailure]:
+    """One result per (platform, handle), in no set order; `query` says which handle it answers.
+
+    Bluesky handles go 25 to a getProfiles batch, whole batches dealt to the AppView's lanes.
+    """
+    sky, size = [h for p, h in accounts if p == "bluesky"], bluesky.PROFILES_BATCH
+    work = [("bluesky", sky[i:i + size]) for i in range(0, len(sky), size)]
+    work += [("mastodon", [h]) for p, h in accounts if p == "mastodon"]
+    spread = lanes(work, lambda item: _host(item[0], item[1][0]))
+    return stream(lambda lane: _profiles_lane(client, lane), spread)
+
+
+def _profiles_lane(
+    client: httpx.Client, lane: Iterable[tuple[str, list[str]]]
+) -> Iterator[RemoteProfile | FetchFailure]:
+    for platform, handles in lane:
+        module = bluesky if platform == "bluesky" else mastodon
+        yield from module.fetch_profiles(client, handles)
+
+
+def fetch_follow_lists(
+    client: httpx.Client, accounts: Sequence[tuple[str, str]], *, limit: int | None
+) -> Iterator[FollowList]:
+    """Whom each (platform, handle) follows, at most `limit` each; one FollowList per account."""
+    spread = lanes(accounts, lambda account: _host(*account))
+    return stream(lambda lane: (_follow_list(client, p, h, limit) for p, h in lane), spread)
+
+
+def _follow_list(client: httpx.Client, platform: str, handle: str, limit: int | None) -> FollowList:
+    """Every page that could be read; a failure part-way keeps the pages before it."""
+    module = bluesky if platform == "bluesky" else mastodon
+    followed: list[RemoteProfile] = []
+    try:
+        for profile in module.fetch_follows(client, handle, limit=limit):
+            followed.append(profile)
+    except MsguError as exc:
+        return FollowList(platform, handle, tuple(followed), error=str(exc))
+    return FollowList(platform, handle, tuple(followed))
