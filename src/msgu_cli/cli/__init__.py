@@ -7,9 +7,11 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from ._help import PlainHelpGroup
 
 app = typer.Typer(
     name="msgu",
+    cls=PlainHelpGroup,
     help="Find, follow and keep track of the emergency-management accounts that matter to your "
     "organisation (MSGU / SMEM), from a local directory.\n\n"
     "Example: msgu recommend --topic geolocalisation",
@@ -30,8 +32,8 @@ def _version(value: bool) -> None:
 def _root(
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="MSGU_DB", help="The SQLite file (default: msgu.db in your "
-                     "user data folder).", show_default=False),
+        typer.Option("--db", envvar="MSGU_DB", metavar="FILE", help="The SQLite file (default: "
+                     "msgu.db in your user data folder).", show_default=False),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -22,13 +23,29 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _reader_gone() -> typer.Exit:
+    """stdout's reader went away (`msgu export | head -1`): stop quietly, as Unix tools do.
+
+    Status 141 is what a shell reports for a tool stopped by SIGPIPE. Whatever is still
+    buffered, the interpreter's last flush included, then goes to /dev/null instead of failing.
+    """
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor: the tests' runner
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return typer.Exit(code=141)
+
+
 def guarded(command: F) -> F:
     """The error boundary: user errors become `Error: …` + exit 1, never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a closed pipe shows here, inside the boundary
+        except BrokenPipeError:
+            raise _reader_gone() from None
         except MsguError as error:
             raise fail(str(error)) from None
         except (typer.Exit, typer.Abort, SystemExit):
@@ -64,13 +81,21 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def console():
+@functools.cache
+def _console_class() -> type:
+    """rich's Console, except that a closed stdout pipe reaches `guarded` (rich would exit 1)."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    class PipeAwareConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return PipeAwareConsole
+
+
+def console():
+    return _console_class()(highlight=False)
 
 
 def err_console():
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
+    return _console_class()(stderr=True, highlight=False)

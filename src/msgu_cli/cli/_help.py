@@ -1,0 +1,65 @@
+"""`--help` that reads like a classic command line: `TEXT`, `INTEGER`, `PATH` beside options
+and arguments that take a value, nothing beside flags.
+
+Typer 0.29 prints the Python type of every parameter by default (`<str>`, and `<bool>` even
+beside flags such as `--version` or `--help`, which take no value). Each parameter gets its
+classic label once, when its command is looked up: no cost for the commands not run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from typer import Context
+from typer.core import TyperArgument, TyperGroup, TyperOption
+
+_TYPE_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "Path": "PATH",
+               "datetime": "DATETIME", "range": "RANGE", "UUID": "UUID"}
+
+
+def _type_word(param: TyperOption | TyperArgument, ctx: Context) -> str:
+    """`<str>` -> TEXT, `<list[str]>` -> TEXT, `<int range>` -> INTEGER RANGE, a choice -> [a|b]."""
+    if isinstance(param, TyperOption) and param.is_flag:
+        return ""
+    label = param.display_type(ctx).removeprefix("<").removesuffix(">")
+    if label.startswith("list[") and label.endswith("]"):
+        label = label[len("list["):-1]
+    if "|" in label:
+        return f"[{label}]"
+    return " ".join(_TYPE_WORDS.get(word, word.upper()) for word in label.split())
+
+
+class _PlainArgument(TyperArgument):
+    def display_type_rich(self, ctx: Context) -> str | None:
+        return _type_word(self, ctx)
+
+
+def _plain(param: Any, ctx: Context) -> None:
+    if isinstance(param, TyperOption) and param.metavar is None:
+        param.metavar = _type_word(param, ctx)
+    elif type(param) is TyperArgument:  # an argument's name column stays its name
+        param.__class__ = _PlainArgument
+
+
+def plain_metavars(command: Any, ctx: Context) -> None:
+    """Classic labels for `command`'s parameters, its help option and its subcommands'."""
+    for param in command.get_params(ctx):
+        _plain(param, ctx)
+    for sub in getattr(command, "commands", {}).values():
+        plain_metavars(sub, ctx)
+
+
+class PlainHelpGroup(TyperGroup):
+    """msgu's root group: its own options and each command it hands out get classic labels."""
+
+    def get_params(self, ctx: Context) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:
+            _plain(param, ctx)
+        return params
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            plain_metavars(command, ctx)
+        return command

@@ -1,0 +1,103 @@
+"""The command line as a Unix tool: plain help, lazy imports, quiet end on a closed pipe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from msgu_cli.cli import app
+
+MSGU = [sys.executable, "-m", "msgu_cli"]
+COMMANDS = sorted(typer.main.get_command(app).commands)
+
+
+def test_root_help_labels_values_and_leaves_flags_bare(invoke):
+    result = invoke("--help")
+    assert result.exit_code == 0
+    assert "<str>" not in result.output and "<bool>" not in result.output
+    assert "--db" in result.output and "FILE" in result.output
+    [version_line] = [line for line in result.output.splitlines() if "--version" in line]
+    assert version_line.split("--version")[1].split()[0] == "Print"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_no_command_help_shows_python_type_names(invoke, command):
+    result = invoke(command, "--help")
+    assert result.exit_code == 0, result.output
+    for python_type in ("<str>", "<bool>", "<int", "<Path>", "<list"):
+        assert python_type not in result.output
+
+
+def test_subcommand_help_shows_classic_value_labels(invoke):
+    result = invoke("recommend", "--help")
+    assert "INTEGER" in result.output and "PATH" in result.output and "TEXT" in result.output
+
+
+def _modules_after(args: list[str], db: Path) -> set[str]:
+    """The heavy modules a real `msgu ARGS` process has imported by the time it exits."""
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['msgu', *{args!r}]\n"
+        "from msgu_cli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('httpx', 'sqlite_utils', 'rich.table', 'rich.console', 'pydantic', "
+        "'snowballstemmer', 'msgu_cli.clients.http')\n"
+        "sys.stderr.write(' '.join(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env={**os.environ, "MSGU_DB": str(db)}, timeout=60)
+    return set(done.stderr.split())
+
+
+def test_version_imports_nothing_heavy(db_path):
+    assert _modules_after(["--version"], db_path) == set()
+
+
+def test_help_leaves_the_database_and_network_libraries_alone(db_path):
+    loaded = _modules_after(["--help"], db_path)
+    assert not loaded & {"httpx", "sqlite_utils", "pydantic", "msgu_cli.clients.http"}
+
+
+def test_directory_commands_never_import_httpx(starter_db):
+    for args in (["list", "--limit", "3"], ["search", "inondations"], ["show", "1"]):
+        assert "httpx" not in _modules_after(args, starter_db)
+
+
+def _closed_pipe_run(args: list[str]) -> subprocess.CompletedProcess:
+    """Run msgu with stdout a pipe whose reader is already gone."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run([*MSGU, *args], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, timeout=60)
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "--format", "csv"], ["export", "--format", "json"], ["list"],
+    ["show", "1"], ["recommend", "--topic", "inondations"], ["stats"],
+])
+def test_closed_stdout_pipe_ends_quietly(starter_db, dump, args):
+    before = dump(starter_db)
+    done = _closed_pipe_run(["--db", str(starter_db), *args])
+    assert done.returncode in (0, 141)
+    assert done.stderr == ""
+    assert dump(starter_db) == before
+
+
+def test_export_piped_to_head_prints_one_line_and_no_error(starter_db):
+    child = subprocess.Popen([*MSGU, "--db", str(starter_db), "export", "--format", "csv"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = child.stdout.readline()
+    child.stdout.close()  # what `head -1` does after its line
+    errors = child.stderr.read()
+    child.stderr.close()
+    assert child.wait(timeout=60) in (0, 141)
+    assert first.decode("utf-8-sig").startswith("id,name,kind")
+    assert errors == b""
