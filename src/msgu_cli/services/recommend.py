@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from ..domain.models import DEAD_STATES, FOLLOWED_STATUSES, Contact, Profile
+from ..domain.geo import Geography
+from ..domain.models import FOLLOWED_STATUSES, Contact, Profile
 from ..domain.ranking import (
     Candidate,
     Query,
@@ -18,12 +19,13 @@ from ..domain.ranking import (
     rank_contacts,
     topic_weight,
 )
-from ..domain.vocabulary import parse_kind, parse_language, parse_platform
+from ..domain.shortlist import score_bounds
+from ..domain.text import stems
+from ..domain.vocabulary import KINDS, parse_kind, parse_language, parse_platform
 from ..errors import InvalidInput
 from ..storage import candidates as pool
 from ..storage import contacts as store
 from ..storage.graph import trusted_count, trusted_followers
-from ..storage.reference import topic_contact_counts
 from ..storage.relations import load_profile
 from .reference import Reference, load_reference
 
@@ -78,83 +80,127 @@ def build_query(request: RecommendRequest, ref: Reference, profile: Profile) -> 
     return query, text_topics
 
 
-def recommend(db: Database, request: RecommendRequest, *, today: date) -> RecommendResult:
+# Candidates are the contacts with the best upper bound of topic, geography and kind points
+# (SQL orders them), at least this many, plus every text match and every contact the circle of
+# trust follows. Without interests, the nearest territory is read first (the region, then its
+# neighbours, then wider scopes) until that many are found. Directories smaller than this are
+# scored whole.
+SHORTLIST, SHORTLIST_PER_RESULT = 300, 10
+TEXT_HITS = 500  # best full-text matches scored; bm25 is relative to the best one
+_MIN_TERM = 3  # shorter stems would match half the directory as prefixes
+
+
+def recommend(db: Database, request: RecommendRequest, *, today: date,
+              shortlist: bool = True) -> RecommendResult:
+    """Resolve the request, pick candidates in SQL, score them, and load the top ones whole.
+    `shortlist=False` scores every candidate: benchmarks compare it with the shortlist."""
     ref = load_reference(db)
     profile = load_profile(db)
     query, text_topics = build_query(request, ref, profile)
-    kinds = [parse_kind(k) for k in request.kinds]
-    platforms = [parse_platform(p) for p in request.platforms] or list(profile.platforms)
-    network = trusted_followers(db) if trusted_count(db) else {}
-    if not (query.topics or query.has_text or query.region or query.org_kind or network):
+    filters = pool.Filters(
+        excluded_statuses=("unfollowed", *(() if request.include_followed
+                                           else sorted(FOLLOWED_STATUSES))),
+        kinds=tuple(parse_kind(k) for k in request.kinds),
+        platforms=tuple(parse_platform(p) for p in request.platforms) or profile.platforms,
+    )
+    circle = trusted_count(db)
+    if not (query.topics or query.has_text or query.region or query.org_kind or circle):
         raise InvalidInput(
             "Nothing to rank by: give interests (--topic geolocalisation, or words such as "
             "\"cartographie des zones inondables\") or set a profile (msgu profile set --topic … "
             "--region …)."
         )
-    excluded = ["unfollowed", "candidate"]
-    if not request.include_followed:
-        excluded += sorted(FOLLOWED_STATUSES)
-    criteria = {"excluded_statuses": excluded, "kinds": kinds, "platforms": platforms}
     ctx = _topic_context(db, ref, query.topics)
     text_scores = _text_scores(db, request.interests) if query.has_text else {}
-    ids = _candidate_ids(db, query, ctx, criteria, text_scores, network)
-    contacts = {c.id: c for c in store.load_contacts(db, ids)}
-    candidates = [_candidate(c, text_scores.get(c.id, 0.0), network.get(c.id, ()),
-                             len(network) and trusted_count(db)) for c in contacts.values()]
+    network = trusted_followers(db) if circle else {}
+    keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
+    ids = _candidate_ids(db, query, ctx, filters, (list(text_scores), list(network)),
+                         ref.geography, keep)
+    candidates = [_candidate(row, text_scores.get(row.contact_id, 0.0),
+                             network.get(row.contact_id, ()), circle)
+                  for row in pool.candidate_rows(db, ids, _scored_codes(query, ctx))]
     ranked = rank_contacts(candidates, query, ctx, ref.geography, today=today,
                            limit=request.limit)
+    contacts = {c.id: c for c in store.load_contacts(db, [r.contact_id for r in ranked])}
     return RecommendResult(query, text_topics, [
         Recommendation(i, contacts[r.contact_id], r.score, r.reasons)
         for i, r in enumerate(ranked, 1)
     ])
 
 
-def _candidate_ids(db, query: Query, ctx: TopicContext, criteria: dict,
-                   text_scores: dict[int, float], network: dict[int, list[str]]) -> list[int]:
-    """Tagged contacts (asked topics and their relatives) plus text and network matches."""
-    if not (query.topics or query.has_text):
-        return pool.candidate_ids(db, topics=(), **criteria)
-    codes = set(query.topics)
-    for code in query.topics:
-        codes.update(ctx.related.get(code, {}))
-    ids = set(pool.candidate_ids(db, topics=sorted(codes), **criteria)) if codes else set()
-    extra = [i for i in (*text_scores, *network) if i not in ids]
-    ids.update(pool.allowed_ids(db, extra, **criteria))
+def _candidate_ids(db: Database, query: Query, ctx: TopicContext, filters: pool.Filters,
+                   extra: tuple[Sequence[int], Sequence[int]], geo: Geography,
+                   keep: int) -> list[int]:
+    """With interests: the best tagged contacts and the text matches (no other contact can
+    qualify). Without: the best of the nearest territory, and those the circle of trust follows.
+    `extra` is (text match ids, network ids)."""
+    text_ids, network_ids = extra
+    codes = _scored_codes(query, ctx)
+    bounds = score_bounds(query, ctx, geo, codes, KINDS)
+    if query.topics or query.has_text:
+        ids = {i for i, _ in pool.best_tagged(db, bounds, filters, keep=keep)}
+        ids.update(pool.allowed_ids(db, [i for i in text_ids if i not in ids], filters))
+        if codes:  # the network adds up to 8 points: every tagged contact it reaches is scored
+            ids.update(pool.allowed_ids(db, [i for i in network_ids if i not in ids], filters,
+                                        tagged=codes))
+        return sorted(ids)
+    ids = set()
+    for column, values in _nearest_first(query, geo):
+        if len(ids) >= keep:
+            break
+        ids.update(i for i, _ in pool.best_nearby(db, bounds, filters, column=column,
+                                                  values=values, keep=keep))
+    ids.update(pool.allowed_ids(db, [i for i in network_ids if i not in ids], filters))
     return sorted(ids)
 
 
+def _nearest_first(query: Query, geo: Geography) -> list[tuple[str | None, list[str]]]:
+    """Where to look for candidates without interests: nearest first; everywhere without a
+    territory (a kind or a follow graph alone)."""
+    if not query.region:
+        return [(None, [])]
+    return [("region", [query.region]), ("region", sorted(geo.neighbours(query.region))),
+            ("scope", ["provincial"]), ("scope", ["national"]), ("scope", ["international"])]
+
+
+def _scored_codes(query: Query, ctx: TopicContext) -> list[str]:
+    """The tags that can earn topic points: the asked topics, their parents and children."""
+    return sorted(set(query.topics).union(*(ctx.related.get(t, {}) for t in query.topics)))
+
+
 def _topic_context(db: Database, ref: Reference, codes: Sequence[str]) -> TopicContext:
-    counts = topic_contact_counts(db)
-    total = db.execute("SELECT count(*) FROM contacts").fetchone()[0]
-    labels = {t.code: t.label_fr for t in ref.taxonomy.topics}
+    counts = pool.tag_counts(db, codes)
+    total = pool.contact_count(db)
+    related = {code: ref.taxonomy.related(code) for code in codes}
+    shown = set(codes).union(*related.values())
     return TopicContext(
-        related={code: ref.taxonomy.related(code) for code in codes},
+        related=related,
         weights={code: topic_weight(counts.get(code, 0), total) for code in codes},
-        labels=labels,
+        labels={t.code: t.label_fr for t in ref.taxonomy.topics if t.code in shown},
     )
 
 
 def _text_scores(db: Database, text: str | None) -> dict[int, float]:
-    """Full-text matches of the free text, bm25 scaled to 0..1 against the best match."""
-    hits = store.search_contact_ids(db, text or "", limit=200, any_word=True)
+    """Full-text matches of the free text's word stems, bm25 scaled to 0..1 against the best."""
+    terms = [t for t in stems(text or "") if len(t) >= _MIN_TERM]
+    hits = pool.text_hits(db, terms, limit=TEXT_HITS)
     if not hits:
         return {}
     best = min(rank for _, rank in hits) or -1.0
     return {contact_id: round(rank / best, 3) for contact_id, rank in hits if rank < 0}
 
 
-def _candidate(contact: Contact, text_score: float, followed_by: Sequence[str],
+def _candidate(row: pool.CandidateRow, text_score: float, followed_by: Sequence[str],
                circle: int) -> Candidate:
-    fetched = [a for a in contact.accounts if a.state]
-    alive = not fetched or any(a.state not in DEAD_STATES for a in fetched)
-    dates = [a.last_post_at for a in contact.accounts if a.last_post_at]
+    """A contact is dead when every account `refresh` fetched is gone (none fetched: alive)."""
+    alive = row.fetched_accounts == 0 or row.dead_accounts < row.fetched_accounts
     return Candidate(
-        contact_id=contact.id, name=contact.name, kind=contact.kind, region=contact.region,
-        mrc=contact.mrc, scope=contact.scope, languages=contact.languages,
-        topics=contact.topics, suggested_topics=contact.suggested_topics,
-        text_score=text_score, followed_by=tuple(followed_by),
+        contact_id=row.contact_id, name=row.name, kind=row.kind, region=row.region,
+        mrc=row.mrc, scope=row.scope, languages=row.languages, topics=row.topics,
+        suggested_topics=row.suggested_topics, text_score=text_score,
+        followed_by=tuple(followed_by),
         network_score=len(followed_by) / circle if circle else 0.0,
-        last_post_at=max(dates) if dates else None, any_account_alive=alive,
+        last_post_at=row.last_post_at, any_account_alive=alive,
     )
 
 

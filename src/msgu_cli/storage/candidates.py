@@ -1,48 +1,206 @@
-"""Candidate generation for `recommend`: indexed SQL, so scoring only sees plausible contacts."""
+"""Candidate generation for `recommend`: indexed SQL picks the contacts worth scoring, and reads
+them as light rows, so a query at 100,000 contacts never builds 100,000 `Contact` objects.
+
+Id lists travel as one JSON array (`json_each`), not as thousands of bound parameters.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from ..domain.models import DEAD_STATES
+from ..domain.shortlist import Bounds
 
-def _in(values: Sequence[str]) -> str:
+_DEAD = ", ".join(f"'{s}'" for s in sorted(DEAD_STATES))
+# Free text is matched where people describe a contact, not in its tags (the topic signal
+# already counts those) nor in its handles.
+_TEXT_COLUMNS = "{name description notes}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every candidate must pass: statuses left out, and the --kind/--platform filters."""
+
+    excluded_statuses: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """What ranking reads of one contact, aggregated in SQL (tags, newest post, account states)."""
+
+    contact_id: int
+    name: str
+    kind: str
+    region: str | None
+    mrc: str | None
+    scope: str | None
+    languages: tuple[str, ...]
+    topics: tuple[str, ...]
+    suggested_topics: tuple[str, ...]
+    last_post_at: str | None
+    fetched_accounts: int
+    dead_accounts: int
+
+
+def _marks(values: Sequence) -> str:
     return ", ".join("?" * len(values))
 
 
-def candidate_sql(
-    *, topics: Sequence[str], excluded_statuses: Sequence[str], kinds: Sequence[str],
-    platforms: Sequence[str],
-) -> tuple[str, list]:
-    """The SQL and arguments that pick contacts tagged with any of `topics` (all if empty)."""
-    clauses, args = [f"c.status NOT IN ({_in(excluded_statuses)})"], list(excluded_statuses)
-    if kinds:
-        clauses.append(f"c.kind IN ({_in(kinds)})")
-        args += list(kinds)
-    if platforms:
-        clauses.append(f"EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
-                       f"AND a.platform IN ({_in(platforms)}))")
-        args += list(platforms)
-    where = " AND ".join(clauses)
-    if not topics:
-        return f"SELECT c.id FROM contacts c WHERE {where}", args
-    sql = (f"SELECT c.id FROM contacts c WHERE c.id IN (SELECT ct.contact_id FROM contact_topics"
-           f" ct WHERE ct.topic IN ({_in(topics)})) AND {where}")
-    return sql, [*topics, *args]
+def _filter_sql(filters: Filters) -> tuple[str, list]:
+    """The WHERE clause (on alias `c`) shared by every candidate query."""
+    clauses, args = ["1"], []
+    if filters.excluded_statuses:
+        clauses.append(f"c.status NOT IN ({_marks(filters.excluded_statuses)})")
+        args += filters.excluded_statuses
+    if filters.kinds:
+        clauses.append(f"c.kind IN ({_marks(filters.kinds)})")
+        args += filters.kinds
+    if filters.platforms:
+        clauses.append("EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
+                       f"AND a.platform IN ({_marks(filters.platforms)}))")
+        args += filters.platforms
+    return " AND ".join(clauses), args
 
 
-def candidate_ids(db: Database, **criteria) -> list[int]:
-    sql, args = candidate_sql(**criteria)
-    return [row[0] for row in db.execute(sql, args)]
+def allowed_ids(db: Database, ids: Sequence[int], filters: Filters,
+                tagged: Sequence[str] = ()) -> list[int]:
+    """Which of `ids` (from full-text search or the network) pass `filters` (and carry one of
+    the `tagged` topics, when given)."""
+    if not ids:
+        return []
+    where, args = _filter_sql(filters)
+    if tagged:
+        where += (" AND EXISTS (SELECT 1 FROM contact_topics ct WHERE ct.contact_id = c.id AND "
+                  f"ct.topic IN ({_marks(tagged)}))")
+        args = [*args, *tagged]
+    return [row[0] for row in db.execute(
+        f"SELECT c.id FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}",
+        [json.dumps(list(ids)), *args])]
 
 
-def allowed_ids(db: Database, ids: Sequence[int], **criteria) -> set[int]:
-    """Which of `ids` (from full-text search or the network) pass the same filters."""
-    sql, args = candidate_sql(topics=(), **criteria)
-    allowed: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start:start + 500])
-        allowed.update(r[0] for r in db.execute(
-            f"{sql} AND c.id IN ({', '.join('?' * len(chunk))})", [*args, *chunk]))
-    return allowed
+def text_hits(db: Database, terms: Sequence[str], *, limit: int) -> list[tuple[int, float]]:
+    """(contact id, bm25) of the contacts whose name, description or notes hold any of `terms`
+    (word stems, matched as prefixes: `inond` finds inondation and inondables), best first."""
+    words = [t for t in dict.fromkeys(terms) if t.isalnum()]
+    if not words:
+        return []
+    prefixes = " OR ".join(f'"{w}"*' for w in words)
+    match = f"{_TEXT_COLUMNS} : ({prefixes})"
+    return [(row[0], row[1]) for row in db.execute(
+        "SELECT rowid, bm25(contacts_fts) AS rank FROM contacts_fts WHERE contacts_fts MATCH ? "
+        f"ORDER BY rank, rowid LIMIT {int(limit)}", [match])]
+
+
+def tag_counts(db: Database, codes: Sequence[str]) -> dict[str, int]:
+    """How many contacts a person tagged with each of `codes` (for the topics' rarity)."""
+    if not codes:
+        return {}
+    return dict(db.execute(
+        f"SELECT topic, count(*) FROM contact_topics WHERE topic IN ({_marks(codes)}) "
+        "AND suggested = 0 GROUP BY topic", list(codes)).fetchall())
+
+
+def contact_count(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM contacts").fetchone()[0]
+
+
+def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str]) -> list[CandidateRow]:
+    """The light rows of `ids`, in id order, with only their tags among `codes` (the only ones
+    ranking reads); accounts and tags are aggregated by SQL."""
+    tags = "NULL"
+    if codes:
+        tags = ("(SELECT group_concat(t.topic || ':' || t.suggested, ' ') FROM contact_topics t "
+                f"WHERE t.contact_id = c.id AND t.topic IN ({_marks(codes)}))")
+    cursor = db.execute(
+        f"""
+        SELECT c.id, c.name, c.kind, c.region, c.mrc, c.scope, c.languages, {tags},
+               max(a.last_post_at), count(a.state),
+               count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
+        FROM contacts c LEFT JOIN accounts a ON a.contact_id = c.id
+        WHERE c.id IN (SELECT value FROM json_each(?))
+        GROUP BY c.id ORDER BY c.id
+        """, [*codes, json.dumps(sorted(set(ids)))])
+    languages: dict[str, tuple[str, ...]] = {}  # a few distinct JSON lists: parse each once
+    rows = []
+    for row in cursor:
+        if row[6] not in languages:
+            languages[row[6]] = tuple(json.loads(row[6] or "[]"))
+        pairs = sorted(pair.rsplit(":", 1) for pair in (row[7] or "").split())
+        rows.append(CandidateRow(
+            contact_id=row[0], name=row[1], kind=row[2], region=row[3], mrc=row[4], scope=row[5],
+            languages=languages[row[6]],
+            topics=tuple(code for code, suggested in pairs if suggested == "0"),
+            suggested_topics=tuple(code for code, suggested in pairs if suggested != "0"),
+            last_post_at=row[8], fetched_accounts=row[9], dead_accounts=row[10],
+        ))
+    return rows
+
+
+def _case(column: str, table: Mapping[str, float]) -> tuple[str, list]:
+    """`CASE column WHEN v THEN p ... ELSE 0 END` with bound parameters."""
+    if not table:
+        return "0", []
+    whens = " ".join("WHEN ? THEN ?" for _ in table)
+    return f"(CASE {column} {whens} ELSE 0 END)", [x for kv in table.items() for x in kv]
+
+
+def _bound_sql(bounds: Bounds) -> tuple[str, list]:
+    """Geography and kind bounds of contact `c` (the topic part is summed per tag)."""
+    region, region_args = _case("c.region", bounds.regions)
+    scope, scope_args = _case("c.scope", bounds.scopes)
+    kind, kind_args = _case("c.kind", bounds.kinds)
+    mrc, mrc_args = "0", []
+    if bounds.mrc is not None:
+        mrc, mrc_args = "(CASE WHEN c.mrc = ? COLLATE NOCASE THEN ? ELSE 0 END)", list(bounds.mrc)
+    return (f"max({region}, {mrc}, {scope}) + {kind}",
+            [*region_args, *mrc_args, *scope_args, *kind_args])
+
+
+def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
+                keep: int) -> list[tuple[int, float]]:
+    """(id, upper bound of topic + geography + kind points) of the `keep` tagged contacts with
+    the highest bound, best first. INDEXED BY: grouping by contact id, the planner would rather
+    scan the whole table in primary-key order than read the asked tags from the topic index."""
+    tagged = sorted({code for code, _ in bounds.tags})
+    if not tagged:
+        return []
+    keys = {f"{code}:{int(suggested)}": value for (code, suggested), value in bounds.tags.items()}
+    points, point_args = _case("ct.topic || ':' || ct.suggested",
+                               {k: v[0] for k, v in keys.items()})
+    served, served_args = _case("ct.topic || ':' || ct.suggested",
+                                {k: v[1] for k, v in keys.items()})
+    rest, rest_args = _bound_sql(bounds)
+    where, filter_args = _filter_sql(filters)
+    sql = f"""
+        SELECT c.id, t.points + ? * max(0, min(t.served, ?) - 1) + {rest} AS bound
+        FROM (SELECT ct.contact_id AS id, sum({points}) AS points, sum({served}) AS served
+              FROM contact_topics ct INDEXED BY contact_topics_topic
+              WHERE ct.topic IN ({_marks(tagged)}) GROUP BY ct.contact_id) t
+        JOIN contacts c ON c.id = t.id
+        WHERE {where}
+        ORDER BY bound DESC, c.name_key, c.id LIMIT ?"""
+    args = [bounds.coverage, bounds.asked, *rest_args, *point_args, *served_args, *tagged,
+            *filter_args, keep]
+    return [(row[0], row[1]) for row in db.execute(sql, args)]
+
+
+def best_nearby(db: Database, bounds: Bounds, filters: Filters, *, column: str | None,
+                values: Sequence[str] = (), keep: int) -> list[tuple[int, float]]:
+    """(id, bound of geography + kind points) of the `keep` best contacts whose indexed
+    `column` (region or scope) is in `values` (of all contacts when `column` is None)."""
+    rest, rest_args = _bound_sql(bounds)
+    where, filter_args = _filter_sql(filters)
+    if column is not None:
+        if column not in ("region", "scope") or not values:
+            raise ValueError(f"cannot select candidates by {column!r}")
+        where, filter_args = f"c.{column} IN ({_marks(values)}) AND {where}", [*values,
+                                                                              *filter_args]
+    sql = (f"SELECT c.id, {rest} AS bound FROM contacts c WHERE {where} "
+           "ORDER BY bound DESC, c.name_key, c.id LIMIT ?")
+    return [(row[0], row[1]) for row in db.execute(sql, [*rest_args, *filter_args, keep])]
