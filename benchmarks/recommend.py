@@ -23,12 +23,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import Bench, DataSet, Row, dataset, table  # noqa: E402
 
-from msgu_cli.services.recommend import RecommendRequest, recommend  # noqa: E402
-from msgu_cli.services.session import open_directory  # noqa: E402
-
 
 def service_seconds(db_path: Path, topic: str, runs: int) -> tuple[float, int]:
-    """Median seconds of the recommend service alone, and how many contacts it returned."""
+    """Median seconds of the recommend service alone, and how many contacts it returned.
+
+    Imported here, after every child process is timed: what the harness holds at fork time
+    counts in a child's peak memory.
+    """
+    from msgu_cli.services.recommend import RecommendRequest, recommend
+    from msgu_cli.services.session import open_directory
+
     db = open_directory(db_path, seed=False)
     request = RecommendRequest(topics=[topic], limit=10)
     times, found = [], 0
@@ -56,20 +60,24 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=10)
     parser.add_argument("--topic", default="inondations")
     args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    signals = (("no network", "plain_db"), ("profile + network", "db"))
     rows, service = [], []
     with tempfile.TemporaryDirectory(prefix="msgu-recommend-") as folder:
         bench = Bench(Path(folder), args.runs, args.runs, {**os.environ, "COLUMNS": "120"})
         floor = bench.time([*bench.floor_app(), "--name", "x"])
-        for size in (int(s) for s in args.sizes.split(",")):
-            data = dataset(size, args.edges)
-            for label, db in (("no network", data.plain_db), ("profile + network", data.db)):
-                timing = bench.time([*bench.msgu, "--db", str(db), "recommend", "--topic",
-                                     args.topic])
+        data = {size: dataset(size, args.edges) for size in sizes}
+        for size in sizes:
+            for label, which in signals:
+                timing = bench.time([*bench.msgu, "--db", str(getattr(data[size], which)),
+                                     "recommend", "--topic", args.topic])
                 rows.append(Row(f"{size:,}", f"recommend --topic {args.topic} ({label})",
                                 timing, "typer app --name x", floor, "< 0.3 s, < 300 MB"))
-                seconds, found = service_seconds(db, args.topic, args.runs)
-                service.append(f"| {size:,} | {label} | {candidate_count(data, args.topic):,} "
-                               f"| {seconds * 1000:.1f} | {found} |")
+    for size in sizes:
+        for label, which in signals:
+            seconds, found = service_seconds(getattr(data[size], which), args.topic, args.runs)
+            service.append(f"| {size:,} | {label} | {candidate_count(data[size], args.topic):,} "
+                           f"| {seconds * 1000:.1f} | {found} |")
     print("\n".join(table(rows)))
     print("\n| contacts | signal | contacts tagged with the topic | service median ms "
           "| returned |\n|---|---|--:|--:|--:|")

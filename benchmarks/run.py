@@ -1,11 +1,11 @@
 """msgu at province scale: the real `msgu` command timed against the plainest baseline.
 
 For each size (1,000, 10,000 and 100,000 contacts, ten follow edges each) this generates a
-realistic directory (benchmarks/datagen.py, cached between runs), then times repeated runs of
-the installed `msgu` console script, each in its own process, and reads the child's peak
-memory with wait4. Beside each command: the floor of any Typer CLI (a one-command Typer app
-with one option) for start-up and recommend, bare SQL through `sqlite3` for list and search,
-`csv` + `executemany` for import and export (benchmarks/baseline.py), and the ratio.
+realistic directory (benchmarks/datagen.py, in a child process, cached between runs), then times
+repeated runs of the installed `msgu` console script, each in its own process, and reads the
+child's peak memory with wait4. Beside each command: the floor of any Typer CLI (a one-command
+Typer app with one option) for start-up and recommend, bare SQL through `sqlite3` for list and
+search, `csv` + `executemany` for import and export (benchmarks/baseline.py), and the ratio.
 Prints one table and writes it as Markdown to benchmarks/RESULTS.md.
 
     python benchmarks/run.py                     # the full run (several minutes)
@@ -32,10 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import datagen  # noqa: E402
-
 RESULTS = HERE / "RESULTS.md"
 BASELINE = HERE / "baseline.py"
 SIZES = (1_000, 10_000, 100_000)
@@ -187,22 +183,25 @@ def dataset(contacts: int, edges: int, seed: int = 0) -> DataSet:
     folder = data_folder() / f"{contacts}-{edges}-{seed}"
     folder.mkdir(parents=True, exist_ok=True)
     data = DataSet(contacts, folder / "full.db", folder / "plain.db", folder / "import.csv")
-    if not data.db.exists():
-        partial = folder / "partial.db"
-        for leftover in folder.glob("partial.db*"):
+    if not (data.db.exists() and data.csv.exists()):
+        for leftover in folder.glob("partial.*"):
             leftover.unlink()
-        datagen.generate(partial, contacts, edges, seed)
-        partial.replace(data.db)
+        # In a child: the harness stays small, and so does what each timed child inherits
+        # from it at fork (Linux counts that in the child's peak memory).
+        subprocess.run([sys.executable, str(HERE / "datagen.py"), str(folder / "partial.db"),
+                        "--contacts", str(contacts), "--edges", str(edges), "--seed", str(seed),
+                        "--csv", str(folder / "partial.csv")], check=True)
+        (folder / "partial.csv").replace(data.csv)
+        (folder / "partial.db").replace(data.db)
     if not data.plain_db.exists():
         shutil.copyfile(data.db, folder / "partial.db")
-        with sqlite3.connect(folder / "partial.db") as conn:
+        conn = sqlite3.connect(folder / "partial.db")
+        with conn:
             conn.execute("DELETE FROM profile")
             conn.execute("UPDATE contacts SET status = 'none' WHERE status IN "
                          "('following', 'follows-back', 'met', 'collaborating')")
+        conn.close()
         (folder / "partial.db").replace(data.plain_db)
-    if not data.csv.exists():
-        datagen.write_import_csv(folder / "partial.csv", contacts, seed)
-        (folder / "partial.csv").replace(data.csv)
     return data
 
 
