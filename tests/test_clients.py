@@ -6,6 +6,7 @@ import copy
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -18,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import msgu_cli
-from msgu_cli.clients import bluesky, mastodon
+from msgu_cli.clients import bluesky, mastodon, social
 from msgu_cli.clients.http import (
     RateLimiter,
     backoff_delay,
@@ -27,6 +28,7 @@ from msgu_cli.clients.http import (
     request_json,
 )
 from msgu_cli.clients.models import FetchFailure, RemoteProfile
+from msgu_cli.clients.pool import lanes, stream
 from msgu_cli.errors import ApiError, InvalidInput
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -654,3 +656,114 @@ def test_link_header_parsing(header: str, expected: str | None) -> None:
 def test_link_header_parsing_never_crashes(pieces: list[str]) -> None:
     result = mastodon.next_link("".join(pieces), "https://a.example/")
     assert result is None or isinstance(result, str)
+
+
+# --- pool and per-host politeness under concurrency --------------------------------------------
+
+
+def test_lanes_keep_each_hosts_order_and_start_with_different_hosts() -> None:
+    items = ["a1", "a2", "a3", "b1", "c1", "c2"]
+    assert lanes(items, lambda item: item[0], per_host=2) == [
+        ["a1", "a3"], ["b1"], ["c1"], ["a2"], ["c2"]]
+    assert lanes([], str) == []
+
+
+def test_stream_yields_every_result_and_raises_what_a_lane_raised() -> None:
+    def work(lane: list[str]) -> Iterator[str]:
+        for item in lane:
+            if item == "boom":
+                raise KeyboardInterrupt
+            yield item
+
+    assert sorted(stream(work, [["a", "b"], ["c"], []])) == ["a", "b", "c"]
+    with pytest.raises(KeyboardInterrupt):
+        list(stream(work, [["a"], ["boom"]]))
+
+
+def test_abandoned_stream_cuts_the_waits_short() -> None:
+    limiter, waiting, woke = RateLimiter(), threading.Event(), threading.Event()
+
+    def work(lane: str) -> Iterator[str]:
+        if lane == "slow":
+            waiting.set()
+            limiter.pause(600)  # e.g. a long Retry-After
+            woke.set()
+        yield lane
+
+    results = stream(work, ["fast", "slow"], on_abandon=limiter.cancel)
+    assert next(results) == "fast"
+    assert waiting.wait(timeout=10)
+    results.close()  # the caller stops (Ctrl-C, an error while storing)
+    assert woke.wait(timeout=10)
+    with pytest.raises(ApiError, match="interrupted"):  # and nothing more leaves
+        request_json(make_http_client(transport=httpx.MockTransport(Server({}))), "GET",
+                     f"{MASTO}/x", limiter=limiter)
+
+
+def test_profiles_of_two_servers_are_fetched_two_at_a_time_per_server() -> None:
+    """The first four requests meet at a barrier: two lanes per server really run at once."""
+    barrier, lock = threading.Barrier(4, timeout=10), threading.Lock()
+    in_flight: dict[str, int] = {}
+    peak: dict[str, int] = {}
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        with lock:
+            seen.append(host)
+            first = len(seen) <= 4
+            in_flight[host] = in_flight.get(host, 0) + 1
+            peak[host] = max(peak.get(host, 0), in_flight[host])
+        if first:
+            barrier.wait()
+        with lock:
+            in_flight[host] -= 1
+        account = copy.deepcopy(load("mastodon_lookup"))
+        account.update(acct=request.url.params["acct"], id=str(len(seen)))
+        return reply(account)
+
+    client = make_http_client(transport=httpx.MockTransport(handler), sleep=lambda s: None)
+    wanted = [("mastodon", f"u{i}@{host}") for host in ("a.example", "b.example")
+              for i in range(6)]
+    with client:
+        results = list(social.fetch_profiles(client, wanted))
+    assert sorted(r.handle for r in results) == sorted(h for _, h in wanted)
+    assert all(isinstance(r, RemoteProfile) and r.state == "ok" for r in results)
+    assert peak == {"a.example": 2, "b.example": 2}
+
+
+def test_slots_bound_requests_in_flight_to_one_host_for_any_caller() -> None:
+    lock, in_flight, peak = threading.Lock(), [0], [0]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        threading.Event().wait(0.01)
+        with lock:
+            in_flight[0] -= 1
+        return reply({})
+
+    client = make_http_client(transport=httpx.MockTransport(handler))
+    limiter = RateLimiter(min_interval=0, per_host=2)
+    callers = [threading.Thread(target=request_json, args=(client, "GET", f"{MASTO}/x"),
+                                kwargs={"limiter": limiter}) for _ in range(6)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join(timeout=10)
+    assert 1 <= peak[0] <= 2
+
+
+def test_low_budget_spreads_the_remaining_requests_until_the_reset(connect, sleeps) -> None:
+    low = reply({}, x_ratelimit_limit="300", x_ratelimit_remaining="4",
+                x_ratelimit_reset=_iso6(NOW + 40))
+    server = Server({"/api/v1/x": [reply({}, x_ratelimit_remaining="250"), low, reply({})]})
+    client, limiter = connect(server), quiet()
+    get(client, sleeps, limiter=limiter)
+    get(client, sleeps, limiter=limiter)
+    assert sleeps == []  # plenty left: no pacing
+    get(client, sleeps, limiter=limiter)
+    assert sleeps == [pytest.approx(10.0)]  # 40 s left for 4 requests: one every 10 s
+    get(client, sleeps, limiter=limiter)  # that answer carried no budget: pacing stops
+    assert sleeps == [pytest.approx(10.0)]

@@ -97,7 +97,7 @@ def make_http_client(
         transport=transport,
     )
     if sleep is not None or clock is not None:
-        attach_limiter(client, RateLimiter(sleep=sleep or time.sleep, clock=clock or time.time))
+        attach_limiter(client, RateLimiter(sleep=sleep, clock=clock or time.time))
     return client
 
 
@@ -121,7 +121,7 @@ def request_json(
     `clock` default to the limiter's, i.e. the client's.
     """
     limiter = limiter if limiter is not None else limiter_for(client)
-    sleep, clock = sleep or limiter.sleep, clock or limiter.clock
+    sleep, clock = sleep or limiter.pause, clock or limiter.clock
     try:
         request = client.build_request(method, url, params=params)
     except httpx.InvalidURL as exc:

@@ -44,7 +44,8 @@ class RateLimiter:
 
     `max_wait` caps waits that rate-limit headers impose; the paging-budget wait is not capped
     (at most `paging_window`), since the budget is the server's rule and waiting beats failing.
-    `sleep` and `clock` are what request_json uses unless told otherwise (tests pass no-ops).
+    `clock` and `pause` are what request_json uses unless told otherwise; `sleep`, when given,
+    replaces the waiting (tests record waits instead of sleeping).
     """
 
     min_interval: float = MIN_INTERVAL
@@ -52,7 +53,7 @@ class RateLimiter:
     paging_budget: int = PAGING_BUDGET
     paging_window: float = PAGING_WINDOW
     per_host: int = PER_HOST
-    sleep: Sleep = time.sleep
+    sleep: Sleep | None = None
     clock: Clock = time.time
     _last: dict[str, float] = field(default_factory=dict, repr=False)
     _spacing: dict[str, float] = field(default_factory=dict, repr=False)
@@ -61,6 +62,18 @@ class RateLimiter:
     _failing: set[str] = field(default_factory=set, repr=False)
     _slots: dict[str, threading.BoundedSemaphore] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _stopped: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def pause(self, seconds: float) -> None:
+        """Wait: with the injected `sleep`, or until `cancel` cuts the wait short."""
+        if self.sleep is not None:
+            self.sleep(seconds)
+        else:
+            self._stopped.wait(seconds)
+
+    def cancel(self) -> None:
+        """The run is over (Ctrl-C, a crash): waits end now and no further request leaves."""
+        self._stopped.set()
 
     @contextmanager
     def slot(self, host: str) -> Iterator[None]:
@@ -73,9 +86,12 @@ class RateLimiter:
     def wait_turn(self, url: httpx.URL, *, sleep: Sleep, clock: Clock) -> None:
         """Sleep as long as this host needs before the next request, or refuse if too long."""
         with self._lock:
-            wait = self._reserve(url, clock())
+            wait = self._reserve(url, clock()) if not self._stopped.is_set() else 0.0
         if wait > 0:
             sleep(wait)
+        if self._stopped.is_set():
+            raise ApiError(f"Stopped before asking {url.host}: the run was interrupted.",
+                           url=str(url))
 
     def _reserve(self, url: httpx.URL, now: float) -> float:
         """The wait before this request; books its start time so concurrent ones queue up."""

@@ -36,11 +36,12 @@ def lanes(items: Iterable[T], host: Callable[[T], Hashable], *,
 
 
 def stream(work: Callable[[T], Iterable[R]], lanes_: Sequence[T], *,
-           workers: int = WORKERS) -> Iterator[R]:
+           workers: int = WORKERS, on_abandon: Callable[[], None] | None = None) -> Iterator[R]:
     """Run `work(lane)` for every lane on worker threads; yield results as they are produced.
 
     An exception raised in a lane (KeyboardInterrupt included) is raised here; then, as when the
-    caller stops early, the other lanes stop after the request they are making.
+    caller stops early, the other lanes stop after the request they are making, and
+    `on_abandon` (the limiter's `cancel`) cuts short the waits they are in.
     """
     if not lanes_:
         return
@@ -60,10 +61,10 @@ def stream(work: Callable[[T], Iterable[R]], lanes_: Sequence[T], *,
 
     pool = ThreadPoolExecutor(max_workers=min(workers, len(lanes_)),
                               thread_name_prefix="msgu-fetch")
+    pending = len(lanes_)
     try:
         for lane in lanes_:
             pool.submit(run, lane)
-        pending = len(lanes_)
         while pending:
             item = results.get()
             if item is _DONE:
@@ -75,4 +76,6 @@ def stream(work: Callable[[T], Iterable[R]], lanes_: Sequence[T], *,
             yield value
     finally:
         stop.set()
+        if pending and on_abandon is not None:
+            on_abandon()
         pool.shutdown(wait=False, cancel_futures=True)

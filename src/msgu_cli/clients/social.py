@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import httpx
 
 from msgu_cli.clients import bluesky, mastodon
+from msgu_cli.clients.limits import limiter_for
 from msgu_cli.clients.models import FetchFailure, FollowList, RemoteProfile
 from msgu_cli.clients.pool import lanes, stream
 from msgu_cli.errors import MsguError
@@ -34,7 +35,8 @@ def fetch_profiles(
     work = [("bluesky", sky[i:i + size]) for i in range(0, len(sky), size)]
     work += [("mastodon", [h]) for p, h in accounts if p == "mastodon"]
     spread = lanes(work, lambda item: _host(item[0], item[1][0]))
-    return stream(lambda lane: _profiles_lane(client, lane), spread)
+    return stream(lambda lane: _profiles_lane(client, lane), spread,
+                  on_abandon=limiter_for(client).cancel)
 
 
 def _profiles_lane(
@@ -50,7 +52,8 @@ def fetch_follow_lists(
 ) -> Iterator[FollowList]:
     """Whom each (platform, handle) follows, at most `limit` each; one FollowList per account."""
     spread = lanes(accounts, lambda account: _host(*account))
-    return stream(lambda lane: (_follow_list(client, p, h, limit) for p, h in lane), spread)
+    return stream(lambda lane: (_follow_list(client, p, h, limit) for p, h in lane), spread,
+                  on_abandon=limiter_for(client).cancel)
 
 
 def _follow_list(client: httpx.Client, platform: str, handle: str, limit: int | None) -> FollowList:
