@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import app
-from ._shared import console, err_console, guarded, open_database, print_json
+from ._shared import err_console, guarded, open_database, print_json
+
+if TYPE_CHECKING:
+    from ..services.import_plan import ImportReport, RowOutcome
 
 Many = list[str] | None
+_BAR_FROM_ROWS = 2000  # below this an import is too quick for a bar to help
+_LISTED = 50  # rows listed per outcome in the human report (--json lists all)
 
 
 @app.command("export")
@@ -79,9 +87,9 @@ def import_(
     from ..services.transfer import import_source
 
     db = open_database(ctx)
-    with _progress() as advance:
+    with _progress_bar() as tick:
         report = import_source(db, source, fmt=fmt, on_duplicate=on_duplicate,
-                               skip_invalid=skip_invalid, dry_run=dry_run, progress=advance)
+                               skip_invalid=skip_invalid, dry_run=dry_run, progress=tick)
     if json_:
         from dataclasses import asdict
 
@@ -90,49 +98,68 @@ def import_(
     _print_report(report)
 
 
-def _progress():
-    """A progress bar on stderr for large files, silent for small ones and in pipes."""
-    from contextlib import contextmanager
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr once a file has many rows; nothing for small ones."""
+    state: dict[str, Any] = {}
 
-    @contextmanager
-    def bar():
-        state: dict = {}
+    def tick(stage: str, done: int, total: int) -> None:
+        if total < _BAR_FROM_ROWS:
+            return
+        if "bar" not in state:
+            from rich.progress import Progress
 
-        def advance(done: int, total: int) -> None:
-            if total < 2000:
-                return
-            if "progress" not in state:
-                from rich.progress import Progress
+            state["bar"] = Progress(console=err_console(), transient=True)
+            state["bar"].start()
+            state["task"] = state["bar"].add_task(stage, total=total)
+        state["bar"].update(state["task"], description=stage, completed=done, total=total)
 
-                state["progress"] = Progress(console=err_console(), transient=True)
-                state["progress"].start()
-                state["task"] = state["progress"].add_task("Importing", total=total)
-            state["progress"].update(state["task"], completed=done)
-
-        try:
-            yield advance
-        finally:
-            if "progress" in state:
-                state["progress"].stop()
-
-    return bar()
+    try:
+        yield tick
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
 
 
-def _print_report(report) -> None:
-    out = console()
-    verb = "Would add" if report.dry_run else "Added"
-    out.print(f"{verb} {len(report.added)}, "
-              f"{'would update' if report.dry_run else 'updated'} {len(report.updated)}, "
-              f"skipped {len(report.skipped)} of {report.rows} row(s) ({report.format}).")
+def _print_report(report: ImportReport) -> None:
+    """The summary, then the rows by outcome; every invalid row is listed, other lists capped."""
+    dry = report.dry_run
+    lines = [
+        f"{'Would add' if dry else 'Added'} {len(report.added)}, "
+        f"{'would update' if dry else 'updated'} {len(report.updated)}, "
+        f"skipped {len(report.skipped)} already in the directory"
+        + (f", {len(report.invalid)} invalid" if report.invalid else "")
+        + f" — {report.rows} row(s) read ({report.format})."
+    ]
     if report.rows == 0:
-        out.print("The file has a header but no rows: nothing to import.")
-    for _, name in report.added[:50] if report.dry_run else []:
-        out.print(f"  + {name}")
-    for line, reason in report.skipped:
-        out.print(f"  line {line}: skipped, {reason}")
+        lines.append("The file has a header but no rows: nothing to import.")
+    where = "item" if report.format == "json" else "line"
+    if dry:
+        lines += _listed("Would add:", report.added, where, "+")
+        lines += _listed("Would update:", report.updated, where, "~")
+    lines += _listed("Skipped, already in the directory:", report.skipped, where, "=")
+    lines += _listed("Invalid rows skipped:", report.invalid, where, "!", cap=None)
     if report.created_topics:
-        out.print(f"New topics created: {', '.join(report.created_topics)}")
+        verb = "that would be created" if dry else "created"
+        lines.append(f"New topics {verb}: {', '.join(report.created_topics)}")
     if report.ignored_columns:
-        out.print(f"Columns ignored: {', '.join(report.ignored_columns)}")
-    if report.dry_run:
-        out.print("Dry run: nothing was written.")
+        lines.append(f"Columns ignored: {', '.join(report.ignored_columns)}")
+    if dry:
+        lines.append("Dry run: nothing was written.")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _listed(title: str, outcomes: list[RowOutcome], where: str, mark: str,
+            cap: int | None = _LISTED) -> list[str]:
+    if not outcomes:
+        return []
+    shown = outcomes if cap is None else outcomes[:cap]
+    lines = [title]
+    for outcome in shown:
+        detail = outcome.reason if outcome.reason else outcome.name
+        if outcome.reason and mark == "=":
+            detail = f"{outcome.name}: {outcome.reason}"
+        lines.append(f"  {mark} {where} {outcome.line}: {detail}")
+    if len(outcomes) > len(shown):
+        lines.append(f"  … and {len(outcomes) - len(shown)} more (--json lists them all)")
+    return lines

@@ -99,25 +99,32 @@ def canonical_column(header: str) -> str | None:
 def split_values(column: str, value: str) -> list[str]:
     """The parts of a list cell, stripped, empty ones dropped."""
     parts = _WORD_SEPARATORS.split(value) if column in _WORD_LIST_COLUMNS else value.split("|")
-    return [part.strip() for part in parts if part.strip()]
+    return [stripped for part in parts if (stripped := part.strip())]
+
+
+def put_text(fields: dict[str, str | list[str]], column: str, value: str) -> None:
+    """Add one non-blank, stripped cell: list cells are split and accumulate, and a scalar
+    column already set keeps its first value (a file naming a column twice cannot blank it)."""
+    if column in LIST_COLUMNS:
+        items = split_values(column, value)
+        if items:
+            previous = fields.get(column)
+            fields[column] = [*previous, *items] if isinstance(previous, list) else items
+    elif column not in fields:
+        fields[column] = value
 
 
 def put_value(fields: dict[str, str | list[str]], column: str, value: str | list[str]) -> None:
-    """Add one cell (text, or a JSON list) to `fields`: empty ones are left out, lists accumulate.
-
-    A scalar column already set keeps its first value, so a file that names a column twice
-    cannot blank it by accident.
-    """
+    """Add one cell (text, or a JSON list whose items stay whole); empty ones are left out."""
+    if isinstance(value, str):
+        if value.strip():
+            put_text(fields, column, value.strip())
+        return
     if column in LIST_COLUMNS:
-        if isinstance(value, str):
-            items = split_values(column, value)
-        else:  # a JSON list is already split: keep its items whole
-            items = [item.strip() for item in value if item.strip()]
-        previous = fields.get(column)
+        items = [stripped for item in value if (stripped := item.strip())]
         if items:
+            previous = fields.get(column)
             fields[column] = [*previous, *items] if isinstance(previous, list) else items
-    elif isinstance(value, str) and value.strip() and column not in fields:
-        fields[column] = value.strip()
 
 
 def decode_text(data: bytes, what: str) -> str:

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from ..domain.models import PLATFORMS, Account, Contact
 from ..errors import InvalidInput
-from .records import CSV_COLUMNS, RawRow, Table, canonical_column, decode_text, put_value
+from .records import CSV_COLUMNS, RawRow, Table, canonical_column, decode_text, put_text
 
 # A cell that a spreadsheet would run as a formula (OWASP "CSV injection"), possibly behind
 # apostrophes that neutralise() itself adds: guarding those too keeps the round trip lossless.
@@ -156,8 +156,12 @@ def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str)
         )
     fields: dict[str, str | list[str]] = {}
     for column, cell in zip(mapping, cells, strict=False):
-        if column is not None:
-            put_value(fields, column, unneutralise(cell.strip()))
+        # Most cells are empty or plain: test cheaply before stripping and unguarding.
+        if column is not None and cell and (cell := cell.strip()):
+            if cell[0] == "'":
+                cell = unneutralise(cell).strip()
+            if cell:
+                put_text(fields, column, cell)
     return RawRow(line, fields)
 
 

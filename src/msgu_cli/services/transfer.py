@@ -2,42 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from sqlite_utils import Database
 
 from ..domain.models import Contact
-from ..domain.taxonomy import Taxonomy
 from ..errors import InvalidInput, NotFound
+from ..formats.records import Table
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.reference import save_topics
-from .fields import FieldError, contact_from_fields
+from .fields import FieldError
+from .import_plan import (
+    DUPLICATE_POLICIES,
+    ImportPlan,
+    ImportReport,
+    Progress,
+    check_row,
+    memoised,
+)
 from .reference import Reference, load_reference, utc_now
 
-DUPLICATE_POLICIES = ("skip", "update", "error")
 FORMATS = ("csv", "mastodon", "json")
-# A person's own words and the relationship history are never taken from a file on update.
-_KEPT_ON_UPDATE = ("notes", "status")
-
-
-@dataclass
-class ImportReport:
-    format: str
-    rows: int = 0
-    added: list[tuple[int, str]] = field(default_factory=list)
-    updated: list[tuple[int, str]] = field(default_factory=list)
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
-    created_topics: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-
-class _DryRun(Exception):
-    """Raised at the end of a dry run so the transaction rolls back."""
+_SAVE_CHUNK = 2000  # contacts written between two progress updates
 
 
 def read_source(source: str) -> tuple[bytes, str]:
@@ -50,13 +40,18 @@ def read_source(source: str) -> tuple[bytes, str]:
             return fetch_bytes(client, source), source.split("?")[0]
     path = Path(source)
     if not path.exists():
-        raise NotFound(f"No such file: {source}")
+        raise NotFound(f"No such file: {source}. Give the path of a CSV or JSON file, "
+                       "or an https:// URL.")
     if path.is_dir():
         raise InvalidInput(f"{source} is a folder: give a CSV or JSON file.")
-    return path.read_bytes(), path.name
+    try:
+        return path.read_bytes(), path.name
+    except OSError as error:
+        raise InvalidInput(f"Cannot read {source}: {error.strerror}.") from None
 
 
-def parse_table(data: bytes, name: str, fmt: str | None):
+def parse_table(data: bytes, name: str, fmt: str | None) -> Table:
+    """The file's rows, read as `fmt` (csv, mastodon, json) or as the format it looks like."""
     from .. import formats
     from ..formats.json_records import read_contacts_json
     from ..formats.mastodon_list import read_mastodon_csv
@@ -72,9 +67,11 @@ def parse_table(data: bytes, name: str, fmt: str | None):
 
 def import_source(
     db: Database, source: str, *, fmt: str | None = None, on_duplicate: str = "skip",
-    skip_invalid: bool = False, dry_run: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportReport:
+    """Read a file or URL and import it (see import_table)."""
+    if on_duplicate not in DUPLICATE_POLICIES:
+        raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
     data, name = read_source(source)
     table = parse_table(data, name, fmt)
     return import_table(db, table, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
@@ -82,110 +79,60 @@ def import_source(
 
 
 def import_table(
-    db: Database, table, *, on_duplicate: str = "skip", skip_invalid: bool = False,
-    dry_run: bool = False, progress: Callable[[int, int], None] | None = None,
+    db: Database, table: Table, *, on_duplicate: str = "skip", skip_invalid: bool = False,
+    dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportReport:
-    """All rows in one transaction: the first bad row stops it unless `skip_invalid`."""
+    """All rows in one transaction: the first bad row stops it unless `skip_invalid`.
+
+    Rows are checked first, then matched and merged in memory (import_plan), then written in
+    batches; a dry run stops before writing.
+    """
     if on_duplicate not in DUPLICATE_POLICIES:
         raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
+    tick = progress or (lambda stage, done, total: None)
     report = ImportReport(table.format, rows=len(table.rows),
                           ignored_columns=list(table.ignored_columns), dry_run=dry_run)
-    importer = _Importer(db, load_reference(db), on_duplicate, skip_invalid, report)
-    try:
-        with transaction(db):
-            for done, row in enumerate(table.rows, 1):
-                importer.row(row.line, row.fields)
-                if progress is not None:
-                    progress(done, len(table.rows))
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    ref = memoised(load_reference(db))
+    with transaction(db):
+        plan = ImportPlan(db, ref, report, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
+                          where="item" if table.format == "json" else "line")
+        checked = _check_rows(table, ref, tick)
+        plan.load_duplicates(db, [c[0] if isinstance(c, tuple) else None for c in checked])
+        for row, outcome in zip(table.rows, checked, strict=True):
+            plan.apply(row, outcome)
+        plan.settle_ids(None if dry_run else _save(db, plan, tick))
     return report
 
 
-class _Importer:
-    """The per-row rules of an import, with the state that rows share (new topics, words)."""
-
-    def __init__(self, db: Database, ref: Reference, on_duplicate: str, skip_invalid: bool,
-                 report: ImportReport):
-        self.db, self.ref, self.report = db, ref, report
-        self.on_duplicate, self.skip_invalid = on_duplicate, skip_invalid
-        self.words = store.topic_words(db)
-        self.now = utc_now()
-
-    def row(self, line: int, fields: Mapping) -> None:
+def _check_rows(table: Table, ref: Reference, tick: Progress) -> list:
+    """Each row as (Contact, created topics), or the FieldError that rejects it."""
+    checked: list = []
+    total = len(table.rows)
+    for done, row in enumerate(table.rows, 1):
         try:
-            self._row(line, fields)
+            checked.append(check_row(row.fields, ref))
         except FieldError as error:
-            self._invalid(line, f"column {error.column}: {error}")
-        except _RowError as error:
-            self._invalid(line, str(error))
-
-    def _invalid(self, line: int, reason: str) -> None:
-        if not self.skip_invalid:
-            raise InvalidInput(f"line {line}, {reason} Nothing was imported.")
-        self.report.skipped.append((line, reason))
-
-    def _row(self, line: int, fields: Mapping) -> None:
-        contact, created = contact_from_fields(fields, self.ref, create_topics=True)
-        existing = self._duplicate_of(contact)
-        if existing is None:
-            self._learn_topics(created)
-            [new_id] = store.save_contacts(self.db, [contact], now=self.now, words=self.words)
-            self.report.added.append((new_id, contact.name))
-            return
-        if self.on_duplicate == "error":
-            raise _RowError(f"{contact.name!r} is already in the directory as #{existing.id} "
-                            f"{existing.name} (--on-duplicate error).")
-        if self.on_duplicate == "skip":
-            self.report.skipped.append((line, f"already in the directory as #{existing.id} "
-                                              f"{existing.name}"))
-            return
-        self._update(existing, fields)
-
-    def _update(self, existing: Contact, fields: Mapping) -> None:
-        given = {k: v for k, v in fields.items() if k not in _KEPT_ON_UPDATE and k != "topics"}
-        merged, _ = contact_from_fields(given, self.ref, base=existing)
-        if "topics" in fields:
-            row, created = contact_from_fields({"name": "-", "topics": fields["topics"]},
-                                               self.ref, create_topics=True)
-            self._learn_topics(created)
-            merged = replace(merged, topics=tuple(dict.fromkeys(merged.topics + row.topics)))
-        self._check_accounts(merged)
-        store.save_contacts(self.db, [merged], now=self.now, words=self.words)
-        self.report.updated.append((existing.id, merged.name))
-
-    def _duplicate_of(self, contact: Contact) -> Contact | None:
-        owners = set(store.find_by_accounts(
-            self.db, [(a.platform, a.handle) for a in contact.accounts]).values())
-        if len(owners) > 1:
-            listed = ", ".join(f"#{i}" for i in sorted(owners))
-            raise _RowError(f"its accounts belong to several contacts ({listed}).")
-        if not owners and not contact.accounts:
-            owners = set(store.find_by_name(self.db, contact.name, contact.region)[:1])
-        return store.load_contacts(self.db, list(owners))[0] if owners else None
-
-    def _check_accounts(self, contact: Contact) -> None:
-        taken = store.find_by_accounts(self.db, [(a.platform, a.handle) for a in contact.accounts])
-        clash = [f"{p}:{h}" for (p, h), owner in taken.items() if owner != contact.id]
-        if clash:
-            raise _RowError(f"account {clash[0]} belongs to another contact.")
-
-    def _learn_topics(self, created) -> None:
-        fresh = [t for t in created if self.ref.taxonomy.get(t.code) is None]
-        if not fresh:
-            return
-        save_topics(self.db, fresh, origin="user")
-        for topic in fresh:
-            self.words[topic.code] = f"{topic.code} {topic.label_fr} {topic.label_en}"
-            self.report.created_topics.append(topic.code)
-        taxonomy = Taxonomy([*self.ref.taxonomy.topics, *fresh])
-        self.ref = Reference(taxonomy, self.ref.geography)
+            checked.append(error)
+        if done % _SAVE_CHUNK == 0 or done == total:
+            tick("Checking", done, total)
+    return checked
 
 
-class _RowError(Exception):
-    """A row that cannot be imported, for a reason that is not one column's value."""
+def _save(db: Database, plan: ImportPlan, tick: Progress) -> list[int]:
+    """Write the plan: new topics, new contacts (in file order), rewritten ones; new ids."""
+    now = utc_now()
+    save_topics(db, list(plan.topics.values()), origin="user")
+    words = store.topic_words(db)
+    new, rewritten = plan.new_contacts(), plan.rewritten()
+    total = len(new) + len(rewritten)
+    ids: list[int] = []
+    for start in range(0, len(new), _SAVE_CHUNK):
+        ids += store.save_contacts(db, new[start:start + _SAVE_CHUNK], now=now, words=words)
+        tick("Writing", len(ids), total)
+    store.save_contacts(db, rewritten, now=now, words=words)
+    if rewritten:
+        tick("Writing", total, total)
+    return ids
 
 
 def seed_starter_directory(db: Database) -> ImportReport:
