@@ -330,6 +330,15 @@ def test_json_summary_is_the_only_thing_on_stdout(net, directory, invoke) -> Non
     result = invoke("refresh", "--json")
     assert result.exit_code == 0
     json.loads(result.stdout)  # no progress bar or table mixed in
+    assert result.stderr == ""  # stderr is not a terminal here: no bar residue either
+
+
+def test_progress_bar_goes_to_a_terminal_stderr(net, directory, invoke, monkeypatch) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich: treat the output as a terminal
+    result = invoke("refresh", "--json")
+    assert result.exit_code == 0
+    assert "Refreshing" in result.stderr and "4/4" in result.stderr
+    assert json.loads(result.stdout)["checked"] == 4
 
 
 def test_activity_of_a_long_silent_account_costs_points(net, empty_db, invoke) -> None:

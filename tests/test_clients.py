@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fakenet import install
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -139,6 +140,26 @@ def test_importing_clients_does_not_import_httpx() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={"PYTHONPATH": src}, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_import_from_a_url_goes_through_the_factory(monkeypatch, empty_db, invoke, dump) -> None:
+    net = install(monkeypatch)
+    url = "https://donnees.example.org/annuaire.csv"
+    net.files[url] = httpx.Response(200, text="name,bluesky\nCentre de crise,crise.bsky.social\n",
+                                    headers={"content-type": "text/csv"})
+    result = invoke("import", url)
+    assert result.exit_code == 0, result.output
+    [request] = net.requests
+    assert request.headers["user-agent"].startswith(f"msgu/{msgu_cli.__version__}")
+    assert request.extensions["timeout"]["read"] == 10.0
+    shown = invoke("show", "crise.bsky.social", "--json")
+    assert json.loads(shown.stdout)["name"] == "Centre de crise"
+
+    before = dump(empty_db)
+    net.intercept = lambda request: httpx.Response(404)
+    missing = invoke("import", "https://donnees.example.org/absent.csv")
+    assert missing.exit_code == 1 and missing.stderr.startswith("Error:")
+    assert "404" in missing.stderr and dump(empty_db) == before
 
 
 # --- http: retries and rate limits ------------------------------------------------------------
