@@ -57,16 +57,19 @@ def recommend(
     if output is not None:
         _write_output(db, result, output, fmt)
     if json_:
-        print_json([_json(r) for r in result.recommendations])
+        from ..domain.geo import REGIONS
+
+        names = {r.number: r.name for r in REGIONS}
+        print_json([_json(r, names) for r in result.recommendations])
         return
     _table(db, result, explain)
 
 
-def _json(r) -> dict:
+def _json(r, region_names: dict[str, str]) -> dict:
     c = r.contact
     return {
         "rank": r.rank, "id": c.id, "name": c.name, "kind": c.kind, "region": c.region,
-        "mrc": c.mrc, "scope": c.scope, "topics": list(c.topics), "status": c.status,
+        "region_name": region_names.get(c.region or ""), "mrc": c.mrc, "scope": c.scope, "topics": list(c.topics), "status": c.status,
         "score": r.score,
         "accounts": [{"platform": a.platform, "handle": a.handle, "url": a.url}
                      for a in c.accounts],

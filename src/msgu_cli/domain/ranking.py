@@ -68,6 +68,7 @@ class Query:
     org_kind: str | None = None
     languages: tuple[str, ...] = ()
     has_text: bool = False
+    kinds: tuple[str, ...] = ()  # the --kind filter: diversity leaves these kinds alone
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,8 @@ def _order(r: Ranked) -> tuple[float, str, int]:
 
 
 def _repeat_penalties(
-    c: Candidate | None, score: float, seen: tuple[Counter[str], Counter[str]], home: str | None
+    c: Candidate | None, score: float, seen: tuple[Counter[str], Counter[str]],
+    home: tuple[str | None, frozenset[str]],
 ) -> list[Reason]:
     """What one more contact of a well-represented kind or region costs at this rank: never more
     than half its score, so diversity reorders the list but never drops anyone from it."""
@@ -276,11 +278,12 @@ def _repeat_penalties(
         return []
     kinds, regions = seen
     room = round(DIVERSITY_MAX_SHARE * score, 2)
-    # The asked region is exempt: the person wants its contacts, and geography says so.
-    in_region = regions[c.region] + 1 if c.region and c.region != home else 0
+    # The asked region and kinds are exempt: the person wants those contacts, and said so.
+    in_region = regions[c.region] + 1 if c.region and c.region != home[0] else 0
+    of_kind = kinds[c.kind] + 1 if c.kind not in home[1] else 0
     reasons: list[Reason] = []
     for nth, free, step, what in (
-        (kinds[c.kind] + 1, KIND_FREE, KIND_STEP, f"type {kind_word(c.kind)}"),
+        (of_kind, KIND_FREE, KIND_STEP, f"type {kind_word(c.kind)}"),
         (in_region, REGION_FREE, REGION_STEP, f"la région {c.region}"),
     ):
         cost = round(min(room, step * (nth - free)), 2)
@@ -293,19 +296,20 @@ def _repeat_penalties(
 
 def diversify(
     ranked: list[Ranked], candidates: Mapping[int, Candidate], *, top: int,
-    home_region: str | None = None,
+    home_region: str | None = None, asked_kinds: Iterable[str] = (),
 ) -> list[Ranked]:
     """Re-rank the first `top` places (greedy, from the best POOL_FACTOR x top) so one kind or
     region does not fill them; each penalty becomes a `diversity` reason of the new score."""
     if top <= 0:
         return list(ranked)
     pool, rest = list(ranked[: POOL_FACTOR * top]), list(ranked[POOL_FACTOR * top :])
+    home = (home_region, frozenset(asked_kinds))
     seen: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
     chosen: list[Ranked] = []
     while pool and len(chosen) < top:
         options = []
         for i, r in enumerate(pool):
-            extra = _repeat_penalties(candidates.get(r.contact_id), r.score, seen, home_region)
+            extra = _repeat_penalties(candidates.get(r.contact_id), r.score, seen, home)
             adjusted = _total((*r.reasons, *extra))
             options.append(((-adjusted, fold(r.name), r.contact_id), i, adjusted, extra))
         _, i, adjusted, extra = min(options, key=lambda o: o[0])
@@ -396,5 +400,5 @@ def rank_contacts(
         cut = heapq.nlargest(POOL_FACTOR * limit, (r.score for r in ranked))[-1]
         ranked = [r for r in ranked if r.score >= cut]
     ranked.sort(key=_order)
-    top = diversify(ranked, by_id, top=limit, home_region=q.region)[:limit]
+    top = diversify(ranked, by_id, top=limit, home_region=q.region, asked_kinds=q.kinds)[:limit]
     return [r for r in top if r.score > 0]

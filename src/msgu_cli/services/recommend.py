@@ -76,7 +76,8 @@ def build_query(request: RecommendRequest, ref: Reference, profile: Profile) -> 
         region, mrc = profile.region, profile.mrc
     languages = (parse_language(request.lang),) if request.lang else profile.languages
     query = Query(topics=tuple(dict.fromkeys([*topics, *text_topics])), region=region, mrc=mrc,
-                  org_kind=profile.kind, languages=tuple(languages), has_text=bool(text))
+                  org_kind=profile.kind, languages=tuple(languages), has_text=bool(text),
+                  kinds=tuple(dict.fromkeys(parse_kind(k) for k in request.kinds)))
     return query, text_topics
 
 
@@ -100,7 +101,7 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     filters = pool.Filters(
         excluded_statuses=("unfollowed", *(() if request.include_followed
                                            else sorted(FOLLOWED_STATUSES))),
-        kinds=tuple(parse_kind(k) for k in request.kinds),
+        kinds=query.kinds,
         platforms=tuple(parse_platform(p) for p in request.platforms) or profile.platforms,
     )
     circle = trusted_count(db)
