@@ -11,7 +11,6 @@ two measures: the whole `msgu` process (start-up included, as people feel it) an
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -21,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import Bench, DataSet, Row, dataset, table  # noqa: E402
+import run  # noqa: E402
+from run import Bench, DataSet, child_env, dataset, recommend_rows, table  # noqa: E402
 
 
 def service_seconds(db_path: Path, topic: str, runs: int) -> tuple[float, int]:
@@ -61,21 +61,17 @@ def main() -> None:
     parser.add_argument("--topic", default="inondations")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    signals = (("no network", "plain_db"), ("profile + network", "db"))
+    run.TOPIC = args.topic
     rows, service = [], []
     with tempfile.TemporaryDirectory(prefix="msgu-recommend-") as folder:
-        bench = Bench(Path(folder), args.runs, args.runs, {**os.environ, "COLUMNS": "120"})
-        floor = bench.time([*bench.floor_app(), "--name", "x"])
+        bench = Bench(Path(folder), args.runs, args.runs, child_env(COLUMNS="120"))
         data = {size: dataset(size, args.edges) for size in sizes}
         for size in sizes:
-            for label, which in signals:
-                timing = bench.time([*bench.msgu, "--db", str(getattr(data[size], which)),
-                                     "recommend", "--topic", args.topic])
-                rows.append(Row(f"{size:,}", f"recommend --topic {args.topic} ({label})",
-                                timing, "typer app --name x", floor, "< 0.3 s, < 300 MB"))
+            rows += recommend_rows(bench, data[size])
     for size in sizes:
-        for label, which in signals:
-            seconds, found = service_seconds(getattr(data[size], which), args.topic, args.runs)
+        for label, db in (("no network", data[size].plain_db), ("profile + network",
+                                                                 data[size].db)):
+            seconds, found = service_seconds(db, args.topic, args.runs)
             service.append(f"| {size:,} | {label} | {candidate_count(data[size], args.topic):,} "
                            f"| {seconds * 1000:.1f} | {found} |")
     print("\n".join(table(rows)))

@@ -106,17 +106,19 @@ def run_once(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
-def measure(argv: Sequence[str], runs: int, env: dict[str, str],
-            before: Callable[[], None] | None = None) -> Timing:
-    """`runs` timed runs; `before` (untimed) resets state, e.g. a fresh database for import."""
-    times, peak = [], 0.0
+def measure(commands: Sequence[Sequence[str]], runs: int, env: dict[str, str],
+            before: Callable[[], None] | None = None) -> list[Timing]:
+    """`runs` rounds, each running every command once in turn, so that load from elsewhere
+    on the machine falls on a command and its baseline alike; `before` (untimed) resets
+    state before each run, e.g. a fresh database for import."""
+    samples: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(runs):
-        if before is not None:
-            before()
-        elapsed, memory = run_once(argv, env)
-        times.append(elapsed)
-        peak = max(peak, memory)
-    return Timing(tuple(times), peak)
+        for argv, sample in zip(commands, samples, strict=True):
+            if before is not None:
+                before()
+            sample.append(run_once(argv, env))
+    return [Timing(tuple(t for t, _ in sample), max(m for _, m in sample))
+            for sample in samples]
 
 
 @dataclass(frozen=True)
@@ -141,9 +143,26 @@ class Bench:
     def baseline(self, job: str, *args: str) -> list[str]:
         return [sys.executable, str(BASELINE), job, *args]
 
-    def time(self, argv: Sequence[str], *, heavy: bool = False,
-             before: Callable[[], None] | None = None) -> Timing:
-        return measure(argv, self.heavy_runs if heavy else self.runs, self.env, before)
+    def compare(self, group: str, label: str, argv: Sequence[str], baseline_label: str,
+                baseline: Sequence[str], target: str = "", *, heavy: bool = False,
+                before: Callable[[], None] | None = None) -> Row:
+        """One row: the command and its baseline, timed in alternation after a warm-up run
+        of each (bytecode and disk caches; skipped for the slow heavy commands)."""
+        if not heavy:
+            run_once(argv, self.env)
+            run_once(baseline, self.env)
+        runs = self.heavy_runs if heavy else self.runs
+        mine, theirs = measure([argv, baseline], runs, self.env, before)
+        return Row(group, label, mine, baseline_label, theirs, target)
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of timed children: bytecode caching on, as in any installed package
+    (pip compiles .pyc files at install; PYTHONDONTWRITEBYTECODE would recompile every run)."""
+    env = {**os.environ, **extra}
+    for name in ("PYTHONDONTWRITEBYTECODE", "MSGU_DEBUG"):
+        env.pop(name, None)
+    return env
 
 
 def startup_rows(bench: Bench) -> list[Row]:
@@ -151,17 +170,15 @@ def startup_rows(bench: Bench) -> list[Row]:
     starter = bench.folder / "starter.db"
     if not starter.exists():
         run_once([*bench.msgu, "--db", str(starter), "init"], bench.env)
-    floor_run = bench.time([*bench.floor_app(), "--name", "x"])
-    floor_help = bench.time([*bench.floor_app(), "--help"])
-    msgu = bench.msgu
+    floor, msgu = bench.floor_app(), bench.msgu
     return [
-        Row("start-up", "msgu --version", bench.time([*msgu, "--version"]),
-            "typer app --name x", floor_run, "<= 1.3x"),
-        Row("start-up", "msgu --help", bench.time([*msgu, "--help"]),
-            "typer app --help", floor_help, "<= 1.5x"),
-        Row("start-up", "msgu recommend --topic geolocalisation (starter)",
-            bench.time([*msgu, "--db", str(starter), "recommend", "--topic", "geolocalisation"]),
-            "typer app --name x", floor_run, "<= 2.5x"),
+        bench.compare("start-up", "msgu --version", [*msgu, "--version"],
+                      "typer app --name x", [*floor, "--name", "x"], "<= 1.3x"),
+        bench.compare("start-up", "msgu --help", [*msgu, "--help"],
+                      "typer app --help", [*floor, "--help"], "<= 1.5x"),
+        bench.compare("start-up", "msgu recommend --topic geolocalisation (starter)",
+                      [*msgu, "--db", str(starter), "recommend", "--topic", "geolocalisation"],
+                      "typer app --name x", [*floor, "--name", "x"], "<= 2.5x"),
     ]
 
 
@@ -205,23 +222,29 @@ def dataset(contacts: int, edges: int, seed: int = 0) -> DataSet:
     return data
 
 
-def size_rows(bench: Bench, data: DataSet, floor: Timing) -> list[Row]:
+def size_rows(bench: Bench, data: DataSet) -> list[Row]:
     """list, search, recommend (both ways), import and export at one size."""
-    group, msgu = f"{data.contacts:,}", bench.msgu
-    db, plain = str(data.db), str(data.plain_db)
-    rows = [
-        Row(group, "list --limit 20", bench.time([*msgu, "--db", db, "list", "--limit", "20"]),
-            "sqlite3 SELECT", bench.time(bench.baseline("list", db))),
-        Row(group, f"search {TOPIC}", bench.time([*msgu, "--db", db, "search", TOPIC]),
-            "sqlite3 FTS MATCH", bench.time(bench.baseline("search", db, TOPIC))),
-        Row(group, f"recommend --topic {TOPIC} (no profile, no network)",
-            bench.time([*msgu, "--db", plain, "recommend", "--topic", TOPIC]),
-            "typer app --name x", floor, "< 0.3 s at 100k"),
-        Row(group, f"recommend --topic {TOPIC} (profile + network)",
-            bench.time([*msgu, "--db", db, "recommend", "--topic", TOPIC]),
-            "typer app --name x", floor, "< 0.3 s at 100k"),
+    group, msgu, db = f"{data.contacts:,}", bench.msgu, str(data.db)
+    return [
+        bench.compare(group, "list --limit 20", [*msgu, "--db", db, "list", "--limit", "20"],
+                      "sqlite3 SELECT", bench.baseline("list", db)),
+        bench.compare(group, f"search {TOPIC}", [*msgu, "--db", db, "search", TOPIC],
+                      "sqlite3 FTS MATCH", bench.baseline("search", db, TOPIC)),
+        *recommend_rows(bench, data),
+        *transfer_rows(bench, data),
     ]
-    return rows + transfer_rows(bench, data)
+
+
+def recommend_rows(bench: Bench, data: DataSet) -> list[Row]:
+    """recommend --topic, without then with the profile and the network signal."""
+    group, floor = f"{data.contacts:,}", [*bench.floor_app(), "--name", "x"]
+    return [
+        bench.compare(group, f"recommend --topic {TOPIC} ({label})",
+                      [*bench.msgu, "--db", str(db), "recommend", "--topic", TOPIC],
+                      "typer app --name x", floor, "< 0.3 s and 300 MB at 100k")
+        for label, db in (("no profile, no network", data.plain_db),
+                          ("profile + network", data.db))
+    ]
 
 
 def transfer_rows(bench: Bench, data: DataSet) -> list[Row]:
@@ -235,17 +258,15 @@ def transfer_rows(bench: Bench, data: DataSet) -> list[Row]:
         run_once([*msgu, "--db", str(target), "init", "--empty"], bench.env)
 
     return [
-        Row(group, "import (whole CSV)",
-            bench.time([*msgu, "--db", str(target), "import", str(data.csv)], heavy=True,
-                       before=fresh_database),
-            "csv + executemany",
-            bench.time(bench.baseline("import", str(target), str(data.csv)), heavy=True,
-                       before=fresh_database), "<= 2x"),
-        Row(group, "export --format csv (whole directory)",
-            bench.time([*msgu, "--db", str(data.db), "export", "--format", "csv",
-                        "--output", str(out)], heavy=True),
-            "sqlite3 + csv.writer",
-            bench.time(bench.baseline("export", str(data.db), str(out)), heavy=True), "<= 2x"),
+        bench.compare(group, "import (whole CSV)",
+                      [*msgu, "--db", str(target), "import", str(data.csv)],
+                      "csv + executemany", bench.baseline("import", str(target), str(data.csv)),
+                      "<= 2x", heavy=True, before=fresh_database),
+        bench.compare(group, "export --format csv (whole directory)",
+                      [*msgu, "--db", str(data.db), "export", "--format", "csv", "--output",
+                       str(out)],
+                      "sqlite3 + csv.writer", bench.baseline("export", str(data.db), str(out)),
+                      "<= 2x", heavy=True),
     ]
 
 
@@ -280,13 +301,11 @@ def report(rows: Sequence[Row], bench: Bench, sizes: Sequence[int], edges: int) 
 def run(sizes: Sequence[int], *, runs: int, heavy_runs: int, edges: int,
         output: Path | None) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="msgu-bench-") as folder:
-        env = {**os.environ, "MSGU_DB": str(Path(folder) / "unused.db"), "COLUMNS": "120"}
-        env.pop("MSGU_DEBUG", None)
+        env = child_env(MSGU_DB=str(Path(folder) / "unused.db"), COLUMNS="120")
         bench = Bench(Path(folder), runs, heavy_runs, env)
         rows = startup_rows(bench)
-        floor = rows[0].baseline
         for size in sizes:
-            rows += size_rows(bench, dataset(size, edges), floor)
+            rows += size_rows(bench, dataset(size, edges))
     text = report(rows, bench, sizes, edges)
     print("\n".join(table(rows)))
     if output is not None:

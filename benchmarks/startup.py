@@ -11,14 +11,13 @@ start-up rows of benchmarks/run.py (medians, max, peak memory, ratios); targets:
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import Bench, startup_rows, table  # noqa: E402
+from run import Bench, child_env, startup_rows, table  # noqa: E402
 
 
 def main() -> None:
@@ -26,7 +25,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="msgu-startup-") as folder:
-        env = {**os.environ, "MSGU_DB": str(Path(folder) / "unused.db")}
+        env = child_env(MSGU_DB=str(Path(folder) / "unused.db"))
         rows = startup_rows(Bench(Path(folder), args.runs, args.runs, env))
     print("\n".join(table(rows)))
 
