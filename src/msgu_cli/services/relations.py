@@ -33,7 +33,8 @@ def parse_date(value: str | None) -> str:
     if day is None:
         raise InvalidInput(f"Invalid date '{value}': use YYYY-MM-DD, e.g. 2026-06-12.")
     if day.isoformat() > today():
-        raise InvalidInput(f"The date {text} is in the future.")
+        raise InvalidInput(f"The date {text} is in the future: record what has happened, "
+                           f"on {today()} or before.")
     return day.isoformat()
 
 
