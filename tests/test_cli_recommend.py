@@ -8,46 +8,29 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from evalset import FIXTURES, build_eval_db, copy_database
 
-from msgu_cli.cli import app
 from msgu_cli.storage import graph
 from msgu_cli.storage.database import open_db, transaction
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SIGNALS = {"topic", "text", "geography", "kind", "network", "activity", "language", "diversity",
            "penalty"}
 GEO_LAB = "Laboratoire de géolocalisation d'urgence de Bécancour"
 DEUX_RIVES = "Sécurité civile de la MRC des Deux-Rives"
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy, WAL included (the in-process CLI may keep its connection open)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-
-
 @pytest.fixture(scope="module")
-def _eval_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("eval") / "eval.db"
-    runner = CliRunner()
-    for args in (["init", "--empty"], ["import", str(FIXTURES / "eval_directory.csv")]):
-        result = runner.invoke(app, ["--db", str(path), *args], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-    return path
+def eval_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_eval_db(tmp_path_factory.mktemp("eval") / "eval.db")
 
 
 @pytest.fixture
-def eval_db(db_path: Path, _eval_template: Path) -> Path:
-    copy_database(_eval_template, db_path)
+def eval_db(db_path: Path, eval_template: Path) -> Path:
+    """A fresh copy of the evaluation directory at the test's database (MSGU_DB)."""
+    copy_database(eval_template, db_path)
     return db_path
 
 
