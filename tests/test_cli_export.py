@@ -247,8 +247,9 @@ def test_json_is_a_list_of_what_show_prints(invoke, starter_db, tmp_path):
     assert [c["id"] for c in items] == [c["id"] for c in listed(invoke)]
     for item in items[:20] + [i for i in items if i["status"] == "following"]:
         shown = json.loads(ok(invoke("show", str(item["id"]), "--json")).stdout)
-        shown.pop("history")
-        assert item == shown
+        assert item == shown  # history included: the followed one has its step
+    assert [e["status"] for i in items if i["status"] == "following" for e in i["history"]] == [
+        "following"]
 
 
 def test_format_guessed_from_nothing_is_required_and_unknown_is_refused(invoke, starter_db,

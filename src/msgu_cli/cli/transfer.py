@@ -43,22 +43,16 @@ def export(
 
     Example: msgu export --status to-follow --format mastodon --output suivre.csv
     """
-    import sys
-
     from ..domain.vocabulary import parse_platform
-    from ..services.directory import list_contacts, parse_filters
-    from ..services.reference import load_reference
-    from ..services.transfer import export_contacts, write_file
+    from ..services.transfer import contacts_to_export, export_contacts, write_file
 
     db = open_database(ctx)
-    filters = parse_filters(db, {"statuses": status or [], "topics": topic or [],
-                                 "regions": region or [], "kinds": kind or [],
-                                 "platforms": [platform] if platform else []})
-    contacts = list_contacts(db, filters)
     chosen = parse_platform(platform) if platform else None
+    contacts = contacts_to_export(db, {"statuses": status or [], "topics": topic or [],
+                                       "regions": region or [], "kinds": kind or [],
+                                       "platforms": [chosen] if chosen else []})
     if output is None:
-        export_contacts(contacts, sys.stdout, fmt, load_reference(db), platform=chosen,
-                        header=header)
+        export_contacts(db, contacts, sys.stdout, fmt, platform=chosen, header=header)
         return
     count = write_file(db, contacts, output, fmt, platform=chosen, header=header)
     err_console().print(f"Wrote {count} row(s) to {output}.")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from ..domain.models import PLATFORMS, Account, Contact
+from ..domain.models import PLATFORMS, Account, Contact, RelationEvent
 from ..domain.text import fold
 from ..errors import InvalidInput
 from .records import LIST_COLUMNS, RawRow, Table, canonical_column, decode_text, put_value
@@ -26,7 +26,8 @@ ACCOUNT_KEYS: tuple[str, ...] = (
     "checked_at",
 )
 # Keys that our own export writes but an import has no use for (machine suggestions).
-_EXPORT_ONLY = frozenset({"suggested_topics"})
+# The relationship history belongs to this organisation: a file never rewrites it.
+_EXPORT_ONLY = frozenset({"suggested_topics", "history"})
 
 
 def account_json(account: Account) -> dict[str, Any]:
@@ -34,9 +35,13 @@ def account_json(account: Account) -> dict[str, Any]:
     return {key: getattr(account, key) for key in ACCOUNT_KEYS}
 
 
-def contact_json(contact: Contact, region_names: Mapping[str, str]) -> dict[str, Any]:
-    """One contact as `show --json` prints it: `region` two-digit, `region_name` its name."""
-    return {
+def contact_json(
+    contact: Contact, region_names: Mapping[str, str],
+    history: Sequence[RelationEvent] | None = None,
+) -> dict[str, Any]:
+    """One contact as `show --json` prints it: `region` two-digit, `region_name` its name,
+    and, when `history` is given, the dated relationship steps oldest first."""
+    data = {
         "id": contact.id,
         "name": contact.name,
         "kind": contact.kind,
@@ -54,6 +59,9 @@ def contact_json(contact: Contact, region_names: Mapping[str, str]) -> dict[str,
         "status": contact.status,
         "accounts": [account_json(account) for account in contact.accounts],
     }
+    if history is not None:
+        data["history"] = [{"status": e.status, "date": e.date, "note": e.note} for e in history]
+    return data
 
 
 def write_json(items: list[Any], out: TextIO) -> None:

@@ -33,7 +33,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 # Columns whose cell holds several values joined with `|`.
 LIST_COLUMNS: frozenset[str] = frozenset({"languages", "topics", *PLATFORMS})
 # People type "inondations, géolocalisation" in a topics cell; handles and URLs keep `|` only.
-_WORD_LIST_COLUMNS: frozenset[str] = frozenset({"languages", "topics"})
+WORD_LIST_COLUMNS: frozenset[str] = frozenset({"languages", "topics"})
 _WORD_SEPARATORS = re.compile(r"[|;,]")
 
 # Header spellings people use in Excel, French and English, squashed (see canonical_column).
@@ -98,7 +98,7 @@ def canonical_column(header: str) -> str | None:
 
 def split_values(column: str, value: str) -> list[str]:
     """The parts of a list cell, stripped, empty ones dropped."""
-    parts = _WORD_SEPARATORS.split(value) if column in _WORD_LIST_COLUMNS else value.split("|")
+    parts = _WORD_SEPARATORS.split(value) if column in WORD_LIST_COLUMNS else value.split("|")
     return [stripped for part in parts if (stripped := part.strip())]
 
 

@@ -14,7 +14,16 @@ from typing import TextIO
 
 from ..domain.models import PLATFORMS, Account, Contact
 from ..errors import InvalidInput
-from .records import CSV_COLUMNS, RawRow, Table, canonical_column, decode_text, put_text
+from .records import (
+    CSV_COLUMNS,
+    LIST_COLUMNS,
+    WORD_LIST_COLUMNS,
+    RawRow,
+    Table,
+    canonical_column,
+    decode_text,
+    put_text,
+)
 
 # A cell that a spreadsheet would run as a formula (OWASP "CSV injection"), possibly behind
 # apostrophes that neutralise() itself adds: guarding those too keeps the round trip lossless.
@@ -147,8 +156,7 @@ def _check_header(header: list[str], columns: list[str]) -> None:
 
 def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str) -> RawRow:
     """One data record as canonical fields; extra non-empty cells mean a broken row."""
-    extra = cells[len(mapping) :]
-    if any(cell.strip() for cell in extra):
+    if len(cells) > len(mapping) and any(cell.strip() for cell in cells[len(mapping):]):
         shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
         raise InvalidInput(
             f"line {line}: {len(cells)} cells but the header has {len(mapping)} columns; "
@@ -157,11 +165,16 @@ def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str)
     fields: dict[str, str | list[str]] = {}
     for column, cell in zip(mapping, cells, strict=False):
         # Most cells are empty or plain: test cheaply before stripping and unguarding.
-        if column is not None and cell and (cell := cell.strip()):
-            if cell[0] == "'":
-                cell = unneutralise(cell).strip()
-            if cell:
-                put_text(fields, column, cell)
+        if column is None or not cell or not (cell := cell.strip()):
+            continue
+        if cell[0] == "'" and not (cell := unneutralise(cell).strip()):
+            continue
+        if column not in LIST_COLUMNS:
+            fields.setdefault(column, cell)
+        elif column in fields or "|" in cell or column in WORD_LIST_COLUMNS:
+            put_text(fields, column, cell)
+        else:  # one handle, the usual case
+            fields[column] = [cell]
     return RawRow(line, fields)
 
 

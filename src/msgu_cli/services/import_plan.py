@@ -207,6 +207,11 @@ class ImportPlan:
         """`base` with what the row gives; topics are added to, never replaced."""
         given = {k: v for k, v in fields.items() if k not in _KEPT_ON_UPDATE and k != "topics"}
         merged, _ = contact_from_fields(given, self.ref, base=base)
+        # An account the contact already has keeps what `refresh` stored about it.
+        known = {(a.platform, a.handle): a for a in base.accounts}
+        merged = replace(merged, accounts=tuple(
+            replace(known[key], url=a.url or known[key].url) if (key := (a.platform, a.handle))
+            in known else a for a in merged.accounts))
         if "topics" not in fields:
             return merged, []
         labels = [fields["topics"]] if isinstance(fields["topics"], str) else fields["topics"]

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from sqlite_utils import Database
 
-from ..domain.models import Contact
+from ..domain.models import Contact, RelationEvent
 from ..errors import InvalidInput, NotFound
 from ..formats.records import Table
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.reference import save_topics
+from ..storage.relations import load_relations
 from .fields import FieldError
 from .import_plan import (
     DUPLICATE_POLICIES,
@@ -144,8 +145,28 @@ def seed_starter_directory(db: Database) -> ImportReport:
     return import_table(db, table)
 
 
+def contacts_to_export(db: Database, raw_filters: Mapping[str, Sequence[str]]) -> list[Contact]:
+    """The contacts the directory filters pick, by name; the whole directory in one pass."""
+    from .directory import list_contacts, parse_filters
+
+    if not any(raw_filters.values()):
+        return store.load_contacts(db)
+    return list_contacts(db, parse_filters(db, raw_filters))
+
+
+def check_export_options(fmt: str, platform: str | None, header: bool) -> None:
+    """Refuse a bad combination before a single byte is written."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
+    if fmt == "mastodon" and platform not in (None, "mastodon"):
+        raise InvalidInput("The mastodon format lists Mastodon accounts only: drop --platform.")
+    if fmt != "mastodon" and not header:
+        raise InvalidInput("--no-header is for --format mastodon (a bare list of addresses); "
+                           f"a {fmt} export always has its header.")
+
+
 def export_contacts(
-    contacts: Sequence[Contact], out: TextIO, fmt: str, ref: Reference, *,
+    db: Database, contacts: Sequence[Contact], out: TextIO, fmt: str, *,
     platform: str | None = None, header: bool = True,
 ) -> int:
     """Write `contacts` as csv, a Mastodon follow list, or JSON; returns rows written."""
@@ -153,20 +174,27 @@ def export_contacts(
     from ..formats.mastodon_list import write_mastodon_csv
     from ..formats.spreadsheet import write_contacts_csv
 
+    check_export_options(fmt, platform, header)
     if fmt == "mastodon":
-        if platform not in (None, "mastodon"):
-            raise InvalidInput("The mastodon format lists Mastodon accounts only: drop --platform.")
         addresses = [a.handle for c in contacts for a in c.accounts if a.platform == "mastodon"]
         return write_mastodon_csv(addresses, out, header=header)
     if platform is not None:
         contacts = [_only_platform(c, platform) for c in contacts]
         contacts = [c for c in contacts if c.accounts]
+    names = load_reference(db).region_names()
     if fmt == "csv":
-        return write_contacts_csv(contacts, out, ref.region_names())
-    if fmt == "json":
-        write_json([contact_json(c, ref.region_names()) for c in contacts], out)
-        return len(contacts)
-    raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
+        return write_contacts_csv(contacts, out, names)
+    history = _histories(db, [c.id for c in contacts if c.id is not None])
+    write_json([contact_json(c, names, history.get(c.id, [])) for c in contacts], out)
+    return len(contacts)
+
+
+def _histories(db: Database, ids: list[int]) -> dict[int, list[RelationEvent]]:
+    """Every contact's relationship history, read in chunks (SQLite caps bound parameters)."""
+    found: dict[int, list[RelationEvent]] = {}
+    for start in range(0, len(ids), _SAVE_CHUNK):
+        found.update(load_relations(db, ids[start:start + _SAVE_CHUNK]))
+    return found
 
 
 def _only_platform(contact: Contact, platform: str) -> Contact:
@@ -183,8 +211,7 @@ def write_file(
     platform: str | None = None, header: bool = True,
 ) -> int:
     """Write to `path` atomically; CSV files get a BOM so Excel reads the accents right."""
-    if fmt not in FORMATS:
-        raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
+    check_export_options(fmt, platform, header)
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder: give a file name.")
     if not path.parent.exists():
@@ -193,9 +220,10 @@ def write_file(
     partial = path.with_name(path.name + ".partial")
     try:
         with partial.open("w", encoding=encoding, newline="") as out:
-            count = export_contacts(contacts, out, fmt, load_reference(db), platform=platform,
-                                    header=header)
+            count = export_contacts(db, contacts, out, fmt, platform=platform, header=header)
         partial.replace(path)
+    except OSError as error:
+        raise InvalidInput(f"Cannot write {path}: {error.strerror}.") from None
     finally:
         partial.unlink(missing_ok=True)
     return count
