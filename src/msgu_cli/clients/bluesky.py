@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from msgu_cli.clients.http import RateLimiter, Sleep, request_json
-from msgu_cli.clients.models import FetchFailure, RemoteProfile
+from msgu_cli.clients.models import FetchFailure, RemoteProfile, json_count, json_text
 from msgu_cli.errors import ApiError, InvalidInput
 
 DEFAULT_BLUESKY_API = "https://public.api.bsky.app"
@@ -234,11 +234,11 @@ def _profile(
         platform=PLATFORM,
         handle=handle,
         remote_id=did if isinstance(did, str) else None,
-        display_name=_text(view.get("displayName")),
-        description=_text(view.get("description")),
-        followers_count=_count(view.get("followersCount")),
-        following_count=_count(view.get("followsCount")),
-        posts_count=_count(view.get("postsCount")),
+        display_name=json_text(view.get("displayName")),
+        description=json_text(view.get("description")),
+        followers_count=json_count(view.get("followersCount")),
+        following_count=json_count(view.get("followsCount")),
+        posts_count=json_count(view.get("postsCount")),
         last_post_at=last_post_at,
         url=f"https://bsky.app/profile/{handle}",
         error=error,
@@ -261,11 +261,3 @@ def _item_date(item: dict[str, Any]) -> str | None:
 
 def _failure(query: str, exc: ApiError) -> FetchFailure:
     return FetchFailure(PLATFORM, query, str(exc), status=exc.status)
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _count(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -22,7 +22,7 @@ from urllib.parse import quote, urljoin
 import httpx
 
 from msgu_cli.clients.http import ApiResponse, RateLimiter, Sleep, request_json
-from msgu_cli.clients.models import FetchFailure, RemoteProfile
+from msgu_cli.clients.models import FetchFailure, RemoteProfile, json_count, json_text
 from msgu_cli.errors import ApiError, InvalidInput
 
 PLATFORM = "mastodon"
@@ -247,12 +247,12 @@ def _profile(account: dict[str, Any], domain: str, *, query: str | None = None) 
         handle=handle,
         state="deactivated" if moved_to or account.get("memorial") else "ok",
         remote_id=remote_id,
-        display_name=_text(account.get("display_name")),
+        display_name=json_text(account.get("display_name")),
         description=html_to_text(note) if isinstance(note, str) else None,
-        followers_count=_count(account.get("followers_count")),
-        following_count=_count(account.get("following_count")),
-        posts_count=_count(account.get("statuses_count")),
-        last_post_at=_text(account.get("last_status_at")),
+        followers_count=json_count(account.get("followers_count")),
+        following_count=json_count(account.get("following_count")),
+        posts_count=json_count(account.get("statuses_count")),
+        last_post_at=json_text(account.get("last_status_at")),
         url=url,
         error=f"moved to {moved_to}" if moved_to else None,
         query=query,
@@ -266,11 +266,3 @@ def _qualify(acct: object, domain: str) -> str | None:
         return None
     text = acct.strip().removeprefix("@").lower()
     return text if "@" in text else f"{text}@{domain}"
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _count(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -56,3 +56,13 @@ class FollowList:
     handle: str  # the account asked about, as the caller named it
     followed: tuple[RemoteProfile, ...] = ()
     error: str | None = None
+
+
+def json_text(value: object) -> str | None:
+    """A JSON string field, or None when the API left it out or sent something else."""
+    return value if isinstance(value, str) else None
+
+
+def json_count(value: object) -> int | None:
+    """A JSON integer field (not a boolean), or None: "not said" is never turned into 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
