@@ -1,0 +1,32 @@
+"""Checks shared by the import, export and round-trip tests (all through the real CLI)."""
+
+from __future__ import annotations
+
+import json
+
+
+def ok(result):
+    """A successful command: exit 0 and no traceback; returns the result."""
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    assert "Traceback" not in result.output
+    return result
+
+
+def failed(result) -> str:
+    """A clean user error: exit 1, one `Error:` line on stderr, no traceback; returns it."""
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("Error: "), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    return result.stderr
+
+
+def listed(invoke, *args: str) -> list[dict]:
+    """`list --json` (with `args`, e.g. `--db` first) as data."""
+    return json.loads(ok(invoke(*args, "list", "--json")).stdout)
+
+
+def without_ids(contacts: list[dict]) -> list[dict]:
+    """Contacts compared across databases: ids differ, and machine suggestions are not data."""
+    return sorted(({k: v for k, v in c.items() if k not in ("id", "suggested_topics")}
+                   for c in contacts), key=json.dumps)
