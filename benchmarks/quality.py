@@ -133,7 +133,8 @@ def evaluate(verbose: bool = False) -> dict[str, tuple[float, float]]:
                 scores.setdefault(system, ([], []))[0].append(p5)
                 scores[system][1].append(n10)
                 if verbose:
-                    print(f"{query['name'][:34]:34} {system[:24]:24} P@5 {p5:.2f} nDCG@10 {n10:.2f}")
+                    print(f"{query['name'][:34]:34} {system[:24]:24} "
+                          f"P@5 {p5:.2f} nDCG@10 {n10:.2f}")
         ideal = [precision_at_k(list(q["relevant"]), q["relevant"], 5) for q in queries]
     table = {system: (mean(p), mean(n)) for system, (p, n) in scores.items()}
     table["(ceiling: relevant set first)"] = (mean(ideal), 1.0)

@@ -69,7 +69,8 @@ def _json(r, region_names: dict[str, str]) -> dict:
     c = r.contact
     return {
         "rank": r.rank, "id": c.id, "name": c.name, "kind": c.kind, "region": c.region,
-        "region_name": region_names.get(c.region or ""), "mrc": c.mrc, "scope": c.scope, "topics": list(c.topics), "status": c.status,
+        "region_name": region_names.get(c.region or ""), "mrc": c.mrc, "scope": c.scope,
+        "topics": list(c.topics), "status": c.status,
         "score": r.score,
         "accounts": [{"platform": a.platform, "handle": a.handle, "url": a.url}
                      for a in c.accounts],

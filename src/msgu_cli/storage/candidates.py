@@ -151,25 +151,29 @@ def _case(column: str, table: Mapping[str, float]) -> tuple[str, list]:
 
 
 def _bound_sql(bounds: Bounds) -> tuple[str, list]:
-    """Geography and kind bounds of contact `c` (the topic part is summed per tag)."""
+    """Geography, kind and language bounds of contact `c` (the topic part is summed per tag)."""
     region, region_args = _case("c.region", bounds.regions)
     scope, scope_args = _case("c.scope", bounds.scopes)
     kind, kind_args = _case("c.kind", bounds.kinds)
     mrc, mrc_args = "0", []
     if bounds.mrc is not None:
         mrc, mrc_args = "(CASE WHEN c.mrc = ? COLLATE NOCASE THEN ? ELSE 0 END)", list(bounds.mrc)
-    return (f"max({region}, {mrc}, {scope}) + {kind}",
-            [*region_args, *mrc_args, *scope_args, *kind_args])
+    language, language_args = "0", []
+    if bounds.language is not None:
+        codes, shared, other = bounds.language
+        # Languages are stored as a JSON list of lower-case codes: '["fr", "en"]'.
+        found = " OR ".join("instr(c.languages, ?) > 0" for _ in codes)
+        language = (f"(CASE WHEN c.languages IS NULL OR c.languages = '[]' THEN 0 "
+                    f"WHEN {found} THEN ? ELSE ? END)")
+        language_args = [*(f'"{code}"' for code in codes), shared, other]
+    return (f"max({region}, {mrc}, {scope}) + {kind} + {language}",
+            [*region_args, *mrc_args, *scope_args, *kind_args, *language_args])
 
 
-def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
-                keep: int) -> list[tuple[int, float]]:
-    """(id, upper bound of topic + geography + kind points) of the `keep` tagged contacts with
-    the highest bound, best first. INDEXED BY: grouping by contact id, the planner would rather
+def tagged_sql(bounds: Bounds, filters: Filters, *, keep: int) -> tuple[str, list]:
+    """The SQL of `best_tagged`. INDEXED BY: grouping by contact id, the planner would rather
     scan the whole table in primary-key order than read the asked tags from the topic index."""
     tagged = sorted({code for code, _ in bounds.tags})
-    if not tagged:
-        return []
     keys = {f"{code}:{int(suggested)}": value for (code, suggested), value in bounds.tags.items()}
     points, point_args = _case("ct.topic || ':' || ct.suggested",
                                {k: v[0] for k, v in keys.items()})
@@ -185,15 +189,23 @@ def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
         JOIN contacts c ON c.id = t.id
         WHERE {where}
         ORDER BY bound DESC, c.name_key, c.id LIMIT ?"""
-    args = [bounds.coverage, bounds.asked, *rest_args, *point_args, *served_args, *tagged,
-            *filter_args, keep]
+    return sql, [bounds.coverage, bounds.asked, *rest_args, *point_args, *served_args, *tagged,
+                 *filter_args, keep]
+
+
+def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
+                keep: int) -> list[tuple[int, float]]:
+    """(id, upper bound of topic + geography + kind + language points) of the `keep` tagged
+    contacts with the highest bound, best first."""
+    if not bounds.tags:
+        return []
+    sql, args = tagged_sql(bounds, filters, keep=keep)
     return [(row[0], row[1]) for row in db.execute(sql, args)]
 
 
-def best_nearby(db: Database, bounds: Bounds, filters: Filters, *, column: str | None,
-                values: Sequence[str] = (), keep: int) -> list[tuple[int, float]]:
-    """(id, bound of geography + kind points) of the `keep` best contacts whose indexed
-    `column` (region or scope) is in `values` (of all contacts when `column` is None)."""
+def nearby_sql(bounds: Bounds, filters: Filters, *, column: str | None,
+               values: Sequence[str] = (), keep: int) -> tuple[str, list]:
+    """The SQL of `best_nearby` (index contacts_region or a scan of `scope`)."""
     rest, rest_args = _bound_sql(bounds)
     where, filter_args = _filter_sql(filters)
     if column is not None:
@@ -203,4 +215,12 @@ def best_nearby(db: Database, bounds: Bounds, filters: Filters, *, column: str |
                                                                               *filter_args]
     sql = (f"SELECT c.id, {rest} AS bound FROM contacts c WHERE {where} "
            "ORDER BY bound DESC, c.name_key, c.id LIMIT ?")
-    return [(row[0], row[1]) for row in db.execute(sql, [*rest_args, *filter_args, keep])]
+    return sql, [*rest_args, *filter_args, keep]
+
+
+def best_nearby(db: Database, bounds: Bounds, filters: Filters, *, column: str | None,
+                values: Sequence[str] = (), keep: int) -> list[tuple[int, float]]:
+    """(id, bound of geography + kind + language points) of the `keep` best contacts whose
+    `column` (region or scope) is in `values` (of all contacts when `column` is None)."""
+    sql, args = nearby_sql(bounds, filters, column=column, values=values, keep=keep)
+    return [(row[0], row[1]) for row in db.execute(sql, args)]
