@@ -143,6 +143,19 @@ def test_two_sources_following_one_unknown_account_make_one_candidate(net, direc
     assert net.hosts() == {"mastodon.quebec", "mastodon.social"}
 
 
+def test_a_known_account_followed_under_a_new_handle_is_no_new_candidate(net, directory,
+                                                                        invoke) -> None:
+    meteo = load("bluesky_getFollows_page1")["follows"][0]
+    net.add_bsky(dict(meteo))  # refresh learns Météo Mauricie's DID
+    ok(invoke("refresh", "meteo-mauricie.bsky.social", "--json"))
+    page = load("bluesky_getFollows_page2")
+    page["follows"] = [dict(meteo, handle="meteo.mauricie.ca")]  # it changed its handle since
+    net.bsky_follows[SECU_BSKY] = {None: page}
+    summary = ok(invoke("discover", TRUSTED, "--platform", "bluesky", "--json"))
+    assert summary["new_candidates"] == [] and summary["known"] == 1
+    assert edges(directory) == {(SECU_BSKY, "meteo-mauricie.bsky.social", "bluesky follows")}
+
+
 def test_limit_and_platform(net, directory, invoke) -> None:
     summary = ok(invoke("discover", TRUSTED, "--limit", "2", "--json"))
     assert summary["followed"] == 4

@@ -217,6 +217,17 @@ def test_one_hanging_account_does_not_hold_the_others(net, directory, invoke,
     assert timeouts and all(t["read"] == 0.25 and t["connect"] == 0.25 for t in timeouts)
 
 
+def test_a_renamed_bluesky_account_is_found_by_its_did(net, directory, invoke) -> None:
+    ok(invoke("refresh", "--json"))  # learns the DIDs
+    view = net.bsky.pop(SECU_BSKY[1])
+    net.add_bsky(dict(view, handle="securitecivile.quebec", followersCount=1600))
+    summary = ok(invoke("refresh", "--json"))
+    assert summary["states"] == {"ok": 4}  # not "not-found": the account is alive
+    row = accounts(directory)[SECU_BSKY]
+    assert row["state"] == "ok" and row["followers_count"] == 1600
+    assert row["last_error"] == "the handle is now securitecivile.quebec"
+
+
 def test_bad_timeout_setting_is_a_clear_error(net, directory, invoke, monkeypatch) -> None:
     monkeypatch.setenv("MSGU_HTTP_TIMEOUT", "soon")
     result = invoke("refresh")

@@ -414,6 +414,25 @@ def test_bluesky_profile_fields(connect, sleeps, monkeypatch) -> None:
         "appview.example"}
 
 
+def test_bluesky_accounts_with_a_known_did_are_asked_by_did(connect, sleeps) -> None:
+    """A handle changes (org.bsky.social -> org.ca); the DID learnt earlier does not."""
+    renamed = dict(load("bluesky_getProfiles")["profiles"][0], handle="SecuriteCivile.Quebec")
+    server = Server({
+        "/xrpc/app.bsky.actor.getProfiles": reply({"profiles": []}),  # left out: ask alone
+        "/xrpc/app.bsky.actor.getProfile": reply(renamed),
+        "/xrpc/app.bsky.feed.getAuthorFeed": reply(load("bluesky_getAuthorFeed")),
+    })
+    did = renamed["did"]
+    [profile] = bluesky.fetch_profiles(
+        connect(server), ["securitecivile-qc.bsky.social"],
+        dids={"securitecivile-qc.bsky.social": did}, sleep=sleeps.append, limiter=quiet())
+    assert server.calls("/xrpc/app.bsky.actor.getProfiles")[0].params.get_list("actors") == [did]
+    assert server.calls("/xrpc/app.bsky.actor.getProfile")[0].params["actor"] == did
+    assert (profile.state, profile.handle, profile.query) == (
+        "ok", "securitecivile.quebec", "securitecivile-qc.bsky.social")
+    assert profile.error == "the handle is now securitecivile.quebec"
+
+
 def test_bluesky_bad_base_url_env(monkeypatch) -> None:
     monkeypatch.setenv("MSGU_BLUESKY_API", "public.api.bsky.app")
     with pytest.raises(InvalidInput, match="MSGU_BLUESKY_API"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -46,6 +46,7 @@ def fetch_profiles(
     client: httpx.Client,
     handles: Sequence[str],
     *,
+    dids: Mapping[str, str] | None = None,
     base_url: str | None = None,
     sleep: Sleep | None = None,
     limiter: RateLimiter | None = None,
@@ -57,21 +58,25 @@ def fetch_profiles(
     unknown) is asked alone with getProfile to learn why. A failed batch yields a FetchFailure per
     actor and the next batch still runs. `last_post=False` skips the one getAuthorFeed request
     per profile (e.g. to add counts to follow lists cheaply); last_post_at is then None.
+    `dids` (handle -> DID, from an earlier fetch) asks for those accounts by DID, which a change
+    of handle does not break: the result keeps the handle asked for as `query`.
     """
     base = base_url or bluesky_base_url()
     queries = list(dict.fromkeys(normalize_handle(h) for h in handles if h.strip()))
+    actor = {query: (dids or {}).get(query) or query for query in queries}
     for start in range(0, len(queries), PROFILES_BATCH):
         batch = queries[start : start + PROFILES_BATCH]
         try:
-            found = _get_batch(client, base, batch, sleep=sleep, limiter=limiter)
+            found = _get_batch(client, base, [actor[q] for q in batch], sleep=sleep,
+                               limiter=limiter)
         except ApiError as exc:
             yield from (_failure(query, exc) for query in batch)
             continue
         for query in batch:
-            view = found.get(query)
+            view = found.get(actor[query])
             if view is None:
-                yield fetch_profile(client, query, base_url=base, sleep=sleep, limiter=limiter,
-                                    last_post=last_post)
+                yield fetch_profile(client, actor[query], query=query, base_url=base,
+                                    sleep=sleep, limiter=limiter, last_post=last_post)
             elif not last_post:
                 yield _profile(view, query=query)
             else:
@@ -82,18 +87,23 @@ def fetch_profile(
     client: httpx.Client,
     actor: str,
     *,
+    query: str | None = None,
     base_url: str | None = None,
     sleep: Sleep | None = None,
     limiter: RateLimiter | None = None,
     last_post: bool = True,
 ) -> RemoteProfile | FetchFailure:
-    """One profile via getProfile, which, unlike getProfiles, says why an account is missing."""
+    """One profile via getProfile, which, unlike getProfiles, says why an account is missing.
+
+    `query` is the handle the caller knows the account by, when `actor` is its DID.
+    """
     base = base_url or bluesky_base_url()
-    query = normalize_handle(actor)
+    asked = normalize_handle(actor)
+    query = query or asked
     try:
         answer = request_json(
             client, "GET", f"{base}/xrpc/app.bsky.actor.getProfile",
-            params={"actor": query}, sleep=sleep, limiter=limiter,
+            params={"actor": asked}, sleep=sleep, limiter=limiter,
         )
     except ApiError as exc:
         return _failure(query, exc)
@@ -225,11 +235,16 @@ def _profile(
     view: dict[str, Any], *, query: str | None = None, last_post_at: str | None = None,
     error: str | None = None,
 ) -> RemoteProfile:
-    """profileView(Detailed) → RemoteProfile; an invalid handle falls back to the DID."""
+    """profileView(Detailed) → RemoteProfile; an invalid handle falls back to the DID.
+
+    An account asked for by a handle it no longer has gets a note saying its new handle.
+    """
     did = view.get("did")
     handle = normalize_handle(str(view.get("handle") or ""))
     if not handle or handle == "handle.invalid":
         handle = str(did or query or "")
+    elif query and not query.startswith("did:") and handle != query:
+        error = "; ".join(filter(None, [f"the handle is now {handle}", error]))
     return RemoteProfile(
         platform=PLATFORM,
         handle=handle,

@@ -6,7 +6,7 @@ API, which host and how the work is spread over worker threads (`clients.pool`) 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import httpx
 
@@ -25,26 +25,30 @@ def _host(platform: str, handle: str) -> str:
 
 
 def fetch_profiles(
-    client: httpx.Client, accounts: Sequence[tuple[str, str]]
+    client: httpx.Client, accounts: Sequence[tuple[str, str]], *,
+    dids: Mapping[str, str] | None = None,
 ) -> Iterator[RemoteProfile | FetchFailure]:
     """One result per (platform, handle), in no set order; `query` says which handle it answers.
 
-    Bluesky handles go 25 to a getProfiles batch, whole batches dealt to the AppView's lanes.
+    Bluesky handles go 25 to a getProfiles batch, whole batches dealt to the AppView's lanes;
+    those in `dids` (handle -> DID) are asked for by DID, so a renamed account is still found.
     """
     sky, size = [h for p, h in accounts if p == "bluesky"], bluesky.PROFILES_BATCH
     work = [("bluesky", sky[i:i + size]) for i in range(0, len(sky), size)]
     work += [("mastodon", [h]) for p, h in accounts if p == "mastodon"]
     spread = lanes(work, lambda item: _host(item[0], item[1][0]))
-    return stream(lambda lane: _profiles_lane(client, lane), spread,
+    return stream(lambda lane: _profiles_lane(client, lane, dids), spread,
                   on_abandon=limiter_for(client).cancel)
 
 
 def _profiles_lane(
-    client: httpx.Client, lane: Iterable[tuple[str, list[str]]]
+    client: httpx.Client, lane: Iterable[tuple[str, list[str]]], dids: Mapping[str, str] | None
 ) -> Iterator[RemoteProfile | FetchFailure]:
     for platform, handles in lane:
-        module = bluesky if platform == "bluesky" else mastodon
-        yield from module.fetch_profiles(client, handles)
+        if platform == "bluesky":
+            yield from bluesky.fetch_profiles(client, handles, dids=dids)
+        else:
+            yield from mastodon.fetch_profiles(client, handles)
 
 
 def fetch_follow_lists(

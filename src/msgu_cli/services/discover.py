@@ -17,7 +17,7 @@ from ..storage.database import transaction
 from ..storage.graph import account_ids, save_follows
 from .directory import resolve_ref
 from .reference import load_reference, today, utc_now
-from .refresh import fetchable_platforms, open_client
+from .refresh import bluesky_dids, fetchable_platforms, open_client
 
 if TYPE_CHECKING:
     from ..clients.models import FollowList, RemoteProfile
@@ -60,6 +60,7 @@ def discover(
 
     report = DiscoverReport()
     taxonomy = load_reference(db).taxonomy
+    known_dids = {did: handle for handle, did in bluesky_dids(db, None).items()}
     with open_client() as http:
         for follow_list in fetch_follow_lists(http, sources, limit=limit):
             label = f"{follow_list.platform}:{follow_list.handle}"
@@ -67,7 +68,7 @@ def discover(
             if follow_list.error:
                 report.errors.append((label, follow_list.error))
             with transaction(db):
-                _save(db, follow_list, taxonomy, report)
+                _save(db, follow_list, taxonomy, known_dids, report)
             if progress is not None:
                 progress(len(report.sources), len(sources))
     report.sources.sort()
@@ -78,7 +79,7 @@ def discover(
 
 
 def _save(db: Database, follow_list: FollowList, taxonomy: Taxonomy,
-          report: DiscoverReport) -> None:
+          known_dids: dict[str, str], report: DiscoverReport) -> None:
     """Edges to every followed account; unknown ones become `candidate` contacts first."""
     [source_id] = account_ids(db, [(follow_list.platform, follow_list.handle)]).values()
     source = f"{follow_list.platform}:{follow_list.handle}"
@@ -89,12 +90,12 @@ def _save(db: Database, follow_list: FollowList, taxonomy: Taxonomy,
         if account is None:
             continue
         report.followed += 1
-        known = _known_account(db, account, profile)
+        known = _known_account(db, account, profile, known_dids)
         if known is None:
             contact = _candidate(account, profile, source, taxonomy)
             [contact_id] = store.save_contacts(db, [contact], now=utc_now(), words=words)
             report.new_candidates.append((contact_id, contact.name))
-            known = _known_account(db, account, profile)
+            known = _known_account(db, account, profile, known_dids)
         else:
             report.known += 1
         if known is not None:
@@ -103,11 +104,14 @@ def _save(db: Database, follow_list: FollowList, taxonomy: Taxonomy,
                                  source=f"{follow_list.platform} follows", seen_at=utc_now())
 
 
-def _known_account(db: Database, account: Account, profile: RemoteProfile) -> int | None:
-    """The directory's account for what was fetched: by handle, or by the DID it was added as."""
+def _known_account(db: Database, account: Account, profile: RemoteProfile,
+                   known_dids: dict[str, str]) -> int | None:
+    """The directory's account for what was fetched: by handle, or by DID (the one it was added
+    as, or the one a refresh learnt before the account changed its handle)."""
     pairs = [(account.platform, account.handle)]
-    if account.platform == "bluesky" and profile.remote_id:
-        pairs.append(("bluesky", profile.remote_id))
+    did = profile.remote_id if account.platform == "bluesky" else None
+    if did:
+        pairs += [("bluesky", did), ("bluesky", known_dids.get(did, did))]
     found = account_ids(db, pairs)
     return next(iter(found.values()), None)
 

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from ..domain.vocabulary import parse_platform
 from ..errors import ApiError, InvalidInput
+from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.graph import accounts_to_fetch, platform_counts, save_fetch_error, save_fetched
 from .directory import resolve_ref
@@ -59,8 +60,9 @@ def refresh(
     from ..clients.social import fetch_profiles
 
     ids = {(p, h): i for i, p, h in todo}
+    dids = bluesky_dids(db, contact_ids) if "bluesky" in platforms else {}
     with open_client() as http:
-        for result in fetch_profiles(http, [(p, h) for _, p, h in todo]):
+        for result in fetch_profiles(http, [(p, h) for _, p, h in todo], dids=dids):
             _store(db, ids, result, report)
             if progress is not None:
                 progress(report.checked, len(todo))
@@ -79,6 +81,14 @@ def fetchable_platforms(platform: str | None) -> list[str]:
         raise InvalidInput(f"{code} has no public API that msgu can read: refresh and discover "
                            "work with bluesky and mastodon accounts.")
     return [code]
+
+
+def bluesky_dids(db: Database, contact_ids: Sequence[int] | None) -> dict[str, str]:
+    """handle -> DID of the Bluesky accounts an earlier fetch identified: a DID survives a
+    change of handle, so asking by DID keeps a renamed account from looking gone."""
+    return {a.handle: a.remote_id for c in store.load_contacts(db, contact_ids)
+            for a in c.accounts if a.platform == "bluesky" and a.remote_id
+            and a.remote_id.startswith("did:")}
 
 
 def open_client() -> AbstractContextManager[httpx.Client]:
