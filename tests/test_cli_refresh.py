@@ -117,6 +117,15 @@ def test_refresh_marks_missing_suspended_and_deactivated_accounts(net, empty_db,
     summary = ok(invoke("refresh", "--json"))
     assert summary["states"] == {"not-found": 2, "suspended": 2, "deactivated": 1}
     assert summary["errors"] == []
+    assert [(g["platform"], g["handle"], g["state"]) for g in summary["gone"]] == [
+        ("bluesky", "disparu.bsky.social", "not-found"),
+        ("bluesky", "ferme.bsky.social", "deactivated"),
+        ("bluesky", "suspendu.bsky.social", "suspended"),
+        ("mastodon", "banni@mastodon.social", "suspended"),
+        ("mastodon", "disparu@mastodon.social", "not-found"),
+    ]
+    human = invoke("refresh")
+    assert human.exit_code == 0 and "not-found bluesky:disparu.bsky.social" in human.stdout
     states = {key: row["state"] for key, row in accounts(empty_db).items()}
     assert states == {
         ("bluesky", "disparu.bsky.social"): "not-found",

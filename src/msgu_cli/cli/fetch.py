@@ -47,6 +47,7 @@ def refresh(
                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     summary = {"checked": report.checked, "states": dict(report.states),
                "errors": [{"platform": p, "handle": h, "error": e} for p, h, e in report.errors],
+               "gone": [{"platform": p, "handle": h, "state": s} for p, h, s in report.gone],
                "skipped_platforms": report.skipped_platforms}
     if json_:
         print_json(summary)
@@ -54,6 +55,8 @@ def refresh(
     out = console()
     states = ", ".join(f"{n} {s}" for s, n in sorted(report.states.items())) or "none"
     out.print(f"Checked {report.checked} account(s): {states}; {len(report.errors)} error(s).")
+    for p, h, state in report.gone:
+        out.print(f"  [yellow]{state}[/] {p}:{h}")
     for p, h, e in report.errors:
         out.print(f"  [red]error[/] {p}:{h}: {e}")
     if report.skipped_platforms:

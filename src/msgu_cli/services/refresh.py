@@ -33,6 +33,7 @@ class RefreshReport:
     checked: int = 0
     states: Counter = field(default_factory=Counter)
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # platform, handle, error
+    gone: list[tuple[str, str, str]] = field(default_factory=list)  # platform, handle, state
     skipped_platforms: dict[str, int] = field(default_factory=dict)
 
 
@@ -67,6 +68,7 @@ def refresh(
             if progress is not None:
                 progress(report.checked, len(todo))
     report.errors.sort()
+    report.gone.sort()
     if report.errors and len(report.errors) == report.checked:
         raise ApiError(f"No account could be reached: {report.errors[0][2]}")
     return report
@@ -113,5 +115,7 @@ def _store(db: Database, ids: dict[tuple[str, str], int],
             save_fetch_error(db, account_id, result.error, now=utc_now())
             return
         report.states[result.state] += 1
+        if result.state != "ok":
+            report.gone.append((result.platform, key[1], result.state))
         save_fetched(db, account_id, vars(result), state=result.state, note=result.error,
                      now=utc_now())
