@@ -70,17 +70,17 @@ def add(
     db = open_database(ctx)
     contact = add_contact(db, fields, account or [], create_topics=new_topic)
     if json_:
-        print_json(_contact_json(db, contact))
+        print_json(_contact_json(contact))
     else:
         console().print(f"Added #{contact.id} {contact.name} "
                         f"({len(contact.accounts)} account(s), {len(contact.topics)} topic(s)).")
 
 
-def _contact_json(db, contact, history=None) -> dict:
+def _contact_json(contact, history=None) -> dict:
     from ..formats.json_records import contact_json
-    from ..services.reference import load_reference
+    from .render import region_names
 
-    data = contact_json(contact, load_reference(db).region_names())
+    data = contact_json(contact, region_names())
     if history is not None:
         data["history"] = [{"status": e.status, "date": e.date, "note": e.note} for e in history]
     return data
@@ -98,25 +98,25 @@ def show(
     Example: msgu show @urgencequebec
     """
     from ..services.directory import get_contact
-    from ..services.reference import load_reference
     from ..storage.relations import load_relations
-    from .render import contact_panel
+    from .render import contact_panel, region_names
 
     db = open_database(ctx)
     contact = get_contact(db, ref)
     history = load_relations(db, [contact.id]).get(contact.id, [])
     if json_:
-        print_json(_contact_json(db, contact, history))
+        print_json(_contact_json(contact, history))
         return
-    console().print(contact_panel(contact, load_reference(db).region_names(), history))
+    console().print(contact_panel(contact, region_names(), history))
 
 
-def _print_contacts(db, contacts, json_: bool, title: str) -> None:
-    from ..formats.json_records import contact_json
-    from ..services.reference import load_reference
+def _print_contacts(contacts, json_: bool, title: str) -> None:
+    from .render import region_names
 
-    names = load_reference(db).region_names()
+    names = region_names()
     if json_:
+        from ..formats.json_records import contact_json
+
         print_json([contact_json(c, names) for c in contacts])
         return
     from .render import contacts_table
@@ -150,7 +150,7 @@ def list_(
                                  "topics": topic or [], "statuses": status or [],
                                  "platforms": platform or []})
     contacts = list_contacts(db, filters, limit=limit)
-    _print_contacts(db, contacts, json_, f"{len(contacts)} contact(s)")
+    _print_contacts(contacts, json_, f"{len(contacts)} contact(s)")
 
 
 @app.command("search")
@@ -169,7 +169,7 @@ def search(
 
     db = open_database(ctx)
     contacts = search_contacts(db, text, limit=limit)
-    _print_contacts(db, contacts, json_, f"{len(contacts)} result(s) for « {text} »")
+    _print_contacts(contacts, json_, f"{len(contacts)} result(s) for « {text} »")
 
 
 @app.command("edit")
@@ -212,7 +212,7 @@ def edit(
     db = open_database(ctx)
     contact = edit_contact(db, ref, fields, changes, create_topics=new_topic)
     if json_:
-        print_json(_contact_json(db, contact))
+        print_json(_contact_json(contact))
     else:
         console().print(f"Updated #{contact.id} {contact.name}.")
 

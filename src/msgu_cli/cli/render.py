@@ -11,6 +11,14 @@ _FOLLOW_ORDER = ("bluesky", "mastodon", "x", "facebook", "instagram", "threads",
                  "youtube", "tiktok", "website")
 
 
+def region_names() -> dict[str, str]:
+    """Region number -> name. The 17 regions are fixed facts (domain.geo): reading them needs
+    neither the database nor the taxonomy that a whole `Reference` would build."""
+    from ..domain.geo import REGIONS
+
+    return {r.number: r.name for r in REGIONS}
+
+
 def short_handle(platform: str, handle: str) -> str:
     if platform in ("x", "instagram", "threads", "tiktok", "bluesky"):
         return f"{platform}:@{handle}"
