@@ -172,12 +172,11 @@ def _retry_delay(
     status, host, url = response.status_code, request.url.host, str(request.url)
     now = clock()
     wait = server_wait(response.headers, now) if status in (429, 503) else None
-    if wait is not None and wait > limiter.max_wait:
+    if wait is not None:  # the host's other requests wait too; wait_turn does the sleeping
         limiter.block(host, now + wait)
-        message = rate_limited_message(host, now + wait, now, status)
-        raise ApiError(message, url=url, status=status)
-    if wait is not None:  # the host's other requests in flight wait too (wait_turn sleeps)
-        limiter.block(host, now + wait)
+        if wait > limiter.max_wait:
+            message = rate_limited_message(host, now + wait, now, status)
+            raise ApiError(message, url=url, status=status)
     if attempt + 1 >= attempts:
         limiter.set_failing(host, True)
         what = "kept refusing with HTTP 429 (too many requests)" if status == 429 else (
