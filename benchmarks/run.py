@@ -73,14 +73,28 @@ class Timing:
 class Row:
     group: str  # "start-up" or the number of contacts
     label: str
-    timing: Timing
+    timing: Timing | None  # None when a run failed: `failure` says how
     baseline_label: str
-    baseline: Timing
+    baseline: Timing | None
     target: str = ""  # what the issue asks, e.g. "<= 1.3x"
+    failure: str = ""
 
     @property
     def ratio(self) -> float:
         return self.timing.median / self.baseline.median
+
+    def cells(self) -> str:
+        if self.timing is None or self.baseline is None:
+            failure = self.failure.replace("|", "/")
+            return f"FAILED: {failure} | | | {self.baseline_label} | | | | {self.target}"
+        mine, theirs = self.timing, self.baseline
+        return (f"{mine.median:.3f} | {mine.worst:.3f} | {mine.peak_mb:.0f} "
+                f"| {self.baseline_label} | {theirs.median:.3f} | {theirs.peak_mb:.0f} "
+                f"| {self.ratio:.2f}x | {self.target}")
+
+
+class RunFailed(RuntimeError):
+    """A timed command exited with an error: its row says so and the other rows go on."""
 
 
 def msgu_command() -> list[str]:
@@ -102,7 +116,8 @@ def run_once(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
         if child.returncode != 0:
             errors.seek(0)
             message = errors.read().decode(errors="replace")[-2000:]
-            raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}:\n{message}")
+            raise RunFailed(f"{' '.join(argv[-4:])} exited {child.returncode}: "
+                            f"{message.strip().splitlines()[-1] if message.strip() else ''}")
     return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
@@ -148,11 +163,15 @@ class Bench:
                 before: Callable[[], None] | None = None) -> Row:
         """One row: the command and its baseline, timed in alternation after a warm-up run
         of each (bytecode and disk caches; skipped for the slow heavy commands)."""
-        if not heavy:
-            run_once(argv, self.env)
-            run_once(baseline, self.env)
-        runs = self.heavy_runs if heavy else self.runs
-        mine, theirs = measure([argv, baseline], runs, self.env, before)
+        try:
+            if not heavy:
+                run_once(argv, self.env)
+                run_once(baseline, self.env)
+            runs = self.heavy_runs if heavy else self.runs
+            mine, theirs = measure([argv, baseline], runs, self.env, before)
+        except RunFailed as error:
+            print(f"{label}: {error}", file=sys.stderr)
+            return Row(group, label, None, baseline_label, None, target, str(error))
         return Row(group, label, mine, baseline_label, theirs, target)
 
 
@@ -275,12 +294,7 @@ def table(rows: Sequence[Row]) -> list[str]:
     lines = ["| contacts | command | median s | max s | peak MB | baseline | baseline median s "
              "| baseline peak MB | ratio | target |",
              "|---|---|--:|--:|--:|---|--:|--:|--:|---|"]
-    for r in rows:
-        lines.append(
-            f"| {r.group} | {r.label} | {r.timing.median:.3f} | {r.timing.worst:.3f} "
-            f"| {r.timing.peak_mb:.0f} | {r.baseline_label} | {r.baseline.median:.3f} "
-            f"| {r.baseline.peak_mb:.0f} | {r.ratio:.2f}x | {r.target} |")
-    return lines
+    return lines + [f"| {r.group} | {r.label} | {r.cells()} |" for r in rows]
 
 
 def report(rows: Sequence[Row], bench: Bench, sizes: Sequence[int], edges: int) -> str:

@@ -115,3 +115,4 @@ def test_quick_benchmark_run_prints_and_writes_the_table(tmp_path):
                   "import", "export"):
         assert label in done.stdout and label in written
     assert written.count("\n| ") >= 10  # header + a row per command
+    assert "FAILED" not in written, done.stderr
