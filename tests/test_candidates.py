@@ -87,13 +87,13 @@ def test_rows_text_and_id_look_ups_use_keys(db):
         return execute(sql, args)
 
     db.execute = capture  # records the statements; they still run
-    rows = pool.candidate_rows(db, [1, 2, 3], ["inondations"])
-    pool.allowed_ids(db, [1, 2, 3], FILTERS, tagged=["inondations"])
+    rows = pool.candidate_rows(db, [1, 2, 3, 4], ["inondations"], FILTERS)
     hits = pool.text_hits(db, ["inond", "cartograph"], limit=50)
-    assert [r.contact_id for r in rows] == [1, 2, 3]
+    assert [r.contact_id for r in rows] == [1, 2]  # 3 is a fire service, 4 has no x/facebook
+    assert rows[0].topics == ("inondations",) and rows[1].topics == ("inondations",)
     assert hits and all(rank < 0 for _, rank in hits)
     db.execute = execute
-    assert len(traced) == 3
+    assert len(traced) == 2
     for sql, args in traced:
         steps = plan(db, sql, args)
         assert not FULL_SCAN.search(steps), (sql, steps)

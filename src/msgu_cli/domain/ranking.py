@@ -6,6 +6,7 @@ are rounded to 2 decimals and a score is the sum of its rounded points: reasons 
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import Counter
@@ -15,7 +16,7 @@ from datetime import date
 
 from .affinity import affinity, kind_word, org_phrase
 from .geo import Geography
-from .text import fold
+from .text import fold as _fold_text
 
 SIGNALS = ("topic", "text", "geography", "kind", "network", "activity", "language", "diversity",
            "penalty")
@@ -46,6 +47,9 @@ DIVERSITY_MAX_SHARE = 0.5  # diversity never takes more than half a contact's sc
 POOL_FACTOR = 3  # diversity picks the top `limit` from the best 3 x limit
 
 _RELATIONS: dict[str, str] = {"parent": "parent de", "child": "sous-sujet de"}
+# Names, MRCs and the circle of trust's names repeat across thousands of candidates: fold
+# (Unicode decomposition) each once per process.
+fold = functools.lru_cache(maxsize=65_536)(_fold_text)
 _INTEREST_SIGNALS = frozenset({"topic", "text"})
 
 

@@ -113,13 +113,19 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
         )
     ctx = _topic_context(db, ref, query.topics)
     text_scores = _text_scores(db, request.interests) if query.has_text else {}
-    network = trusted_followers(db) if circle else {}
+    codes = _scored_codes(query, ctx)
+    # With interests asked, only contacts with a scored tag (or a text match) can qualify:
+    # the walk from the circle of trust keeps those.
+    interested = bool(query.topics or query.has_text)
+    network = {}
+    if circle and (codes or not interested):
+        network = trusted_followers(db, codes if interested else ())
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
-    ids = _candidate_ids(db, query, ctx, filters, (list(text_scores), list(network)),
-                         ref.geography, keep)
+    ids = {*_candidate_ids(db, query, ctx, filters, ref.geography, keep), *text_scores,
+           *network}  # text and network reach any contact; candidate_rows applies the filters
     candidates = [_candidate(row, text_scores.get(row.contact_id, 0.0),
                              network.get(row.contact_id, ()), circle)
-                  for row in pool.candidate_rows(db, ids, _scored_codes(query, ctx))]
+                  for row in pool.candidate_rows(db, sorted(ids), codes, filters)]
     ranked = rank_contacts(candidates, query, ctx, ref.geography, today=today,
                            limit=request.limit)
     contacts = {c.id: c for c in store.load_contacts(db, [r.contact_id for r in ranked])}
@@ -130,29 +136,19 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
 
 
 def _candidate_ids(db: Database, query: Query, ctx: TopicContext, filters: pool.Filters,
-                   extra: tuple[Sequence[int], Sequence[int]], geo: Geography,
-                   keep: int) -> list[int]:
-    """With interests: the best tagged contacts and the text matches (no other contact can
-    qualify). Without: the best of the nearest territory, and those the circle of trust follows.
-    `extra` is (text match ids, network ids)."""
-    text_ids, network_ids = extra
-    codes = _scored_codes(query, ctx)
-    bounds = score_bounds(query, ctx, geo, codes, KINDS)
+                   geo: Geography, keep: int) -> list[int]:
+    """The `keep` contacts with the best bounds: tagged ones when interests are asked (no other
+    contact can qualify, but text matches); else the nearest territory first."""
+    bounds = score_bounds(query, ctx, geo, _scored_codes(query, ctx), KINDS)
     if query.topics or query.has_text:
-        ids = {i for i, _ in pool.best_tagged(db, bounds, filters, keep=keep)}
-        ids.update(pool.allowed_ids(db, [i for i in text_ids if i not in ids], filters))
-        if codes:  # the network adds up to 8 points: every tagged contact it reaches is scored
-            ids.update(pool.allowed_ids(db, [i for i in network_ids if i not in ids], filters,
-                                        tagged=codes))
-        return sorted(ids)
-    ids = set()
+        return [i for i, _ in pool.best_tagged(db, bounds, filters, keep=keep)]
+    ids: list[int] = []
     for column, values in _nearest_first(query, geo):
         if len(ids) >= keep:
             break
-        ids.update(i for i, _ in pool.best_nearby(db, bounds, filters, column=column,
-                                                  values=values, keep=keep))
-    ids.update(pool.allowed_ids(db, [i for i in network_ids if i not in ids], filters))
-    return sorted(ids)
+        ids += [i for i, _ in pool.best_nearby(db, bounds, filters, column=column,
+                                               values=values, keep=keep)]
+    return ids
 
 
 def _nearest_first(query: Query, geo: Geography) -> list[tuple[str | None, list[str]]]:

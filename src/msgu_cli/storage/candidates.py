@@ -68,22 +68,6 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
     return " AND ".join(clauses), args
 
 
-def allowed_ids(db: Database, ids: Sequence[int], filters: Filters,
-                tagged: Sequence[str] = ()) -> list[int]:
-    """Which of `ids` (from full-text search or the network) pass `filters` (and carry one of
-    the `tagged` topics, when given)."""
-    if not ids:
-        return []
-    where, args = _filter_sql(filters)
-    if tagged:
-        where += (" AND EXISTS (SELECT 1 FROM contact_topics ct WHERE ct.contact_id = c.id AND "
-                  f"ct.topic IN ({_marks(tagged)}))")
-        args = [*args, *tagged]
-    return [row[0] for row in db.execute(
-        f"SELECT c.id FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}",
-        [json.dumps(list(ids)), *args])]
-
-
 def text_hits(db: Database, terms: Sequence[str], *, limit: int) -> list[tuple[int, float]]:
     """(contact id, bm25) of the contacts whose name, description or notes hold any of `terms`
     (word stems, matched as prefixes: `inond` finds inondation and inondables), best first."""
@@ -110,22 +94,24 @@ def contact_count(db: Database) -> int:
     return db.execute("SELECT count(*) FROM contacts").fetchone()[0]
 
 
-def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str]) -> list[CandidateRow]:
-    """The light rows of `ids`, in id order, with only their tags among `codes` (the only ones
-    ranking reads); accounts and tags are aggregated by SQL."""
+def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
+                   filters: Filters) -> list[CandidateRow]:
+    """The light rows of those `ids` that pass `filters`, in id order, with only their tags
+    among `codes` (the only ones ranking reads); accounts and tags are aggregated by SQL."""
     tags = "NULL"
     if codes:
         tags = ("(SELECT group_concat(t.topic || ':' || t.suggested, ' ') FROM contact_topics t "
                 f"WHERE t.contact_id = c.id AND t.topic IN ({_marks(codes)}))")
+    where, filter_args = _filter_sql(filters)
     cursor = db.execute(
         f"""
         SELECT c.id, c.name, c.kind, c.region, c.mrc, c.scope, c.languages, {tags},
                max(a.last_post_at), count(a.state),
                count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
         FROM contacts c LEFT JOIN accounts a ON a.contact_id = c.id
-        WHERE c.id IN (SELECT value FROM json_each(?))
+        WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}
         GROUP BY c.id ORDER BY c.id
-        """, [*codes, json.dumps(sorted(set(ids)))])
+        """, [*codes, json.dumps(sorted(set(ids))), *filter_args])
     languages: dict[str, tuple[str, ...]] = {}  # a few distinct JSON lists: parse each once
     rows = []
     for row in cursor:
