@@ -16,6 +16,7 @@ Prints one table and writes it as Markdown to benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import os
@@ -216,28 +217,39 @@ def data_folder() -> Path:
 
 
 def dataset(contacts: int, edges: int, seed: int = 0) -> DataSet:
+    """The cached data set, made once. Safe when several runs (test suites) start together:
+    each makes its files in a folder of its own, and the first to finish publishes them."""
     folder = data_folder() / f"{contacts}-{edges}-{seed}"
-    folder.mkdir(parents=True, exist_ok=True)
     data = DataSet(contacts, folder / "full.db", folder / "plain.db", folder / "import.csv")
-    if not (data.db.exists() and data.csv.exists()):
-        for leftover in folder.glob("partial.*"):
-            leftover.unlink()
-        # In a child: the harness stays small, and so does what each timed child inherits
-        # from it at fork (Linux counts that in the child's peak memory).
-        subprocess.run([sys.executable, str(HERE / "datagen.py"), str(folder / "partial.db"),
-                        "--contacts", str(contacts), "--edges", str(edges), "--seed", str(seed),
-                        "--csv", str(folder / "partial.csv")], check=True)
-        (folder / "partial.csv").replace(data.csv)
-        (folder / "partial.db").replace(data.db)
-    if not data.plain_db.exists():
-        shutil.copyfile(data.db, folder / "partial.db")
-        conn = sqlite3.connect(folder / "partial.db")
-        with conn:
-            conn.execute("DELETE FROM profile")
-            conn.execute("UPDATE contacts SET status = 'none' WHERE status IN "
-                         "('following', 'follows-back', 'met', 'collaborating')")
-        conn.close()
-        (folder / "partial.db").replace(data.plain_db)
+    if all(p.exists() for p in (data.db, data.plain_db, data.csv)):
+        return data
+    folder.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=folder, prefix="making-"))
+    try:
+        made = _make_dataset(work, contacts, edges, seed)
+        for mine, published in zip((made.csv, made.plain_db, made.db),
+                                   (data.csv, data.plain_db, data.db), strict=True):
+            with contextlib.suppress(FileExistsError):  # another run published it first
+                os.link(mine, published)
+    finally:
+        shutil.rmtree(work)
+    return data
+
+
+def _make_dataset(work: Path, contacts: int, edges: int, seed: int) -> DataSet:
+    """Generated in a child: the harness stays small, and so does what each timed child
+    inherits from it at fork (Linux counts that in the child's peak memory)."""
+    data = DataSet(contacts, work / "full.db", work / "plain.db", work / "import.csv")
+    subprocess.run([sys.executable, str(HERE / "datagen.py"), str(data.db), "--contacts",
+                    str(contacts), "--edges", str(edges), "--seed", str(seed), "--csv",
+                    str(data.csv)], check=True)
+    shutil.copyfile(data.db, data.plain_db)
+    conn = sqlite3.connect(data.plain_db)
+    with conn:
+        conn.execute("DELETE FROM profile")
+        conn.execute("UPDATE contacts SET status = 'none' WHERE status IN "
+                     "('following', 'follows-back', 'met', 'collaborating')")
+    conn.close()
     return data
 
 
