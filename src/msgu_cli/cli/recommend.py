@@ -56,13 +56,13 @@ def recommend(
     result = run(db, request, today=date.today())
     if output is not None:
         _write_output(db, result, output, fmt)
-    if json_:
-        from ..domain.geo import REGIONS
+    from ..domain.geo import REGIONS
 
-        names = {r.number: r.name for r in REGIONS}
+    names = {r.number: r.name for r in REGIONS}
+    if json_:
         print_json([_json(r, names) for r in result.recommendations])
         return
-    _table(db, result, explain)
+    _table(result, names, explain)
 
 
 def _json(r, region_names: dict[str, str]) -> dict:
@@ -88,13 +88,11 @@ def _write_output(db, result, output: Path, fmt: str | None) -> None:
     err_console().print(f"Wrote {count} row(s) to {output} ({chosen}).")
 
 
-def _table(db, result, explain: bool) -> None:
+def _table(result, names: dict[str, str], explain: bool) -> None:
     from rich.table import Table
 
-    from ..services.reference import load_reference
     from .render import best_handles
 
-    names = load_reference(db).region_names()
     out = console()
     if not result.recommendations:
         out.print("No contact matches: try other topics, fewer filters, or --include-followed.")
