@@ -96,14 +96,14 @@ FOLLOWED_MIX = ("following", "following", "following", "follows-back", "met", "c
 
 
 @dataclass(frozen=True)
-class Reference:
+class BundledReference:
     """The bundled reference data the generator draws from (read from seeds/, not invented)."""
 
     taxonomy: Taxonomy
     geography: Geography
 
     @classmethod
-    def bundled(cls) -> Reference:
+    def load(cls) -> BundledReference:
         topics = load_topics_toml(seeds.seed_file("topics.toml").read_text(encoding="utf-8"))
         return cls(Taxonomy(topics), Geography.from_mrcs(m for m, _, _ in seeds.read_mrcs()))
 
@@ -116,7 +116,7 @@ def trusted_count(contacts: int) -> int:
 def make_contacts(count: int, seed: int = 0) -> list[Contact]:
     """`count` contacts, the same for the same seed (ids are None: not saved yet)."""
     rng = random.Random(seed)
-    ref = Reference.bundled()
+    ref = BundledReference.load()
     codes = [t.code for t in ref.taxonomy.topics]
     topic_weights = list(itertools.accumulate(1 / (i + 1) ** 0.7 for i in range(len(codes))))
     rng.shuffle(codes)
@@ -145,7 +145,7 @@ def _other_status(rng: random.Random) -> str:
         "unfollowed" if roll < 0.16 else "none"
 
 
-def _contact(rng: random.Random, ref: Reference, number: int, kind: str,
+def _contact(rng: random.Random, ref: BundledReference, number: int, kind: str,
              topics: tuple[str, ...], status: str, seed: int) -> Contact:
     region = rng.choice(REGIONS)
     mrc = rng.choice(ref.geography.mrcs_of(region.number))
