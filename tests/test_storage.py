@@ -4,6 +4,7 @@ geography, and transactions that leave nothing behind when they fail."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
@@ -129,3 +130,36 @@ def test_a_failing_seed_leaves_no_half_made_database(tmp_path):
         open_db(path, on_create=broken_seed)
     db = open_db(path)
     assert "contacts" not in db.table_names() or db["contacts"].count == 0
+
+
+def test_an_upgrade_brings_new_bundled_topics_and_keeps_the_users(tmp_path):
+    """A database made by an older msgu (older taxonomy) gets the bundled topics on next open;
+    user-made topics and every contact's tags stay."""
+    path = tmp_path / "msgu.db"
+    db = open_db(path)
+    with transaction(db):
+        db.execute("INSERT INTO topics (code, label_fr, label_en, origin) "
+                   "VALUES ('crues-locales', 'Crues locales', 'Local floods', 'user')")
+        db.execute("INSERT INTO contacts (id, name, name_key, created_at, updated_at) "
+                   "VALUES (1, 'A', 'a', 'now', 'now')")
+        db.execute("INSERT INTO contact_topics (contact_id, topic) "
+                   "VALUES (1, 'crues-locales'), (1, 'inondations')")
+        db.execute("DELETE FROM topics WHERE code = 'verglas'")  # as if older msgu lacked it
+        db.execute("PRAGMA user_version = 0")
+    db.conn.close()
+    reopened = open_db(path)
+    codes = {t.code for t in load_taxonomy(reopened).topics}
+    assert {"verglas", "crues-locales", "inondations"} <= codes
+    assert reopened.execute("SELECT topic FROM contact_topics ORDER BY topic").fetchall() == [
+        ("crues-locales",), ("inondations",)]
+
+
+def test_an_up_to_date_database_is_not_written_at_open(tmp_path):
+    path = tmp_path / "msgu.db"
+    open_db(path).conn.close()
+    before = path.read_bytes()
+    db = open_db(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] != 0
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+    db.conn.close()
+    assert path.read_bytes() == before

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from ..errors import DatabaseError
 from .migrations import known_migration_names, migrations
+from .reference import reference_fingerprint, sync_reference_data
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -67,18 +68,26 @@ def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) 
         db = _connect(path)
         needs_migration = _check_schema(db, path)
         db.execute("PRAGMA journal_mode = WAL")
-        if needs_migration:
-            _migrate(db, on_create)
+        bundled = reference_fingerprint()
+        if needs_migration or db.execute("PRAGMA user_version").fetchone()[0] != bundled:
+            _migrate(db, on_create, bundled)
     except sqlite3.DatabaseError as error:
         raise DatabaseError(f"Cannot open {path}: {error}.") from error
     return db
 
 
-def _migrate(db: Database, on_create: Callable[[Database], None] | None) -> None:
-    # BEGIN IMMEDIATE serialises processes that open a new file at once: one creates and seeds.
+def _migrate(db: Database, on_create: Callable[[Database], None] | None, bundled: int) -> None:
+    """Apply pending migrations and bring the reference data up to the installed msgu's.
+
+    BEGIN IMMEDIATE serialises processes that open a new file at once: one creates and seeds.
+    `user_version` remembers which bundled taxonomy, MRCs and hashtags the file holds, so an
+    upgrade of msgu brings its new topics to existing databases (user-made topics are kept).
+    """
     with transaction(db):
         fresh = not db["_sqlite_migrations"].exists()
         migrations.apply(db)
+        sync_reference_data(db)
+        db.execute(f"PRAGMA user_version = {int(bundled)}")
         if fresh and on_create is not None:
             on_create(db)
 

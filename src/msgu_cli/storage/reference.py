@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from ..domain.geo import REGIONS, Geography
 from ..domain.models import Mrc, Topic
-from ..domain.taxonomy import Taxonomy, load_topics_toml
 from . import seeds
+
+if TYPE_CHECKING:  # the taxonomy module (and tomllib) load only when a command needs them
+    from ..domain.taxonomy import Taxonomy
+
+
+def reference_fingerprint() -> int:
+    """A checksum of the bundled reference files (31 bits, to fit SQLite's `user_version`)."""
+    checksum = 0
+    for name in ("topics.toml", "mrcs.csv", "hashtags.csv"):
+        checksum = zlib.crc32(seeds.seed_file(name).read_bytes(), checksum)
+    return checksum & 0x7FFF_FFFF
 
 
 def sync_reference_data(db: Database) -> None:
@@ -25,6 +37,8 @@ def sync_reference_data(db: Database) -> None:
         "ON CONFLICT(name, region) DO UPDATE SET type = excluded.type, source = excluded.source",
         [(m.name, kind, m.region, source) for m, kind, source in seeds.read_mrcs()],
     )
+    from ..domain.taxonomy import load_topics_toml
+
     topics = load_topics_toml(seeds.seed_file("topics.toml").read_text(encoding="utf-8"))
     save_topics(db, topics, origin="taxonomy")
     db.conn.executemany(
@@ -68,6 +82,8 @@ def load_topics(db: Database) -> list[Topic]:
 
 
 def load_taxonomy(db: Database) -> Taxonomy:
+    from ..domain.taxonomy import Taxonomy
+
     return Taxonomy(load_topics(db))
 
 
