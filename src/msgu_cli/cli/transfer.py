@@ -43,19 +43,15 @@ def export(
 
     Example: msgu export --status to-follow --format mastodon --output suivre.csv
     """
-    from ..domain.vocabulary import parse_platform
-    from ..services.transfer import contacts_to_export, export_contacts, write_file
+    from ..services.transfer import export_directory
 
     db = open_database(ctx)
-    chosen = parse_platform(platform) if platform else None
-    contacts = contacts_to_export(db, {"statuses": status or [], "topics": topic or [],
-                                       "regions": region or [], "kinds": kind or [],
-                                       "platforms": [chosen] if chosen else []})
-    if output is None:
-        export_contacts(db, contacts, sys.stdout, fmt, platform=chosen, header=header)
-        return
-    count = write_file(db, contacts, output, fmt, platform=chosen, header=header)
-    err_console().print(f"Wrote {count} row(s) to {output}.")
+    filters = {"statuses": status or [], "topics": topic or [], "regions": region or [],
+               "kinds": kind or []}
+    count = export_directory(db, filters, fmt, sys.stdout, output=output, platform=platform,
+                             header=header)
+    if output is not None:
+        sys.stderr.write(f"Wrote {count} row(s) to {output}.\n")
 
 
 @app.command("import")

@@ -145,8 +145,24 @@ def seed_starter_directory(db: Database) -> ImportReport:
     return import_table(db, table)
 
 
-def contacts_to_export(db: Database, raw_filters: Mapping[str, Sequence[str]]) -> list[Contact]:
-    """The contacts the directory filters pick, by name; the whole directory in one pass."""
+def export_directory(
+    db: Database, raw_filters: Mapping[str, Sequence[str]], fmt: str, stream: TextIO, *,
+    output: Path | None = None, platform: str | None = None, header: bool = True,
+) -> int:
+    """`msgu export`: the contacts the filters pick, by name, to the file `output` (atomically,
+    with a BOM for CSV) or else to `stream`; returns the rows written."""
+    from ..domain.vocabulary import parse_platform
+
+    chosen = parse_platform(platform) if platform else None
+    check_export_options(fmt, chosen, header)
+    contacts = _contacts_to_export(db, {**raw_filters, "platforms": [chosen] if chosen else []})
+    if output is None:
+        return export_contacts(db, contacts, stream, fmt, platform=chosen, header=header)
+    return write_file(db, contacts, output, fmt, platform=chosen, header=header)
+
+
+def _contacts_to_export(db: Database, raw_filters: Mapping[str, Sequence[str]]) -> list[Contact]:
+    """The contacts the directory filters pick; the whole directory is read in one pass."""
     from .directory import list_contacts, parse_filters
 
     if not any(raw_filters.values()):
