@@ -324,3 +324,17 @@ def test_recommend_output_unknown_format(invoke, starter_db, tmp_path):
     assert "xml" in failed(invoke("recommend", "--topic", "geolocalisation", "--output",
                                   str(out), "--format", "xml"))
     assert not out.exists()
+
+
+def test_no_header_is_only_for_the_mastodon_list(invoke, starter_db, tmp_path):
+    out = tmp_path / "a.csv"
+    assert "--no-header" in failed(invoke("export", "--format", "csv", "--no-header",
+                                          "--output", str(out)))
+    assert not out.exists()
+    result = invoke("export", "--format", "json", "--no-header")
+    assert "--no-header" in failed(result) and result.stdout == ""
+
+
+def test_unknown_platform_is_a_clean_error(invoke, starter_db):
+    result = invoke("export", "--format", "csv", "--platform", "myspace")
+    assert "myspace" in failed(result) and result.stdout == ""
