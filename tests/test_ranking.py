@@ -371,6 +371,17 @@ def test_the_asked_region_is_not_penalised() -> None:
     assert diversify(ranked, by_id, top=6) != ranked
 
 
+def test_asked_kinds_are_not_penalised() -> None:
+    police = [cand(i, f"Police {i:02d}", kind="police", topics=("inondations",))
+              for i in range(1, 6)]
+    asked = rank_contacts(police, Query(("inondations",), kinds=("police",)), CTX, GEO,
+                          today=TODAY, limit=5)
+    assert [r.score for r in asked] == [10.0] * 5
+    assert all(x.signal != "diversity" for r in asked for x in r.reasons)
+    unasked = rank_contacts(police, Query(("inondations",)), CTX, GEO, today=TODAY, limit=5)
+    assert [r.score for r in unasked] == [10.0, 10.0, 8.5, 7.0, 5.5]
+
+
 def test_diversity_reorders_but_never_drops() -> None:
     police = [cand(i, f"Police {i:02d}", kind="police", topics=("inondations",))
               for i in range(1, 13)]
