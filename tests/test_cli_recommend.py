@@ -458,3 +458,10 @@ def test_the_follow_graph_alone_is_enough_to_rank(eval_db, invoke, recommend):
     assert set(names(rows)) == {"Julie Bérubé, géomaticienne", "Service météo du Québec"}
     assert all(set(signals(r)) == {"network"} for r in rows)
     assert "Équipe VOST Métropole" not in names(rows)  # followed: left out
+
+
+def test_followed_contacts_without_follow_edges_are_not_enough(eval_db, invoke, dump):
+    assert invoke("follow", "Équipe VOST Métropole").exit_code == 0
+    before = dump(eval_db)
+    failed(invoke("recommend"), "Nothing to rank by", "--topic")
+    assert dump(eval_db) == before

@@ -104,22 +104,16 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
         kinds=query.kinds,
         platforms=tuple(parse_platform(p) for p in request.platforms) or profile.platforms,
     )
-    circle = trusted_count(db)
-    if not (query.topics or query.has_text or query.region or query.org_kind or circle):
+    ctx = _topic_context(db, ref, query.topics)
+    codes = _scored_codes(query, ctx)
+    circle, network = _trusted_network(db, query, codes)
+    if not (query.topics or query.has_text or query.region or query.org_kind or network):
         raise InvalidInput(
             "Nothing to rank by: give interests (--topic geolocalisation, or words such as "
             "\"cartographie des zones inondables\") or set a profile (msgu profile set --topic … "
             "--region …)."
         )
-    ctx = _topic_context(db, ref, query.topics)
     text_scores = _text_scores(db, request.interests) if query.has_text else {}
-    codes = _scored_codes(query, ctx)
-    # With interests asked, only contacts with a scored tag (or a text match) can qualify:
-    # the walk from the circle of trust keeps those.
-    interested = bool(query.topics or query.has_text)
-    network = {}
-    if circle and (codes or not interested):
-        network = trusted_followers(db, codes if interested else ())
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
     ids = {*_candidate_ids(db, query, ctx, filters, ref.geography, keep), *text_scores,
            *network}  # text and network reach any contact; candidate_rows applies the filters
@@ -133,6 +127,17 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
         Recommendation(i, contacts[r.contact_id], r.score, r.reasons)
         for i, r in enumerate(ranked, 1)
     ])
+
+
+def _trusted_network(db: Database, query: Query,
+                     codes: Sequence[str]) -> tuple[int, dict[int, list[str]]]:
+    """The size of the circle of trust, and whom its accounts follow. With interests asked,
+    only contacts with a scored tag can qualify (text matches aside): the walk keeps those."""
+    circle = trusted_count(db)
+    interested = bool(query.topics or query.has_text)
+    if not circle or (interested and not codes):
+        return circle, {}
+    return circle, trusted_followers(db, codes if interested else ())
 
 
 def _candidate_ids(db: Database, query: Query, ctx: TopicContext, filters: pool.Filters,
