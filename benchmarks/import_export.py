@@ -2,8 +2,9 @@
 
 The baseline does the least any importer must: read the same CSV with the csv module and
 `executemany` its contacts, accounts and tags into the same schema (FTS triggers, indexes and
-foreign keys included) in one transaction, with no validation; the export baseline selects the
-same rows and writes them with csv.writer. msgu runs as a user runs it (a subprocess, start-up
+foreign keys included, the same words in the full-text columns) in one transaction, with no
+validation, no normalised handles and no duplicate check; the export baseline selects the same
+rows and writes them with csv.writer. msgu runs as a user runs it (a subprocess, start-up
 included). Prints rows per second and the msgu/baseline ratio (target: at most 2x).
 
     python benchmarks/import_export.py [--rows 100000] [--runs 3]
@@ -31,6 +32,7 @@ from msgu_cli.domain.geo import REGIONS  # noqa: E402
 from msgu_cli.domain.models import PLATFORMS  # noqa: E402
 from msgu_cli.domain.text import fold  # noqa: E402
 from msgu_cli.services.session import open_directory  # noqa: E402
+from msgu_cli.storage.contacts import topic_words  # noqa: E402
 from msgu_cli.storage.database import transaction  # noqa: E402
 
 NOW = "2026-01-15T12:00:00+00:00"
@@ -58,19 +60,23 @@ def empty_database(folder: Path, name: str) -> Path:
 def baseline_import(csv_path: Path, db_path: Path) -> None:
     """csv.reader + executemany of the same rows, no checks: the floor of any CSV import."""
     regions = {region.name: region.number for region in REGIONS}
+    db = open_directory(db_path, seed=False)
+    words = topic_words(db)  # the same full-text words msgu indexes for a contact's tags
     contacts, accounts, tags = [], [], []
     with csv_path.open(encoding="utf-8-sig", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), 1):
+            mine = [(number, platform, handle) for platform in PLATFORMS
+                    for handle in row[platform].split("|") if handle]
+            topics = [topic for topic in row["topics"].split("|") if topic]
             contacts.append((
                 number, row["name"], fold(row["name"]), row["kind"], regions.get(row["region"]),
                 row["mrc"] or None, row["municipality"] or None, row["scope"] or None,
                 json.dumps(row["languages"].split("|")), row["description"] or None,
                 row["notes"] or None, row["source"] or None, row["status"],
-                row["topics"].replace("|", " "), "", NOW, NOW))
-            accounts += [(number, platform, handle) for platform in PLATFORMS
-                         for handle in row[platform].split("|") if handle]
-            tags += [(number, topic) for topic in row["topics"].split("|") if topic]
-    db = open_directory(db_path, seed=False)
+                " ".join(words.get(t, t) for t in topics), " ".join(h for _, _, h in mine),
+                NOW, NOW))
+            accounts += mine
+            tags += [(number, topic) for topic in topics]
     with transaction(db):
         db.conn.executemany(f"INSERT INTO contacts ({', '.join(CONTACT_COLUMNS)}) VALUES "
                             f"({', '.join('?' * len(CONTACT_COLUMNS))})", contacts)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from msgu_cli.domain.models import PLATFORMS, Account, Contact
+from msgu_cli.domain.models import PLATFORMS, Account, Contact, RelationEvent
 from msgu_cli.errors import InvalidInput
 from msgu_cli.formats import detect_format
 from msgu_cli.formats.json_records import (
@@ -450,6 +450,20 @@ def test_json_round_trip() -> None:
         "website": ["https://www.quebec.ca/securite", "example.org"],
     }
     assert table.rows[1] == RawRow(2, {"name": "B", "kind": "other", "status": "none"})
+
+
+def test_contact_json_with_history_reads_back_without_it() -> None:
+    steps = [RelationEvent(7, "following", "2026-01-05", None),
+             RelationEvent(7, "met", "2026-06-12", "Colloque « MSGU »")]
+    document = contact_json(SAMPLE, REGIONS, steps)
+    assert list(document)[-1] == "history"
+    assert document["history"] == [
+        {"status": "following", "date": "2026-01-05", "note": None},
+        {"status": "met", "date": "2026-06-12", "note": "Colloque « MSGU »"}]
+    assert contact_json(SAMPLE, REGIONS, [])["history"] == []
+    table = read_contacts_json(json.dumps([document]).encode())
+    assert "history" not in table.columns and table.ignored_columns == []
+    assert table.rows[0].fields["status"] == "following"  # the contact's own status only
 
 
 def test_json_single_object_and_unknown_keys() -> None:

@@ -28,6 +28,7 @@ from .records import (
 # A cell that a spreadsheet would run as a formula (OWASP "CSV injection"), possibly behind
 # apostrophes that neutralise() itself adds: guarding those too keeps the round trip lossless.
 _NEEDS_GUARD = re.compile(r"'*[=+\-@\t\r]")
+_GUARD_STARTS = frozenset("'=+-@\t\r")  # a cheap first test: most cells start otherwise
 _DELIMITERS = (",", ";", "\t")
 _QUOTED = re.compile(r'"[^"]*"')
 _SEP_HINT = re.compile(r"sep=(.)", re.IGNORECASE)  # Excel's own first line, e.g. "sep=;"
@@ -35,7 +36,9 @@ _SEP_HINT = re.compile(r"sep=(.)", re.IGNORECASE)  # Excel's own first line, e.g
 
 def neutralise(cell: str) -> str:
     """Prefix `'` to a cell that Excel would take for a formula (`=`, `+`, `-`, `@`, tab, CR)."""
-    return "'" + cell if _NEEDS_GUARD.match(cell) else cell
+    if cell and cell[0] in _GUARD_STARTS and _NEEDS_GUARD.match(cell):
+        return "'" + cell
+    return cell
 
 
 def unneutralise(cell: str) -> str:
@@ -66,9 +69,11 @@ def contact_row(contact: Contact, region_names: Mapping[str, str]) -> list[str]:
         "notes": contact.notes or "",
         "source": contact.source or "",
     }
+    cells: dict[str, list[str]] = {}
+    for account in contact.accounts:
+        cells.setdefault(account.platform, []).append(_account_cell(account))
     for platform in PLATFORMS:
-        mine = (a for a in contact.accounts if a.platform == platform)
-        values[platform] = "|".join(_account_cell(a) for a in mine)
+        values[platform] = "|".join(cells.get(platform, ()))
     return [neutralise(values[column]) for column in CSV_COLUMNS]
 
 
