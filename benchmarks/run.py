@@ -309,7 +309,8 @@ def table(rows: Sequence[Row]) -> list[str]:
     return lines + [f"| {r.group} | {r.label} | {r.cells()} |" for r in rows]
 
 
-def report(rows: Sequence[Row], bench: Bench, sizes: Sequence[int], edges: int) -> str:
+def report(rows: Sequence[Row], bench: Bench, sizes: Sequence[int], edges: int,
+           loads: tuple[float, float]) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join([
         "# msgu benchmark results", "",
@@ -319,20 +320,23 @@ def report(rows: Sequence[Row], bench: Bench, sizes: Sequence[int], edges: int) 
         f"{bench.runs} runs per command ({bench.heavy_runs} for import and export). "
         "Every time is the wall time of a whole child process (interpreter start-up "
         "included), every peak its maximum resident memory (wait4). `ratio` = msgu's median "
-        "/ the baseline's median.", "",
+        "/ the baseline's median; each command and its baseline run in alternation, so load "
+        f"from elsewhere falls on both (load average {loads[0]:.1f} at the start, "
+        f"{loads[1]:.1f} at the end).", "",
         *table(rows), "",
     ])
 
 
 def run(sizes: Sequence[int], *, runs: int, heavy_runs: int, edges: int,
         output: Path | None) -> list[Row]:
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="msgu-bench-") as folder:
         env = child_env(MSGU_DB=str(Path(folder) / "unused.db"), COLUMNS="120")
         bench = Bench(Path(folder), runs, heavy_runs, env)
         rows = startup_rows(bench)
         for size in sizes:
             rows += size_rows(bench, dataset(size, edges))
-    text = report(rows, bench, sizes, edges)
+    text = report(rows, bench, sizes, edges, (load_before, os.getloadavg()[0]))
     print("\n".join(table(rows)))
     if output is not None:
         output.write_text(text, encoding="utf-8")
