@@ -38,6 +38,17 @@ def test_subcommand_help_shows_classic_value_labels(invoke):
     assert "INTEGER" in result.output and "PATH" in result.output and "TEXT" in result.output
 
 
+@pytest.mark.parametrize(("command", "usage"), [
+    (["import"], "msgu import [OPTIONS] SOURCE"),
+    (["recommend"], "msgu recommend [OPTIONS] [INTERESTS]"),
+    (["follow"], "msgu follow [OPTIONS] REFS..."),
+    (["refresh"], "msgu refresh [OPTIONS] [REFS]..."),
+])
+def test_usage_line_names_arguments_in_capitals(invoke, command, usage):
+    result = invoke(*command, "--help")
+    assert usage in " ".join(result.output.split())
+
+
 def _modules_after(args: list[str], db: Path) -> set[str]:
     """The heavy modules a real `msgu ARGS` process has imported by the time it exits."""
     probe = (

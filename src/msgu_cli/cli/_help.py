@@ -1,5 +1,5 @@
 """`--help` that reads like a classic command line: `TEXT`, `INTEGER`, `PATH` beside options
-and arguments that take a value, nothing beside flags.
+and arguments that take a value, nothing beside flags, arguments in capitals in the usage line.
 
 Typer 0.29 prints the Python type of every parameter by default (`<str>`, and `<bool>` even
 beside flags such as `--version` or `--help`, which take no value). Each parameter gets its
@@ -32,6 +32,12 @@ def _type_word(param: TyperOption | TyperArgument, ctx: Context) -> str:
 class _PlainArgument(TyperArgument):
     def display_type_rich(self, ctx: Context) -> str | None:
         return _type_word(self, ctx)
+
+    def _usage_display_name(self) -> str:
+        """`Usage: msgu import [OPTIONS] SOURCE`, as command lines write it, not `{source}`."""
+        name = (self.metavar or self.name or "").upper()
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
 
 
 def _plain(param: Any, ctx: Context) -> None:
