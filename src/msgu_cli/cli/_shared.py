@@ -71,10 +71,15 @@ def db_path(ctx: typer.Context):
 
 
 def open_database(ctx: typer.Context, *, seed: bool = True):
-    """The command's database, opened (and created with the starter directory if missing)."""
+    """The command's database, opened (and created with the starter directory if missing).
+
+    Closed when the command ends, so SQLite folds its write-ahead log back into the file.
+    """
     from ..services.session import open_directory
 
-    return open_directory(db_path(ctx), seed=seed)
+    db = open_directory(db_path(ctx), seed=seed)
+    ctx.call_on_close(db.close)
+    return db
 
 
 def print_json(data: Any) -> None:
