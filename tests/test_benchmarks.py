@@ -45,6 +45,14 @@ def test_generated_directory_passes_doctor_and_holds_what_was_asked(generated, i
                             "(SELECT contact_id FROM accounts)") == [(0,)]
 
 
+def test_generated_contacts_are_in_the_full_text_index(generated, invoke):
+    [(tagged,)] = _rows(generated,
+                        "SELECT count(*) FROM contact_topics WHERE topic = 'inondations'")
+    result = invoke("--db", str(generated), "search", "inondations", "--limit", "1000", "--json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)) >= tagged > 0
+
+
 def test_generated_handles_are_normalised_and_topics_regions_are_real(generated):
     for platform, handle, url in _rows(generated, "SELECT platform, handle, url FROM accounts"):
         account = parse_account(platform, url if platform == "website" else handle)
