@@ -254,9 +254,15 @@ def _make_dataset(work: Path, contacts: int, edges: int, seed: int) -> DataSet:
 
 
 def size_rows(bench: Bench, data: DataSet) -> list[Row]:
-    """list, search, recommend (both ways), import and export at one size."""
+    """--version and --help (they must not slow down with the directory), list, search,
+    recommend (both ways), import and export at one size."""
     group, msgu, db = f"{data.contacts:,}", bench.msgu, str(data.db)
+    floor = bench.floor_app()
     return [
+        bench.compare(group, "--version", [*msgu, "--db", db, "--version"],
+                      "typer app --name x", [*floor, "--name", "x"], "<= 1.3x"),
+        bench.compare(group, "--help", [*msgu, "--db", db, "--help"],
+                      "typer app --help", [*floor, "--help"], "<= 1.5x"),
         bench.compare(group, "list --limit 20", [*msgu, "--db", db, "list", "--limit", "20"],
                       "sqlite3 SELECT", bench.baseline("list", db)),
         bench.compare(group, f"search {TOPIC}", [*msgu, "--db", db, "search", TOPIC],
