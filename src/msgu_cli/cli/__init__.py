@@ -1,7 +1,5 @@
 """The `msgu` command line: Typer commands that parse, call one service, and render."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

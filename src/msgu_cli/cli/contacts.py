@@ -1,7 +1,5 @@
 """Directory commands: add, show, list, search, edit, remove."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

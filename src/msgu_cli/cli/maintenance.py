@@ -1,7 +1,5 @@
 """Database commands: init, doctor, backup."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Overview commands: topics, regions, stats."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
