@@ -290,7 +290,11 @@ def test_header_only_file_imports_nothing_and_says_so(invoke, empty_db, db_path,
                                                       tmp_path):
     before = dump(db_path)
     result = ok(invoke("import", str(write(tmp_path / "h.csv", "name,kind,region\r\n"))))
-    assert "nothing to import" in result.stdout
+    assert "The file has a header but no rows: nothing to import." in result.stdout
+    result = ok(invoke("import", str(write(tmp_path / "m.csv", MASTODON_HEADER + "\n"))))
+    assert "nothing to import" in result.stdout and "(mastodon)" in result.stdout
+    result = ok(invoke("import", str(write(tmp_path / "e.json", "[]\n"))))
+    assert "The file lists no contacts: nothing to import." in result.stdout
     assert dump(db_path) == before
 
 

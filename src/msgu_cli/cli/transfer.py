@@ -121,9 +121,10 @@ def _print_report(report: ImportReport) -> None:
         + (f", {len(report.invalid)} invalid" if report.invalid else "")
         + f" — {report.rows} row(s) read ({report.format})."
     ]
-    if report.rows == 0:
-        lines.append("The file has a header but no rows: nothing to import.")
     where = "item" if report.format == "json" else "line"
+    if report.rows == 0:
+        lines.append("The file lists no contacts: nothing to import." if where == "item" else
+                     "The file has a header but no rows: nothing to import.")
     if dry:
         lines += _listed("Would add:", report.added, where, "+")
         lines += _listed("Would update:", report.updated, where, "~")
@@ -146,9 +147,7 @@ def _listed(title: str, outcomes: list[RowOutcome], where: str, mark: str,
     shown = outcomes if cap is None else outcomes[:cap]
     lines = [title]
     for outcome in shown:
-        detail = outcome.reason if outcome.reason else outcome.name
-        if outcome.reason and mark == "=":
-            detail = f"{outcome.name}: {outcome.reason}"
+        detail = ": ".join(part for part in (outcome.name, outcome.reason) if part)
         lines.append(f"  {mark} {where} {outcome.line}: {detail}")
     if len(outcomes) > len(shown):
         lines.append(f"  … and {len(outcomes) - len(shown)} more (--json lists them all)")

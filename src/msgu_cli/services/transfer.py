@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -66,6 +68,23 @@ def parse_table(data: bytes, name: str, fmt: str | None) -> Table:
     return readers[fmt](data)
 
 
+@contextmanager
+def _bulk_work() -> Iterator[None]:
+    """No cyclic garbage collection while a whole file is read or written.
+
+    Bulk work builds hundreds of thousands of objects that all live to the end; the collector
+    would rescan them again and again for no garbage (a third of a 100,000-row import).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_bulk_work()
 def import_source(
     db: Database, source: str, *, fmt: str | None = None, on_duplicate: str = "skip",
     skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
@@ -74,11 +93,14 @@ def import_source(
     if on_duplicate not in DUPLICATE_POLICIES:
         raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
     data, name = read_source(source)
+    if progress is not None:  # a large file shows its bar while it is being read
+        progress("Reading", 0, data.count(b"\n"))
     table = parse_table(data, name, fmt)
     return import_table(db, table, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                         dry_run=dry_run, progress=progress)
 
 
+@_bulk_work()
 def import_table(
     db: Database, table: Table, *, on_duplicate: str = "skip", skip_invalid: bool = False,
     dry_run: bool = False, progress: Progress | None = None,
@@ -145,6 +167,7 @@ def seed_starter_directory(db: Database) -> ImportReport:
     return import_table(db, table)
 
 
+@_bulk_work()
 def export_directory(
     db: Database, raw_filters: Mapping[str, Sequence[str]], fmt: str, stream: TextIO, *,
     output: Path | None = None, platform: str | None = None, header: bool = True,
