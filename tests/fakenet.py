@@ -67,6 +67,7 @@ class FakeNet:
         self.files: dict[str, httpx.Response] = {}
         self.intercept: Intercept | None = None
         self.requests: list[httpx.Request] = []
+        self.sent_at: list[float] = []  # the virtual clock when each request arrived
         self.unexpected: list[str] = []
         self.sleeps: list[float] = []
 
@@ -91,11 +92,17 @@ class FakeNet:
         return [r.url for r in self.requests
                 if r.url.path == path and (host is None or r.url.host == host)]
 
+    def times(self, path: str, host: str | None = None) -> list[float]:
+        """When (virtual clock) each request for `path` arrived, in order."""
+        return sorted(t for t, r in zip(self.sent_at, self.requests, strict=False)
+                      if r.url.path == path and (host is None or r.url.host == host))
+
     def hosts(self) -> set[str]:
         return {r.url.host for r in self.requests}
 
     # -- the transport handler -------------------------------------------------------------
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.sent_at.append(self.clock())
         self.requests.append(request)
         if self.intercept is not None:
             answer = self.intercept(request)
