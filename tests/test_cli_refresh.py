@@ -162,9 +162,10 @@ def test_429_with_retry_after_and_500_are_retried(net, directory, invoke) -> Non
 
 
 @pytest.mark.parametrize("failure", ["503", "connect"])
-def test_server_down_keeps_earlier_data_and_exits_1(net, directory, invoke, failure) -> None:
+def test_server_down_keeps_earlier_data_and_exits_1(net, directory, invoke, dump,
+                                                    failure) -> None:
     ok(invoke("refresh", "--json"))
-    before = accounts(directory)
+    before = dump(directory)
 
     def down(request: httpx.Request) -> httpx.Response:
         if failure == "503":
@@ -174,15 +175,32 @@ def test_server_down_keeps_earlier_data_and_exits_1(net, directory, invoke, fail
     net.intercept = down
     result = invoke("refresh", "--json")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error:") and "Traceback" not in result.output
-    assert result.stdout == ""
-    after = accounts(directory)
-    for key in (SECU_BSKY, METEO_BSKY, SECU_MASTO, CROIX_MASTO):
-        for column in ("display_name", "description", "followers_count", "last_post_at",
-                       "state", "remote_id"):
-            assert after[key][column] == before[key][column], (key, column)
-        assert after[key]["last_error"], key
-        assert after[key]["checked_at"] >= before[key]["checked_at"]
+    assert result.stderr.startswith("Error: No account could be reached (4 tried)")
+    assert "Traceback" not in result.output and result.stdout == ""
+    # Nothing reached, nothing written: earlier data, states and check dates all stay.
+    assert dump(directory) == before
+    assert accounts(directory)[SECU_BSKY]["display_name"] == "Sécurité civile Québec"
+
+
+def test_a_failed_fetch_keeps_the_last_good_data_beside_its_error(net, directory,
+                                                                invoke) -> None:
+    ok(invoke("refresh", "--json"))
+    before = accounts(directory)[CROIX_MASTO]
+
+    def mastodon_social_down(request: httpx.Request) -> httpx.Response | None:
+        if request.url.host == "mastodon.social":
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        return None
+
+    net.intercept = mastodon_social_down
+    summary = ok(invoke("refresh", "--json"))
+    assert summary["states"] == {"ok": 3} and len(summary["errors"]) == 1
+    after = accounts(directory)[CROIX_MASTO]
+    for column in ("display_name", "description", "followers_count", "last_post_at", "state",
+                   "remote_id"):
+        assert after[column] == before[column], column
+    assert after["state"] == "ok" and "could not be reached" in after["last_error"]
+    assert after["checked_at"] >= before["checked_at"]
 
 
 def test_some_accounts_failing_is_not_a_failed_command(net, directory, invoke) -> None:

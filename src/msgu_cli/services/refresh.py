@@ -43,7 +43,7 @@ def refresh(
 ) -> RefreshReport:
     """Fetch each account and store what came back, one transaction per account as it arrives.
 
-    Raises ApiError (after storing every error) only when not one account could be fetched.
+    Raises ApiError, having written nothing, only when not one account could be reached.
     """
     platforms = fetchable_platforms(platform)
     if older_than is not None and older_than < 0:
@@ -56,22 +56,38 @@ def refresh(
     report = RefreshReport(skipped_platforms={
         p: n for p, n in sorted(platform_counts(db, contact_ids).items())
         if p not in FETCHABLE and platform is None})
-    if not todo:
-        return report
+    if todo:
+        dids = bluesky_dids(db, contact_ids) if "bluesky" in platforms else {}
+        _fetch_and_store(db, todo, dids, report, progress)
+    report.errors.sort()
+    report.gone.sort()
+    return report
+
+
+def _fetch_and_store(db: Database, todo: list[tuple[int, str, str]], dids: dict[str, str],
+                     report: RefreshReport, progress: Progress | None) -> None:
+    """Store each result as it comes. Failures are held back until some server has answered:
+    a run that reaches nobody (offline, say) writes nothing, so no account looks checked."""
+    from ..clients.models import FetchFailure
     from ..clients.social import fetch_profiles
 
     ids = {(p, h): i for i, p, h in todo}
-    dids = bluesky_dids(db, contact_ids) if "bluesky" in platforms else {}
+    held: list[FetchFailure] = []
+    answered = False
     with open_client() as http:
-        for result in fetch_profiles(http, [(p, h) for _, p, h in todo], dids=dids):
-            _store(db, ids, result, report)
+        for done, result in enumerate(fetch_profiles(http, [(p, h) for _, p, h in todo],
+                                                     dids=dids), 1):
+            if isinstance(result, FetchFailure) and not answered:
+                held.append(result)
+            else:
+                answered = True
+                for item in (*held, result):
+                    _store(db, ids, item, report)
+                held.clear()
             if progress is not None:
-                progress(report.checked, len(todo))
-    report.errors.sort()
-    report.gone.sort()
-    if report.errors and len(report.errors) == report.checked:
-        raise ApiError(f"No account could be reached: {report.errors[0][2]}")
-    return report
+                progress(done, len(todo))
+    if held:
+        raise ApiError(f"No account could be reached ({len(held)} tried): {held[0].error}")
 
 
 def fetchable_platforms(platform: str | None) -> list[str]:
