@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from ..clients.models import FetchFailure, RemoteProfile
 
-FETCHABLE = ("bluesky", "mastodon")  # the platforms with a public API (clients.social)
+FETCHABLE = ("bluesky", "mastodon")  # the platforms with a public API msgu can read
 Progress = Callable[[int, int], None]
 
 
