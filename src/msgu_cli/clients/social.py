@@ -16,6 +16,7 @@ from msgu_cli.clients.models import FetchFailure, FollowList, RemoteProfile
 from msgu_cli.clients.pool import lanes, stream
 from msgu_cli.errors import MsguError
 
+
 def _host(platform: str, handle: str) -> str:
     """The server that answers for an account: Bluesky's AppView, or the Mastodon home server."""
     return "bluesky" if platform == "bluesky" else handle.rpartition("@")[2].lower()
