@@ -66,6 +66,10 @@ def test_discover_adds_candidates_and_edges(net, directory, invoke) -> None:
     assert sorted(c["name"] for c in summary["new_candidates"]) == sorted([
         "Environnement Canada", "Ancien compte", "Croix-Rouge Québec", "Pannes Hydro-Québec",
         "Météo Québec", "VOST Québec"])
+    croix = ok(invoke("show", "@CroixRougeQC@mastodon.social", "--json"))["id"]
+    namesakes = {c["name"]: c["same_name_as"] for c in summary["new_candidates"]}
+    assert namesakes["Croix-Rouge Québec"] == [croix]  # Bluesky account of a known name
+    assert namesakes["VOST Québec"] == []
 
     stored = accounts(directory)
     assert {h for p, h in stored if p == "bluesky"} == {SECU_BSKY, "meteo-mauricie.bsky.social",
@@ -87,6 +91,17 @@ def test_discover_adds_candidates_and_edges(net, directory, invoke) -> None:
     assert cursors == [None, FIRST_CURSOR]
     pages = net.calls(f"/api/v1/accounts/{SECU_MASTO_ID}/following", host="mastodon.quebec")
     assert len(pages) == 2 and "max_id" in pages[1].params
+
+
+def test_human_summary_points_at_namesakes(net, directory, invoke) -> None:
+    result = invoke("discover", TRUSTED)
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())  # rich wraps long lines
+    assert "6 new candidate(s), 2 already known, 8 follow edge(s)" in text
+    croix = ok(invoke("show", "@CroixRougeQC@mastodon.social", "--json"))["id"]
+    twin = ok(invoke("show", "croixrouge-qc.bsky.social", "--json"))["id"]
+    assert f"#{twin} has the name of #{croix}" in text
+    assert "msgu list --status candidate" in result.stdout
 
 
 def test_candidates_are_named_described_and_only_suggested_topics(net, directory,

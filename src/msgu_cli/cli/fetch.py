@@ -88,7 +88,9 @@ def discover(
                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     if json_:
         print_json({"sources": report.sources, "followed": report.followed,
-                    "new_candidates": [{"id": i, "name": n} for i, n in report.new_candidates],
+                    "new_candidates": [{"id": i, "name": n,
+                                        "same_name_as": report.same_name.get(i, [])}
+                                       for i, n in report.new_candidates],
                     "known": report.known, "edges": report.edges,
                     "errors": [{"source": s, "error": e} for s, e in report.errors]})
         return
@@ -98,5 +100,9 @@ def discover(
               f"{report.edges} follow edge(s) kept.")
     for source, error in report.errors:
         out.print(f"  [red]error[/] {source}: {error}")
+    for new, namesakes in report.same_name.items():
+        others = ", ".join(f"#{i}" for i in namesakes)
+        out.print(f"  #{new} has the name of {others}: if they are one organisation, move its "
+                  f"account there (msgu edit … --add-account) and remove #{new}.")
     if report.new_candidates:
         out.print("Review them with: msgu list --status candidate")

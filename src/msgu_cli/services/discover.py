@@ -30,6 +30,9 @@ class DiscoverReport:
     sources: list[str] = field(default_factory=list)  # "platform:handle" read
     followed: int = 0
     new_candidates: list[tuple[int, str]] = field(default_factory=list)  # id, name
+    # new candidate id -> ids of contacts already named the same: perhaps one organisation,
+    # seen on another platform, for a person to merge
+    same_name: dict[int, list[int]] = field(default_factory=dict)
     known: int = 0
     edges: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # source, error
@@ -93,8 +96,11 @@ def _save(db: Database, follow_list: FollowList, taxonomy: Taxonomy,
         known = _known_account(db, account, profile, known_dids)
         if known is None:
             contact = _candidate(account, profile, source, taxonomy)
+            namesakes = store.find_by_name(db, contact.name)
             [contact_id] = store.save_contacts(db, [contact], now=utc_now(), words=words)
             report.new_candidates.append((contact_id, contact.name))
+            if namesakes:
+                report.same_name[contact_id] = namesakes
             known = _known_account(db, account, profile, known_dids)
         else:
             report.known += 1
