@@ -112,6 +112,7 @@ class ImportPlan:
         self.contacts: dict[int, Contact] = {}  # new ones under keys < 0, then rewritten ones
         self.added_at: dict[int, int] = {}  # new key -> the line that added it
         self.topics: dict[str, Topic] = {}
+        self.unnamed: list[int] = []  # contacts of this file not yet in `by_name`
 
     def load_duplicates(self, db: Database, contacts: Sequence[Contact | None]) -> None:
         """Read at once every existing contact that `update` may rewrite."""
@@ -155,6 +156,10 @@ class ImportPlan:
             return keys.pop()
         if contact.accounts:
             return None
+        for key in self.unnamed:  # fold names only when a row without handles needs them
+            known = self.contacts[key]
+            self.by_name.setdefault((fold(known.name), known.region), key)
+        self.unnamed.clear()
         return self.by_name.get((fold(contact.name), contact.region))
 
     def _describe(self, key: int) -> str:
@@ -167,7 +172,7 @@ class ImportPlan:
         self.names.setdefault(key, contact.name)
         for account in contact.accounts:
             self.owners[(account.platform, account.handle)] = key
-        self.by_name.setdefault((fold(contact.name), contact.region), key)
+        self.unnamed.append(key)
 
     def _learn(self, created: Sequence[Topic]) -> None:
         for topic in created:
@@ -241,4 +246,4 @@ class ImportPlan:
             return new_ids[-key - 1] if new_ids is not None else None
 
         for outcomes in (self.report.added, self.report.updated, self.report.skipped):
-            outcomes[:] = [replace(o, id=real(o.id)) for o in outcomes]
+            outcomes[:] = [RowOutcome(o.line, o.name, real(o.id), o.reason) for o in outcomes]
