@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from transfer_checks import failed, listed, ok
 
 BOM = b"\xef\xbb\xbf"
 HEADER = (
@@ -18,24 +19,6 @@ HEADER = (
 PLATFORMS = ("x", "bluesky", "mastodon", "facebook", "instagram", "threads", "youtube",
              "linkedin", "tiktok", "website")
 MASTODON_HEADER = "Account address,Show boosts,Notify on new posts,Languages"
-
-
-def ok(result):
-    assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
-    return result
-
-
-def failed(result) -> str:
-    """A clean user error: exit 1, one `Error:` line on stderr, no traceback."""
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert result.stderr.startswith("Error: "), result.stderr
-    return result.stderr
-
-
-def listed(invoke, *args: str) -> list[dict]:
-    return json.loads(ok(invoke("list", "--json", *args)).stdout)
 
 
 def csv_records(path: Path) -> list[dict[str, str]]:

@@ -38,7 +38,7 @@ def test_export_of_the_starter_directory_imports_into_an_equal_directory(
     result = ok(invoke("--db", str(other), "import", str(exported)))
     original = listed(invoke)
     assert f"Added {len(original)}," in result.stdout
-    assert without_ids(listed(invoke, "--db", str(other))) == without_ids(original)
+    assert without_ids(listed(invoke, db=other)) == without_ids(original)
 
 
 def test_semicolon_windows_1252_french_headers(invoke, empty_db, tmp_path):
@@ -130,7 +130,7 @@ def test_mastodon_export_imports_back_the_same_accounts(invoke, starter_db, tmp_
     ok(invoke("--db", str(other), "import", str(out)))
     exported = sorted(h for c in listed(invoke) for h in handles(c, "mastodon"))
     assert exported
-    assert sorted(h for c in listed(invoke, "--db", str(other))
+    assert sorted(h for c in listed(invoke, db=other)
                   for h in handles(c, "mastodon")) == exported
 
 
@@ -141,7 +141,7 @@ def test_json_export_imports_back(invoke, starter_db, tmp_path):
     other = tmp_path / "other.db"
     ok(invoke("--db", str(other), "init", "--empty"))
     ok(invoke("--db", str(other), "import", str(out)))
-    assert without_ids(listed(invoke, "--db", str(other))) == without_ids(listed(invoke))
+    assert without_ids(listed(invoke, db=other)) == without_ids(listed(invoke))
 
 
 def test_format_option_overrides_detection(invoke, empty_db, tmp_path):

@@ -114,9 +114,9 @@ def test_csv_export_imports_back_the_same_directory(invoke, dump, directory):
         target = fresh_database(invoke, Path(folder), "target.db")
         ok(invoke("--db", str(target), "import", str(exported)))
 
-        original = listed(invoke, "--db", str(source))
+        original = listed(invoke, db=source)
         assert len(original) == len(directory)
-        assert without_ids(listed(invoke, "--db", str(target))) == without_ids(original)
+        assert without_ids(listed(invoke, db=target)) == without_ids(original)
         assert topic_codes(invoke, target) == topic_codes(invoke, source)
 
         imported_once = dump(target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 
 def ok(result):
@@ -21,9 +22,10 @@ def failed(result) -> str:
     return result.stderr
 
 
-def listed(invoke, *args: str) -> list[dict]:
-    """`list --json` (with `args`, e.g. `--db` first) as data."""
-    return json.loads(ok(invoke(*args, "list", "--json")).stdout)
+def listed(invoke, *filters: str, db: Path | None = None) -> list[dict]:
+    """`list --json FILTERS` as data, from the test's database or `db`."""
+    where = ("--db", str(db)) if db is not None else ()
+    return json.loads(ok(invoke(*where, "list", "--json", *filters)).stdout)
 
 
 def without_ids(contacts: list[dict]) -> list[dict]:
