@@ -518,3 +518,14 @@ def test_rank_contacts_reasons_are_the_signals_reasons() -> None:
             *score_language(c, QUERY),
         ]
         assert [x for x in r.reasons if x.signal != "diversity"] == expected
+
+
+def test_ties_put_province_wide_reach_first_then_name():
+    def ranked(i: int, name: str, scope: str | None) -> Ranked:
+        return Ranked(i, name, 10.0, (Reason("topic", "t", 10.0),), scope)
+
+    tied = [ranked(1, "Agence européenne", "international"), ranked(2, "Zeta Québec", "provincial"),
+            ranked(3, "Beta Canada", "national"), ranked(4, "Alpha ville", "local"),
+            ranked(5, "Sans portée", None), ranked(6, "Alpha région", "regional")]
+    order = [r.contact_id for r in diversify(tied, {}, top=6)]
+    assert order == [2, 3, 6, 4, 1, 5]

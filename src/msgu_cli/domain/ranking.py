@@ -43,6 +43,9 @@ LANGUAGE_SHARED, LANGUAGE_NONE = 1.0, -1.5
 # 1.0, the 5th 2.0 ... (the asked region is exempt).
 KIND_FREE, KIND_STEP = 2, 1.5
 REGION_FREE, REGION_STEP = 3, 1.0
+# Equal scores: reach that serves any Quebec organisation first. No points (geography stays
+# neutral without a territory): this only orders ties, here and in the SQL shortlist.
+TIE_SCOPES = ("provincial", "national", "regional", "local", "international")
 DIVERSITY_MAX_SHARE = 0.5  # diversity never takes more than half a contact's score
 POOL_FACTOR = 3  # diversity picks the top `limit` from the best 3 x limit
 
@@ -112,6 +115,7 @@ class Ranked:
     name: str
     score: float
     reasons: tuple[Reason, ...]
+    scope: str | None = None  # orders ties only
 
 
 def _reason(signal: str, detail: str, points: float) -> Reason:
@@ -267,9 +271,15 @@ def score_language(c: Candidate, q: Query) -> list[Reason]:
     return [_reason("language", detail, LANGUAGE_NONE)]
 
 
-def _order(r: Ranked) -> tuple[float, str, int]:
-    """Score desc, then name (accent-blind), then id: the same data always give the same order."""
-    return (-r.score, fold(r.name), r.contact_id)
+def scope_tie_rank(scope: str | None) -> int:
+    return TIE_SCOPES.index(scope) if scope in TIE_SCOPES else len(TIE_SCOPES)
+
+
+def _order(r: Ranked, score: float | None = None) -> tuple[float, int, str, int]:
+    """Score desc, then scope (TIE_SCOPES), name (accent-blind) and id: the same data always
+    give the same order."""
+    return (-(r.score if score is None else score), scope_tie_rank(r.scope), fold(r.name),
+            r.contact_id)
 
 
 def _repeat_penalties(
@@ -315,7 +325,7 @@ def diversify(
         for i, r in enumerate(pool):
             extra = _repeat_penalties(candidates.get(r.contact_id), r.score, seen, home)
             adjusted = _total((*r.reasons, *extra))
-            options.append(((-adjusted, fold(r.name), r.contact_id), i, adjusted, extra))
+            options.append((_order(r, adjusted), i, adjusted, extra))
         _, i, adjusted, extra = min(options, key=lambda o: o[0])
         pick = pool.pop(i)
         chosen.append(replace(pick, score=adjusted, reasons=(*pick.reasons, *extra)))
@@ -377,7 +387,7 @@ class _Scorer:
         matched = any(r.points > 0 and r.signal in _INTEREST_SIGNALS for r in reasons)
         if score <= 0 or (self.needs_interest and not matched):
             return None
-        return Ranked(c.contact_id, c.name, score, reasons)
+        return Ranked(c.contact_id, c.name, score, reasons, c.scope)
 
 
 def rank_contacts(

@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from ..domain.models import DEAD_STATES
+from ..domain.ranking import TIE_SCOPES
 from ..domain.shortlist import Bounds
 
 _DEAD = ", ".join(f"'{s}'" for s in sorted(DEAD_STATES))
+# The ranking's order of ties (domain.ranking.TIE_SCOPES), so the shortlist keeps the same ones.
+_TIE_ORDER = "CASE c.scope {} ELSE {} END".format(
+    " ".join(f"WHEN '{scope}' THEN {rank}" for rank, scope in enumerate(TIE_SCOPES)),
+    len(TIE_SCOPES))
 # Free text is matched where people describe a contact, not in its tags (the topic signal
 # already counts those) nor in its handles.
 _TEXT_COLUMNS = "{name description notes}"
@@ -174,7 +179,7 @@ def tagged_sql(bounds: Bounds, filters: Filters, *, keep: int) -> tuple[str, lis
               WHERE ct.topic IN ({_marks(tagged)}) GROUP BY ct.contact_id) t
         JOIN contacts c ON c.id = t.id
         WHERE {where}
-        ORDER BY bound DESC, c.name_key, c.id LIMIT ?"""
+        ORDER BY bound DESC, {_TIE_ORDER}, c.name_key, c.id LIMIT ?"""
     return sql, [bounds.coverage, bounds.asked, *rest_args, *point_args, *served_args, *tagged,
                  *filter_args, keep]
 
@@ -200,7 +205,7 @@ def nearby_sql(bounds: Bounds, filters: Filters, *, column: str | None,
         where, filter_args = f"c.{column} IN ({_marks(values)}) AND {where}", [*values,
                                                                               *filter_args]
     sql = (f"SELECT c.id, {rest} AS bound FROM contacts c WHERE {where} "
-           "ORDER BY bound DESC, c.name_key, c.id LIMIT ?")
+           f"ORDER BY bound DESC, {_TIE_ORDER}, c.name_key, c.id LIMIT ?")
     return sql, [*rest_args, *filter_args, keep]
 
 
