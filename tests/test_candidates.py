@@ -66,7 +66,7 @@ def test_tagged_candidates_come_from_the_topic_index(db):
     steps = plan(db, sql, args)
     assert "contact_topics_topic (topic=?)" in steps
     assert "SEARCH c USING INTEGER PRIMARY KEY" in steps
-    assert "accounts_contact (contact_id=?)" in steps  # the platform filter
+    assert "COVERING INDEX accounts_contact_platform (contact_id=? AND platform=?)" in steps
     assert not FULL_SCAN.search(steps), steps
 
 

@@ -142,5 +142,14 @@ def m002_reference_data(db: Database) -> None:
     sync_reference_data(db)
 
 
+@migrations()
+def m003_accounts_by_contact_and_platform(db: Database) -> None:
+    """recommend's --platform filter reads this index alone; it also serves every look-up by
+    contact, so the narrower index it replaces goes."""
+    db.execute("CREATE INDEX IF NOT EXISTS accounts_contact_platform "
+               "ON accounts(contact_id, platform)")
+    db.execute("DROP INDEX IF EXISTS accounts_contact")
+
+
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations.pending(Database(memory=True))}
