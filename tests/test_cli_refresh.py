@@ -364,6 +364,18 @@ def test_malformed_json_and_unauthenticated_servers_are_clean_errors(net, direct
     assert "3 error(s)" in human.stdout
 
 
+def test_server_messages_are_printed_as_text_not_markup(net, directory, invoke) -> None:
+    def odd(request: httpx.Request) -> httpx.Response | None:
+        if request.url.host == "mastodon.social":
+            return reply({"error": "Refusé [/b] par [bold]la politique[/bold]"}, 422)
+        return None
+
+    net.intercept = odd
+    human = invoke("refresh")
+    assert human.exit_code == 0, human.output
+    assert "Refusé [/b] par [bold]la politique[/bold]" in " ".join(human.stdout.split())
+
+
 def test_json_summary_is_the_only_thing_on_stdout(net, directory, invoke) -> None:
     result = invoke("refresh", "--json")
     assert result.exit_code == 0

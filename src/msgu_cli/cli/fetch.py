@@ -52,13 +52,15 @@ def refresh(
     if json_:
         print_json(summary)
         return
+    from rich.markup import escape  # handles and servers' messages are data, not markup
+
     out = console()
     states = ", ".join(f"{n} {s}" for s, n in sorted(report.states.items())) or "none"
     out.print(f"Checked {report.checked} account(s): {states}; {len(report.errors)} error(s).")
     for p, h, state in report.gone:
-        out.print(f"  [yellow]{state}[/] {p}:{h}")
+        out.print(f"  [yellow]{state}[/] {p}:{escape(h)}")
     for p, h, e in report.errors:
-        out.print(f"  [red]error[/] {p}:{h}: {e}")
+        out.print(f"  [red]error[/] {p}:{escape(h)}: {escape(e)}")
     if report.skipped_platforms:
         skipped = ", ".join(f"{p} ({n})" for p, n in report.skipped_platforms.items())
         out.print(f"[dim]Left as they are (no public API): {skipped}.[/]")
@@ -94,12 +96,14 @@ def discover(
                     "known": report.known, "edges": report.edges,
                     "errors": [{"source": s, "error": e} for s, e in report.errors]})
         return
+    from rich.markup import escape
+
     out = console()
     out.print(f"Read {len(report.sources)} follow list(s): {report.followed} account(s), "
               f"{len(report.new_candidates)} new candidate(s), {report.known} already known, "
               f"{report.edges} follow edge(s) kept.")
     for source, error in report.errors:
-        out.print(f"  [red]error[/] {source}: {error}")
+        out.print(f"  [red]error[/] {escape(source)}: {escape(error)}")
     for new, namesakes in report.same_name.items():
         others = ", ".join(f"#{i}" for i in namesakes)
         out.print(f"  #{new} has the name of {others}: if they are one organisation, move its "
