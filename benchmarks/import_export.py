@@ -108,15 +108,17 @@ def baseline_export(db_path: Path, out: Path) -> None:
     db.close()
 
 
-def best_of(runs: int, prepare: Callable[[], None], work: Callable[[], None]) -> float:
-    """Median wall time of `work` over `runs` runs, each after a fresh `prepare`."""
-    times = []
+def paired(runs: int, *cases: tuple[Callable[[], None], Callable[[], None]]) -> list[float]:
+    """Median wall time of each case's work (after its fresh preparation), the cases taking
+    turns within each run so that a busy machine slows them alike."""
+    times: list[list[float]] = [[] for _ in cases]
     for _ in range(runs):
-        prepare()
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for (prepare, work), spent in zip(cases, times, strict=True):
+            prepare()
+            start = time.perf_counter()
+            work()
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
 
 
 def main() -> None:
@@ -127,23 +129,29 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="msgu-bench-"))
     source = datagen.write_import_csv(folder / "directory.csv", args.rows)
     print(f"{args.rows:,} rows, {source.stat().st_size / 1e6:.1f} MB CSV, "
-          f"median of {args.runs} runs, {os.cpu_count()} CPUs", file=sys.stderr)
+          f"median of {args.runs} paired runs, {os.cpu_count()} CPUs", file=sys.stderr)
     paths = {name: folder / f"{name}.db" for name in ("base", "msgu")}
     results = {
-        "import csv": (
-            best_of(args.runs, lambda: empty_database(folder, "base.db"),
-                    lambda: baseline_import(source, paths["base"])),
-            best_of(args.runs, lambda: empty_database(folder, "msgu.db"),
-                    lambda: msgu(paths["msgu"], "import", str(source))),
+        "import csv": paired(
+            args.runs,
+            (lambda: empty_database(folder, "base.db"),
+             lambda: baseline_import(source, paths["base"])),
+            (lambda: empty_database(folder, "msgu.db"),
+             lambda: msgu(paths["msgu"], "import", str(source))),
         ),
-        "export csv": (
-            best_of(args.runs, lambda: None,
-                    lambda: baseline_export(paths["base"], folder / "base-out.csv")),
-            best_of(args.runs, lambda: None,
-                    lambda: msgu(paths["msgu"], "export", "--format", "csv", "--output",
-                                 str(folder / "msgu-out.csv"))),
+        "export csv": paired(
+            args.runs,
+            (lambda: None, lambda: baseline_export(paths["base"], folder / "base-out.csv")),
+            (lambda: None, lambda: msgu(paths["msgu"], "export", "--format", "csv", "--output",
+                                        str(folder / "msgu-out.csv"))),
         ),
     }
+    for name, path in paths.items():  # both really hold the whole file
+        db = open_directory(path, seed=False)
+        counted = db.execute("SELECT count(*) FROM contacts").fetchone()[0]
+        db.close()
+        if counted != args.rows:
+            raise SystemExit(f"{name} holds {counted} contacts, not {args.rows}")
     print(f"{'direction':<12} {'baseline s':>10} {'msgu s':>8} {'baseline rows/s':>16} "
           f"{'msgu rows/s':>12} {'msgu/base':>9}")
     for name, (base, ours) in results.items():
