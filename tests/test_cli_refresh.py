@@ -203,6 +203,22 @@ def test_a_failed_fetch_keeps_the_last_good_data_beside_its_error(net, directory
     assert after["checked_at"] >= before["checked_at"]
 
 
+def test_older_than_retries_the_accounts_whose_fetch_failed(net, directory, invoke) -> None:
+    def mastodon_social_down(request: httpx.Request) -> httpx.Response | None:
+        if request.url.host == "mastodon.social":
+            return reply({"error": "Service Unavailable"}, 503)
+        return None
+
+    net.intercept = mastodon_social_down
+    ok(invoke("refresh", "--json"))
+    net.intercept = None
+    summary = ok(invoke("refresh", "--older-than", "30", "--json"))
+    assert summary["checked"] == 1 and summary["states"] == {"ok": 1}
+    row = accounts(directory)[CROIX_MASTO]
+    assert (row["state"], row["last_error"]) == ("ok", None)
+    assert ok(invoke("refresh", "--older-than", "30", "--json"))["checked"] == 0
+
+
 def test_some_accounts_failing_is_not_a_failed_command(net, directory, invoke) -> None:
     def mastodon_social_down(request: httpx.Request) -> httpx.Response | None:
         if request.url.host == "mastodon.social":

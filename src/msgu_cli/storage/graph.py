@@ -78,8 +78,8 @@ def accounts_to_fetch(
     if contact_ids is not None:
         clauses.append(f"contact_id IN ({', '.join('?' * len(contact_ids))})")
         args += list(contact_ids)
-    if checked_before is not None:
-        clauses.append("(checked_at IS NULL OR checked_at < ?)")
+    if checked_before is not None:  # a fetch that failed is due again at once
+        clauses.append("(checked_at IS NULL OR checked_at < ? OR last_error IS NOT NULL)")
         args.append(checked_before)
     return [tuple(r) for r in db.execute(
         f"SELECT id, platform, handle FROM accounts WHERE {' AND '.join(clauses)} "
