@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from ..domain.models import Contact, RelationEvent
 from ..errors import InvalidInput, NotFound
+from ..formats import FORMATS
 from ..formats.records import Table
 from ..storage import contacts as store
 from ..storage.database import transaction
@@ -29,7 +30,6 @@ from .import_plan import (
 )
 from .reference import Reference, load_reference, utc_now
 
-FORMATS = ("csv", "mastodon", "json")
 _SAVE_CHUNK = 2000  # contacts written between two progress updates
 
 
@@ -55,12 +55,12 @@ def read_source(source: str) -> tuple[bytes, str]:
 
 def parse_table(data: bytes, name: str, fmt: str | None) -> Table:
     """The file's rows, read as `fmt` (csv, mastodon, json) or as the format it looks like."""
-    from .. import formats
+    from ..formats import detect_format
     from ..formats.json_records import read_contacts_json
     from ..formats.mastodon_list import read_mastodon_csv
     from ..formats.spreadsheet import read_contacts_csv
 
-    fmt = fmt or formats.detect_format(name, data)
+    fmt = fmt or detect_format(name, data)
     readers = {"csv": read_contacts_csv, "mastodon": read_mastodon_csv,
                "json": read_contacts_json}
     if fmt not in readers:
@@ -116,19 +116,21 @@ def import_table(
     report = ImportReport(table.format, rows=len(table.rows),
                           ignored_columns=list(table.ignored_columns), dry_run=dry_run)
     ref = memoised(load_reference(db))
+    # Checking needs no database: other writers are not kept waiting meanwhile.
+    checked = _check_rows(table, ref, tick, to_first_error=not skip_invalid)
     with transaction(db):
         plan = ImportPlan(db, ref, report, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                           where="item" if table.format == "json" else "line")
-        checked = _check_rows(table, ref, tick)
         plan.load_duplicates(db, [c[0] if isinstance(c, tuple) else None for c in checked])
-        for row, outcome in zip(table.rows, checked, strict=True):
-            plan.apply(row, outcome)
+        for row, outcome in zip(table.rows, checked, strict=False):
+            plan.apply(row, outcome)  # raises at the first bad row unless skip_invalid
         plan.settle_ids(None if dry_run else _save(db, plan, tick))
     return report
 
 
-def _check_rows(table: Table, ref: Reference, tick: Progress) -> list:
-    """Each row as (Contact, created topics), or the FieldError that rejects it."""
+def _check_rows(table: Table, ref: Reference, tick: Progress, *, to_first_error: bool) -> list:
+    """Each row as (Contact, created topics), or the FieldError that rejects it; with
+    `to_first_error`, nothing after the first bad row (the import stops there)."""
     checked: list = []
     total = len(table.rows)
     for done, row in enumerate(table.rows, 1):
@@ -136,6 +138,8 @@ def _check_rows(table: Table, ref: Reference, tick: Progress) -> list:
             checked.append(check_row(row.fields, ref))
         except FieldError as error:
             checked.append(error)
+            if to_first_error:
+                break
         if done % _SAVE_CHUNK == 0 or done == total:
             tick("Checking", done, total)
     return checked
