@@ -410,3 +410,16 @@ def test_url_failures_are_clean_errors(invoke, starter_db, db_path, dump, served
     message = failed(invoke("import", url))
     assert expected in message and url in message
     assert dump(db_path) == before
+
+
+def test_a_bad_cell_spanning_lines_still_gives_a_one_line_error(invoke, empty_db, db_path,
+                                                                dump, tmp_path):
+    ok(invoke("add", "Existant", "--x", "@existant"))
+    before = dump(db_path)
+    source = write(tmp_path / "nl.csv", 'name,kind\nA,ngo\nB,"pas\nun type"\n')
+    message = failed(invoke("import", str(source)))  # failed() checks it is one line
+    assert message.startswith("Error: line 3, column kind:") and "pas\\nun type" in message
+    duplicate = write(tmp_path / "dup.csv", 'name,x\n"Deux\nlignes",@existant\n')
+    message = failed(invoke("import", str(duplicate), "--on-duplicate", "error"))
+    assert message.startswith("Error: line 2:") and "#1 Existant" in message
+    assert dump(db_path) == before

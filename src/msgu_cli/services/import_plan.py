@@ -57,6 +57,11 @@ class ImportReport:
     dry_run: bool = False
 
 
+def one_line(text: str) -> str:
+    """A message quoting cells stays one line (an error is one line on stderr)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 class _RowError(Exception):
     """A row that cannot be imported, for a reason that is not one column's value."""
 
@@ -141,6 +146,7 @@ class ImportPlan:
             self._invalid(row.line, str(error))
 
     def _invalid(self, line: int, reason: str) -> None:
+        reason = one_line(reason)
         if not self.skip_invalid:
             raise InvalidInput(f"{self.where} {line}, {reason} Nothing was imported.")
         self.report.invalid.append(RowOutcome(line, "", reason=reason))
@@ -190,9 +196,9 @@ class ImportPlan:
     def _duplicate(self, row: RawRow, key: int, contact: Contact) -> None:
         where = self._describe(key)
         if self.on_duplicate == "error":
-            raise InvalidInput(
+            raise InvalidInput(one_line(
                 f"{self.where} {row.line}: {contact.name!r} is already in the directory as "
-                f"{where} (--on-duplicate error). Nothing was imported.")
+                f"{where} (--on-duplicate error). Nothing was imported."))
         if self.on_duplicate == "skip":
             self.report.skipped.append(RowOutcome(row.line, contact.name, key,
                                                   f"already in the directory as {where}"))
