@@ -273,7 +273,7 @@ def test_header_only_gives_no_rows() -> None:
 # --- rows ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_multi_line_cells_and_start_lines(newline: str) -> None:
     text = newline.join(
         [
