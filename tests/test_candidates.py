@@ -70,6 +70,16 @@ def test_tagged_candidates_come_from_the_topic_index(db):
     assert not FULL_SCAN.search(steps), steps
 
 
+@pytest.mark.parametrize("tagged", [(), ("inondations", "risques-naturels")])
+def test_the_network_walk_starts_from_the_circle_of_trust(db, tagged):
+    from msgu_cli.storage.graph import trusted_followers_sql
+
+    steps = plan(db, *trusted_followers_sql(tagged)).splitlines()
+    assert steps[0].startswith("SEARCH truster USING INDEX contacts_status (status=?)"), steps
+    assert any(step.startswith("SEARCH f USING PRIMARY KEY (follower_id=?)") for step in steps)
+    assert not any(re.match(r"SCAN (followee|mine|f)\b", step) for step in steps), steps
+
+
 def test_nearby_candidates_come_from_the_region_index(db):
     sql, args = pool.nearby_sql(BOUNDS, pool.Filters(("unfollowed",)), column="region",
                                 values=["17", "04"], keep=300)

@@ -11,30 +11,31 @@ from ..domain.models import FOLLOWED_STATUSES
 _TRUSTED = ", ".join(f"'{s}'" for s in sorted(FOLLOWED_STATUSES))
 
 
-def trusted_followers(db: Database, tagged: Sequence[str] = ()) -> dict[int, list[str]]:
-    """contact id -> names of the organisation's followed contacts whose accounts follow it
-    (only contacts carrying one of the `tagged` topics, when given).
-
-    Walks out from the circle of trust only (index on follows' primary key), never the
-    whole graph, so it stays fast with a million edges.
-    """
+def trusted_followers_sql(tagged: Sequence[str] = ()) -> tuple[str, list]:
+    """The SQL of `trusted_followers`. CROSS JOIN pins the walk's direction: out from the
+    circle of trust (index on status, then follows' primary key). Left free, the planner may
+    start from every account instead: ten times slower at a million edges."""
     among, args = "", list(tagged)
     if tagged:
         among = ("AND EXISTS (SELECT 1 FROM contact_topics ct WHERE ct.contact_id = "
                  f"followee.contact_id AND ct.topic IN ({', '.join('?' * len(tagged))}))")
-    rows = db.execute(
-        f"""
+    sql = f"""
         SELECT DISTINCT followee.contact_id, truster.name
         FROM contacts truster
-        JOIN accounts mine ON mine.contact_id = truster.id
-        JOIN follows f ON f.follower_id = mine.id
-        JOIN accounts followee ON followee.id = f.followee_id
+        CROSS JOIN accounts mine ON mine.contact_id = truster.id
+        CROSS JOIN follows f ON f.follower_id = mine.id
+        CROSS JOIN accounts followee ON followee.id = f.followee_id
         WHERE truster.status IN ({_TRUSTED}) AND followee.contact_id != truster.id {among}
         ORDER BY followee.contact_id, truster.name_key
-        """, args
-    )
+        """
+    return sql, args
+
+
+def trusted_followers(db: Database, tagged: Sequence[str] = ()) -> dict[int, list[str]]:
+    """contact id -> names of the organisation's followed contacts whose accounts follow it
+    (only contacts carrying one of the `tagged` topics, when given)."""
     followers: dict[int, list[str]] = {}
-    for contact_id, name in rows:
+    for contact_id, name in db.execute(*trusted_followers_sql(tagged)):
         followers.setdefault(contact_id, []).append(name)
     return followers
 
