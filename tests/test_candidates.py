@@ -75,7 +75,9 @@ def test_the_network_walk_starts_from_the_circle_of_trust(db, tagged):
     from msgu_cli.storage.graph import trusted_followers_sql
 
     steps = plan(db, *trusted_followers_sql(tagged)).splitlines()
-    assert steps[0].startswith("SEARCH truster USING INDEX contacts_status (status=?)"), steps
+    searches = [step for step in steps if step.startswith(("SEARCH", "SCAN"))]
+    assert re.match(r"SEARCH truster USING (COVERING )?INDEX contacts_status \(status=\?\)",
+                    searches[0]), steps
     assert any(step.startswith("SEARCH f USING PRIMARY KEY (follower_id=?)") for step in steps)
     assert not any(re.match(r"SCAN (followee|mine|f)\b", step) for step in steps), steps
 

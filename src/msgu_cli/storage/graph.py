@@ -14,19 +14,23 @@ _TRUSTED = ", ".join(f"'{s}'" for s in sorted(FOLLOWED_STATUSES))
 def trusted_followers_sql(tagged: Sequence[str] = ()) -> tuple[str, list]:
     """The SQL of `trusted_followers`. CROSS JOIN pins the walk's direction: out from the
     circle of trust (index on status, then follows' primary key). Left free, the planner may
-    start from every account instead: ten times slower at a million edges."""
+    start from every account instead: ten times slower at a million edges. The tag filter
+    runs once on the reached contacts, not once per edge."""
     among, args = "", list(tagged)
     if tagged:
-        among = ("AND EXISTS (SELECT 1 FROM contact_topics ct WHERE ct.contact_id = "
-                 f"followee.contact_id AND ct.topic IN ({', '.join('?' * len(tagged))}))")
+        among = ("WHERE r.contact_id IN (SELECT contact_id FROM contact_topics "
+                 f"WHERE topic IN ({', '.join('?' * len(tagged))}))")
     sql = f"""
-        SELECT DISTINCT followee.contact_id, truster.name
-        FROM contacts truster
-        CROSS JOIN accounts mine ON mine.contact_id = truster.id
-        CROSS JOIN follows f ON f.follower_id = mine.id
-        CROSS JOIN accounts followee ON followee.id = f.followee_id
-        WHERE truster.status IN ({_TRUSTED}) AND followee.contact_id != truster.id {among}
-        ORDER BY followee.contact_id, truster.name_key
+        WITH reached AS (
+            SELECT DISTINCT followee.contact_id AS contact_id, truster.id AS truster_id
+            FROM contacts truster
+            CROSS JOIN accounts mine ON mine.contact_id = truster.id
+            CROSS JOIN follows f ON f.follower_id = mine.id
+            CROSS JOIN accounts followee ON followee.id = f.followee_id
+            WHERE truster.status IN ({_TRUSTED}) AND followee.contact_id != truster.id)
+        SELECT r.contact_id, t.name FROM reached r CROSS JOIN contacts t ON t.id = r.truster_id
+        {among}
+        ORDER BY r.contact_id, t.name_key, t.id
         """
     return sql, args
 
