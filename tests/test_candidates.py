@@ -64,7 +64,7 @@ def plan(db, sql: str, args: list) -> str:
 def test_tagged_candidates_come_from_the_topic_index(db):
     sql, args = pool.tagged_sql(BOUNDS, FILTERS, keep=300)
     steps = plan(db, sql, args)
-    assert "contact_topics_topic (topic=?)" in steps
+    assert "COVERING INDEX contact_topics_topic (topic=?)" in steps
     assert "SEARCH c USING INTEGER PRIMARY KEY" in steps
     assert "COVERING INDEX accounts_contact_platform (contact_id=? AND platform=?)" in steps
     assert not FULL_SCAN.search(steps), steps
