@@ -32,6 +32,7 @@ _KEPT_ON_UPDATE = frozenset({"notes", "status"})
 _UNNAMED = "\x00unnamed"
 
 Progress = Callable[[str, int, int], None]
+Checked = tuple[Contact, list[Topic]] | FieldError  # a row as check_row left it
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class ImportPlan:
         wanted = sorted(i for i in ids if i is not None)
         self.loaded = {c.id: c for c in store.load_contacts(db, wanted) if c.id is not None}
 
-    def apply(self, row: RawRow, checked: tuple[Contact, list[Topic]] | FieldError) -> None:
+    def apply(self, row: RawRow, checked: Checked) -> None:
         """Add, merge or skip one checked row; a bad row stops all unless skip_invalid."""
         try:
             if isinstance(checked, FieldError):

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from ..domain.models import Contact, RelationEvent
 from ..errors import InvalidInput, NotFound
 from ..formats import FORMATS
-from ..formats.records import Table
+from ..formats.records import RawRow, Table
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.reference import save_topics
@@ -22,6 +22,7 @@ from ..storage.relations import load_relations
 from .fields import FieldError
 from .import_plan import (
     DUPLICATE_POLICIES,
+    Checked,
     ImportPlan,
     ImportReport,
     Progress,
@@ -96,6 +97,7 @@ def import_source(
     if progress is not None:  # a large file shows its bar while it is being read
         progress("Reading", 0, data.count(b"\n"))
     table = parse_table(data, name, fmt)
+    del data  # the rows hold what is needed; a large file's bytes are let go
     return import_table(db, table, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                         dry_run=dry_run, progress=progress)
 
@@ -106,6 +108,7 @@ def import_table(
     dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportReport:
     """All rows in one transaction: the first bad row stops it unless `skip_invalid`.
+    The table is consumed (its rows are emptied as they are checked).
 
     Rows are checked first, then matched and merged in memory (import_plan), then written in
     batches; a dry run stops before writing.
@@ -117,31 +120,40 @@ def import_table(
                           ignored_columns=list(table.ignored_columns), dry_run=dry_run)
     ref = memoised(load_reference(db))
     # Checking needs no database: other writers are not kept waiting meanwhile.
-    checked = _check_rows(table, ref, tick, to_first_error=not skip_invalid)
+    checked = _check_rows(table, ref, tick, to_first_error=not skip_invalid,
+                          keep_cells=on_duplicate == "update")
     with transaction(db):
         plan = ImportPlan(db, ref, report, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                           where="item" if table.format == "json" else "line")
-        plan.load_duplicates(db, [c[0] if isinstance(c, tuple) else None for c in checked])
-        for row, outcome in zip(table.rows, checked, strict=False):
+        plan.load_duplicates(db, [c[0] if isinstance(c, tuple) else None for _, c in checked])
+        for row, outcome in checked:
             plan.apply(row, outcome)  # raises at the first bad row unless skip_invalid
         plan.settle_ids(None if dry_run else _save(db, plan, tick))
     return report
 
 
-def _check_rows(table: Table, ref: Reference, tick: Progress, *, to_first_error: bool) -> list:
-    """Each row as (Contact, created topics), or the FieldError that rejects it; with
-    `to_first_error`, nothing after the first bad row (the import stops there)."""
-    checked: list = []
-    total = len(table.rows)
-    for done, row in enumerate(table.rows, 1):
+def _check_rows(table: Table, ref: Reference, tick: Progress, *, to_first_error: bool,
+                keep_cells: bool) -> list[tuple[RawRow, Checked]]:
+    """Each row with its Contact and created topics, or the FieldError that rejects it; with
+    `to_first_error`, nothing after the first bad row (the import stops there).
+
+    The table's rows are consumed: a row's cells are let go once it is checked (unless
+    `keep_cells`: an update merges them), so a large file is not held twice over.
+    """
+    checked: list[tuple[RawRow, Checked]] = []
+    rows, total = table.rows, len(table.rows)
+    rows.reverse()  # pop() from the end: the first row first
+    while rows:
+        row = rows.pop()
         try:
-            checked.append(check_row(row.fields, ref))
+            outcome: Checked = check_row(row.fields, ref)
         except FieldError as error:
-            checked.append(error)
-            if to_first_error:
-                break
-        if done % _SAVE_CHUNK == 0 or done == total:
-            tick("Checking", done, total)
+            outcome = error
+        checked.append((row if keep_cells else RawRow(row.line, {}), outcome))
+        if isinstance(outcome, FieldError) and to_first_error:
+            break
+        if len(checked) % _SAVE_CHUNK == 0 or len(checked) == total:
+            tick("Checking", len(checked), total)
     return checked
 
 
