@@ -7,6 +7,7 @@ header's column names, so the import service validates one shape only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..domain.models import PLATFORMS
@@ -89,6 +90,20 @@ class Table:
     rows: list[RawRow]
     columns: list[str]
     ignored_columns: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RowStream:
+    """A file being read: its rows come one at a time, so a large CSV is never held whole.
+
+    `expected` is how many rows there can be at most (the file's lines), for a progress bar.
+    """
+
+    format: str
+    rows: Iterator[RawRow]
+    columns: list[str]
+    ignored_columns: list[str]
+    expected: int
 
 
 def canonical_column(header: str) -> str | None:

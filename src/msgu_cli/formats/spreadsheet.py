@@ -18,6 +18,7 @@ from .records import (
     LIST_COLUMNS,
     WORD_LIST_COLUMNS,
     RawRow,
+    RowStream,
     Table,
     canonical_column,
     decode_text,
@@ -196,6 +197,14 @@ def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str)
 
 def read_contacts_csv(data: bytes) -> Table:
     """Read a directory CSV: msgu's own export or anybody's spreadsheet of contacts."""
+    stream = stream_contacts_csv(data)
+    return Table(format="csv", rows=list(stream.rows), columns=stream.columns,
+                 ignored_columns=stream.ignored_columns)
+
+
+def stream_contacts_csv(data: bytes) -> RowStream:
+    """Like read_contacts_csv, but rows are read as they are asked for; the header is checked
+    at once, and a broken row raises when its turn comes."""
     text = decode_text(data, "CSV")
     delimiter, hinted = _delimiter(text)
     records = (record for record in csv_rows(text, delimiter) if not is_blank(record[1]))
@@ -206,5 +215,6 @@ def read_contacts_csv(data: bytes) -> Table:
         raise InvalidInput("The file is empty.")
     mapping, columns, ignored = _map_header(header)
     _check_header(header, columns)
-    rows = [_row(line, cells, mapping, delimiter) for line, cells in records]
-    return Table(format="csv", rows=rows, columns=columns, ignored_columns=ignored)
+    rows = (_row(line, cells, mapping, delimiter) for line, cells in records)
+    return RowStream(format="csv", rows=rows, columns=columns, ignored_columns=ignored,
+                     expected=text.count("\n"))

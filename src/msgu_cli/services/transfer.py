@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from ..domain.models import Contact, RelationEvent
 from ..errors import InvalidInput, NotFound
 from ..formats import FORMATS
-from ..formats.records import RawRow, Table
+from ..formats.records import RawRow, RowStream, Table
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.reference import save_topics
@@ -54,15 +54,16 @@ def read_source(source: str) -> tuple[bytes, str]:
         raise InvalidInput(f"Cannot read {source}: {error.strerror}.") from None
 
 
-def parse_table(data: bytes, name: str, fmt: str | None) -> Table:
-    """The file's rows, read as `fmt` (csv, mastodon, json) or as the format it looks like."""
+def parse_table(data: bytes, name: str, fmt: str | None) -> Table | RowStream:
+    """The file's rows, read as `fmt` (csv, mastodon, json) or as the format it looks like;
+    a directory CSV, which may be large, is streamed."""
     from ..formats import detect_format
     from ..formats.json_records import read_contacts_json
     from ..formats.mastodon_list import read_mastodon_csv
-    from ..formats.spreadsheet import read_contacts_csv
+    from ..formats.spreadsheet import stream_contacts_csv
 
     fmt = fmt or detect_format(name, data)
-    readers = {"csv": read_contacts_csv, "mastodon": read_mastodon_csv,
+    readers = {"csv": stream_contacts_csv, "mastodon": read_mastodon_csv,
                "json": read_contacts_json}
     if fmt not in readers:
         raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
@@ -104,7 +105,8 @@ def import_source(
 
 @_bulk_work()
 def import_table(
-    db: Database, table: Table, *, on_duplicate: str = "skip", skip_invalid: bool = False,
+    db: Database, table: Table | RowStream, *, on_duplicate: str = "skip",
+    skip_invalid: bool = False,
     dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportReport:
     """All rows in one transaction: the first bad row stops it unless `skip_invalid`.
@@ -116,12 +118,13 @@ def import_table(
     if on_duplicate not in DUPLICATE_POLICIES:
         raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
     tick = progress or (lambda stage, done, total: None)
-    report = ImportReport(table.format, rows=len(table.rows),
-                          ignored_columns=list(table.ignored_columns), dry_run=dry_run)
+    report = ImportReport(table.format, ignored_columns=list(table.ignored_columns),
+                          dry_run=dry_run)
     ref = memoised(load_reference(db))
     # Checking needs no database: other writers are not kept waiting meanwhile.
     checked = _check_rows(table, ref, tick, to_first_error=not skip_invalid,
                           keep_cells=on_duplicate == "update")
+    report.rows = len(checked)
     with transaction(db):
         plan = ImportPlan(db, ref, report, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                           where="item" if table.format == "json" else "line")
@@ -132,19 +135,20 @@ def import_table(
     return report
 
 
-def _check_rows(table: Table, ref: Reference, tick: Progress, *, to_first_error: bool,
-                keep_cells: bool) -> list[tuple[RawRow, Checked]]:
+def _check_rows(table: Table | RowStream, ref: Reference, tick: Progress, *,
+                to_first_error: bool, keep_cells: bool) -> list[tuple[RawRow, Checked]]:
     """Each row with its Contact and created topics, or the FieldError that rejects it; with
     `to_first_error`, nothing after the first bad row (the import stops there).
 
-    The table's rows are consumed: a row's cells are let go once it is checked (unless
-    `keep_cells`: an update merges them), so a large file is not held twice over.
+    The rows are consumed: a row's cells are let go once it is checked (unless `keep_cells`:
+    an update merges them), so a large file is not held twice over.
     """
     checked: list[tuple[RawRow, Checked]] = []
-    rows, total = table.rows, len(table.rows)
-    rows.reverse()  # pop() from the end: the first row first
-    while rows:
-        row = rows.pop()
+    if isinstance(table, RowStream):
+        rows, total = table.rows, table.expected
+    else:
+        rows, total = _draining(table.rows), len(table.rows)
+    for row in rows:
         try:
             outcome: Checked = check_row(row.fields, ref)
         except FieldError as error:
@@ -152,9 +156,17 @@ def _check_rows(table: Table, ref: Reference, tick: Progress, *, to_first_error:
         checked.append((row if keep_cells else RawRow(row.line, {}), outcome))
         if isinstance(outcome, FieldError) and to_first_error:
             break
-        if len(checked) % _SAVE_CHUNK == 0 or len(checked) == total:
+        if len(checked) % _SAVE_CHUNK == 0:
             tick("Checking", len(checked), total)
+    tick("Checking", len(checked), max(total, len(checked)))
     return checked
+
+
+def _draining(rows: list[RawRow]) -> Iterator[RawRow]:
+    """The rows in order, each taken out of the list as it is handed over."""
+    rows.reverse()
+    while rows:
+        yield rows.pop()
 
 
 def _save(db: Database, plan: ImportPlan, tick: Progress) -> list[int]:
