@@ -17,6 +17,7 @@ from ..formats import FORMATS
 from ..formats.records import RawRow, RowStream, Table
 from ..storage import contacts as store
 from ..storage.database import transaction
+from ..storage.lookups import use_bulk_cache
 from ..storage.reference import save_topics
 from ..storage.relations import load_relations
 from .fields import FieldError
@@ -125,6 +126,8 @@ def import_table(
     checked = _check_rows(table, ref, tick, to_first_error=not skip_invalid,
                           keep_cells=on_duplicate == "update")
     report.rows = len(checked)
+    if not dry_run and report.rows >= _SAVE_CHUNK:
+        use_bulk_cache(db)
     with transaction(db):
         plan = ImportPlan(db, ref, report, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                           where="item" if table.format == "json" else "line")
