@@ -39,6 +39,8 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower-case `text` and strip its accents, so `Géolocalisation` == `geolocalisation`."""
+    if text.isascii():  # nothing to translate or decompose: the common case, made cheap
+        return " ".join(text.lower().split())
     text = text.translate(_PUNCTUATION_TWINS)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

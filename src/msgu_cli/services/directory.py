@@ -158,17 +158,22 @@ def parse_filters(db: Database, raw: Mapping[str, Sequence[str]]) -> Filters:
     """Words of either language for kinds, regions, topics, statuses and platforms -> codes."""
     from ..domain.vocabulary import parse_kind, parse_platform, parse_status
 
-    ref = load_reference(db)
+    kinds = [parse_kind(k) for k in raw.get("kinds", ())]
+    statuses = [parse_status(s) for s in raw.get("statuses", ())]
+    platforms = [parse_platform(p) for p in raw.get("platforms", ())]
+    if not any(raw.get(name) for name in ("regions", "mrcs", "topics")):
+        return Filters(kinds=kinds, statuses=statuses, platforms=platforms)
+    ref = load_reference(db)  # the taxonomy and the MRCs, only when a filter needs them
     regions = [ref.geography.parse_region(r) for r in raw.get("regions", ())]
     mrcs = [ref.geography.parse_mrc(m, regions[0] if len(regions) == 1 else None).name
             for m in raw.get("mrcs", ())]
     return Filters(
-        kinds=[parse_kind(k) for k in raw.get("kinds", ())],
+        kinds=kinds,
         regions=regions,
         mrcs=mrcs,
         topics=[ref.taxonomy.resolve(t) for t in raw.get("topics", ())],
-        statuses=[parse_status(s) for s in raw.get("statuses", ())],
-        platforms=[parse_platform(p) for p in raw.get("platforms", ())],
+        statuses=statuses,
+        platforms=platforms,
     )
 
 

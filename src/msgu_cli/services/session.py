@@ -26,6 +26,10 @@ def resolve_db_path(given: str | None) -> Path:
 
 def open_directory(path: Path, *, seed: bool = True) -> Database:
     """Open the directory; a missing one is created, with the starter directory if `seed`."""
-    from .transfer import seed_starter_directory
+    return open_db(path, on_create=_seed if seed else None)
 
-    return open_db(path, on_create=seed_starter_directory if seed else None)
+
+def _seed(db: Database) -> None:
+    from .transfer import seed_starter_directory  # the import machinery, only on first use
+
+    seed_starter_directory(db)
