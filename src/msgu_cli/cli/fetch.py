@@ -1,7 +1,5 @@
 """Network commands: refresh and discover (Bluesky and Mastodon public APIs)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

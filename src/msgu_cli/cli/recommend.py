@@ -1,7 +1,5 @@
 """`msgu recommend`: ranked, explained contacts to follow."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """The organisation's side: follow, network, profile."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
