@@ -281,3 +281,23 @@ def test_version_and_root_help(invoke):
     for command in ("recommend", "add", "list", "search", "follow", "network", "export",
                     "import", "refresh", "discover", "doctor", "backup", "stats"):
         assert command in out
+
+
+@pytest.mark.parametrize("where", [
+    ["--db", "{db}", "add", "Ici"], ["add", "Ici", "--db", "{db}"], ["add", "--db={db}", "Ici"],
+    ["profile", "set", "--name", "Ici", "--db", "{db}"],
+])
+def test_db_option_before_or_after_the_command(invoke, tmp_path, db_path, where):
+    other = tmp_path / "equipe.db"
+    ok(invoke(*[w.replace("{db}", str(other)) for w in where]))
+    assert other.exists() and not db_path.exists()
+
+
+def test_db_option_after_double_dash_is_an_argument(invoke, tmp_path, empty_db):
+    result = ok(invoke("search", "--json", "--", "--db"))
+    assert json.loads(result.stdout) == []
+    assert not (tmp_path / "--db").exists()
+
+
+def test_db_option_without_a_value_is_a_usage_error(invoke, empty_db):
+    assert invoke("list", "--db").exit_code == 2

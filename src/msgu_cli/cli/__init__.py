@@ -7,9 +7,38 @@ import typer
 from .. import __version__
 from ._help import PlainHelpGroup
 
+
+class _RootGroup(PlainHelpGroup):
+    """Takes `--db FILE` after the command's name too (`msgu list --db equipe.db`), as people
+    write it: the option moves before the command, where Click expects a group's option."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _db_first(args))
+
+
+def _db_first(args: list[str]) -> list[str]:
+    """`args` with every `--db FILE` / `--db=FILE` moved to the front (`--` ends the search;
+    a trailing `--db` without a value stays where it is, for Click to report)."""
+    moved: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            rest += args[i:]
+            break
+        if word == "--db" and i + 1 < len(args):
+            moved += args[i:i + 2]
+            i += 2
+            continue
+        (moved if word.startswith("--db=") else rest).append(word)
+        i += 1
+    return moved + rest
+
+
 app = typer.Typer(
     name="msgu",
-    cls=PlainHelpGroup,
+    cls=_RootGroup,
     help="Find, follow and keep track of the emergency-management accounts that matter to your "
     "organisation (MSGU / SMEM), from a local directory.\n\n"
     "Example: msgu recommend --topic geolocalisation",
