@@ -248,9 +248,11 @@ def test_a_bad_row_stops_everything_and_names_line_and_column(invoke, starter_db
 
 def test_skip_invalid_lists_every_skipped_row(invoke, empty_db, tmp_path):
     source = write(tmp_path / "bad.csv", "name,region,x\nBon,04,\nA,Atlantide,\n"
-                                         "B,04,not a handle!!\n,,\n,04,\n")
+                                         "B,04,not a handle!!\n,,\n,04,\n"
+                                         "C,04,@c,de trop\n")
     result = ok(invoke("import", str(source), "--skip-invalid"))
-    assert "Added 1," in result.stdout and "3 invalid" in result.stdout
+    assert "Added 1," in result.stdout and "4 invalid" in result.stdout
+    assert "line 7: 4 cells but the header has 3 columns" in result.stdout
     assert "line 3: column region: Unknown region 'Atlantide'" in result.stdout
     assert "line 4: column x:" in result.stdout
     assert "line 6: column name:" in result.stdout  # line 5 is blank: not a row

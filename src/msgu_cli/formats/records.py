@@ -76,10 +76,12 @@ _HARMLESS_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file mark
 
 @dataclass(frozen=True)
 class RawRow:
-    """One record of a file: `line` where it starts (CSV) or its item number (JSON)."""
+    """One record of a file: `line` where it starts (CSV) or its item number (JSON), and the
+    `problem` that keeps it from being read at all (its cells do not fit the header)."""
 
     line: int
     fields: dict[str, str | list[str]]
+    problem: str | None = None
 
 
 @dataclass(frozen=True)

@@ -175,10 +175,9 @@ def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str)
     """One data record as canonical fields; extra non-empty cells mean a broken row."""
     if len(cells) > len(mapping) and any(cell.strip() for cell in cells[len(mapping):]):
         shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
-        raise InvalidInput(
-            f"line {line}: {len(cells)} cells but the header has {len(mapping)} columns; "
-            f"put quotes around cells that contain {shown}."
-        )
+        return RawRow(line, {}, problem=(
+            f"{len(cells)} cells but the header has {len(mapping)} columns; "
+            f"put quotes around cells that contain {shown}."))
     fields: dict[str, str | list[str]] = {}
     for column, cell in zip(mapping, cells, strict=False):
         # Most cells are empty or plain: test cheaply before stripping and unguarding.
@@ -198,13 +197,17 @@ def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str)
 def read_contacts_csv(data: bytes) -> Table:
     """Read a directory CSV: msgu's own export or anybody's spreadsheet of contacts."""
     stream = stream_contacts_csv(data)
-    return Table(format="csv", rows=list(stream.rows), columns=stream.columns,
+    rows = list(stream.rows)
+    broken = next((row for row in rows if row.problem), None)
+    if broken is not None:
+        raise InvalidInput(f"line {broken.line}: {broken.problem}")
+    return Table(format="csv", rows=rows, columns=stream.columns,
                  ignored_columns=stream.ignored_columns)
 
 
 def stream_contacts_csv(data: bytes) -> RowStream:
     """Like read_contacts_csv, but rows are read as they are asked for; the header is checked
-    at once, and a broken row raises when its turn comes."""
+    at once, and a row whose cells do not fit it comes with its `problem`."""
     text = decode_text(data, "CSV")
     delimiter, hinted = _delimiter(text)
     records = (record for record in csv_rows(text, delimiter) if not is_blank(record[1]))

@@ -32,7 +32,8 @@ _KEPT_ON_UPDATE = frozenset({"notes", "status"})
 _UNNAMED = "\x00unnamed"
 
 Progress = Callable[[str, int, int], None]
-Checked = tuple[Contact, list[Topic]] | FieldError  # a row as check_row left it
+# A row checked: its contact and new topics, the FieldError against it, or why it is unreadable.
+Checked = tuple[Contact, list[Topic]] | FieldError | str
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,9 @@ class ImportPlan:
 
     def apply(self, row: RawRow, checked: Checked) -> None:
         """Add, merge or skip one checked row; a bad row stops all unless skip_invalid."""
+        if isinstance(checked, str):
+            self._invalid(row.line, checked)
+            return
         try:
             if isinstance(checked, FieldError):
                 raise checked

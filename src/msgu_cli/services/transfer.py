@@ -153,11 +153,11 @@ def _check_rows(table: Table | RowStream, ref: Reference, tick: Progress, *,
         rows, total = _draining(table.rows), len(table.rows)
     for row in rows:
         try:
-            outcome: Checked = check_row(row.fields, ref)
+            outcome: Checked = row.problem or check_row(row.fields, ref)
         except FieldError as error:
             outcome = error
         checked.append((row if keep_cells else RawRow(row.line, {}), outcome))
-        if isinstance(outcome, FieldError) and to_first_error:
+        if to_first_error and not isinstance(outcome, tuple):
             break
         if len(checked) % _SAVE_CHUNK == 0:
             tick("Checking", len(checked), total)
