@@ -1,7 +1,5 @@
 """`msgu export` and `msgu import`: follow lists and directories out and in."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -111,7 +109,7 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
             state["bar"].stop()
 
 
-def _print_report(report: ImportReport) -> None:
+def _print_report(report: "ImportReport") -> None:
     """The summary, then the rows by outcome; every invalid row is listed, other lists capped."""
     dry = report.dry_run
     lines = [
@@ -140,7 +138,7 @@ def _print_report(report: ImportReport) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _listed(title: str, outcomes: list[RowOutcome], where: str, mark: str,
+def _listed(title: str, outcomes: "list[RowOutcome]", where: str, mark: str,
             cap: int | None = _LISTED) -> list[str]:
     if not outcomes:
         return []
