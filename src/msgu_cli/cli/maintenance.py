@@ -29,6 +29,7 @@ def init(
             f"Recreate {path}? Everything in it will be lost.", default=False):
         raise fail("Nothing was changed.")
     db = create_database(path, empty=empty, force=force)
+    ctx.call_on_close(db.close)
     stats = directory_stats(db)
     console().print(f"Created {path} with {stats.contacts} contacts and {stats.accounts} accounts.")
 
