@@ -11,7 +11,7 @@ from typing import TextIO
 
 from sqlite_utils import Database
 
-from ..domain.models import Contact, RelationEvent
+from ..domain.models import Contact
 from ..errors import InvalidInput, NotFound
 from ..formats import FORMATS
 from ..formats.records import RawRow, RowStream, Table
@@ -254,17 +254,9 @@ def export_contacts(
     names = load_reference(db).region_names()
     if fmt == "csv":
         return write_contacts_csv(contacts, out, names)
-    history = _histories(db, [c.id for c in contacts if c.id is not None])
+    history = load_relations(db, [c.id for c in contacts if c.id is not None])
     write_json([contact_json(c, names, history.get(c.id, [])) for c in contacts], out)
     return len(contacts)
-
-
-def _histories(db: Database, ids: list[int]) -> dict[int, list[RelationEvent]]:
-    """Every contact's relationship history, read in chunks (SQLite caps bound parameters)."""
-    found: dict[int, list[RelationEvent]] = {}
-    for start in range(0, len(ids), _SAVE_CHUNK):
-        found.update(load_relations(db, ids[start:start + _SAVE_CHUNK]))
-    return found
 
 
 def _only_platform(contact: Contact, platform: str) -> Contact:
