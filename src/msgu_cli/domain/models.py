@@ -1,4 +1,5 @@
-"""The records every layer passes around: plain, immutable dataclasses."""
+"""The records every layer passes around: plain, immutable dataclasses (slotted: an import
+holds hundreds of thousands of them)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ ACCOUNT_STATES: tuple[str, ...] = ("ok", "not-found", "suspended", "deactivated"
 DEAD_STATES: frozenset[str] = frozenset({"not-found", "suspended", "deactivated"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Account:
     """One presence of a contact on one platform; `handle` is normalised (see domain.handles)."""
 
@@ -56,7 +57,7 @@ class Account:
     remote_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     """An organisation or a person in the directory, with its accounts and topic codes."""
 
@@ -77,7 +78,7 @@ class Contact:
     suggested_topics: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     """A taxonomy entry: code, labels in both languages, synonyms and parent codes."""
 
@@ -89,19 +90,19 @@ class Topic:
     group: str = "function"  # hazard | function | sector | user
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Region:
     number: str  # "04"
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mrc:
     name: str
     region: str  # "04"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelationEvent:
     """One dated step in the organisation's relationship with a contact."""
 
@@ -111,7 +112,7 @@ class RelationEvent:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     """The organisation that uses this database; recommend fills gaps from it."""
 
