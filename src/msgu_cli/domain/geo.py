@@ -78,6 +78,9 @@ class Geography:
     mrcs: tuple[Mrc, ...] = ()
     regions: tuple[Region, ...] = REGIONS
     _neighbours: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    # Look-up keys, folded once: an import asks for the same few names thousands of times.
+    _region_keys: dict[str, str] = field(default_factory=dict, repr=False)
+    _mrc_keys: dict[str, tuple[Mrc, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_mrcs(cls, mrcs: Iterable[Mrc]) -> Geography:
@@ -85,7 +88,14 @@ class Geography:
         for a, b in _BORDERS:
             touching[a].add(b)
             touching[b].add(a)
-        return cls(tuple(mrcs), REGIONS, {k: frozenset(v) for k, v in touching.items()})
+        mrcs = tuple(mrcs)
+        by_key: dict[str, tuple[Mrc, ...]] = {}
+        for mrc in mrcs:
+            key = _mrc_key(mrc.name)
+            by_key[key] = (*by_key.get(key, ()), mrc)
+        region_keys = {**_REGION_ALIASES, **{slug(r.name): r.number for r in REGIONS}}
+        return cls(mrcs, REGIONS, {k: frozenset(v) for k, v in touching.items()},
+                   region_keys, by_key)
 
     def region_name(self, number: str | None) -> str | None:
         return next((r.name for r in self.regions if r.number == number), None)
@@ -101,11 +111,8 @@ class Geography:
             if number.isdigit() and 1 <= int(number) <= len(self.regions):
                 return f"{int(number):02d}"
             key = rest
-        for region in self.regions:
-            if slug(region.name) == key:
-                return region.number
-        if key in _REGION_ALIASES:
-            return _REGION_ALIASES[key]
+        if key in self._region_keys:
+            return self._region_keys[key]
         names = [r.name for r in self.regions]
         hints = closest(text, names)
         hint = f" Did you mean {', '.join(hints)}?" if hints else ""
@@ -116,8 +123,7 @@ class Geography:
 
     def parse_mrc(self, value: str, region: str | None = None) -> Mrc:
         """An MRC by name, with or without `MRC de`, accents or case; checked against `region`."""
-        key = _mrc_key(value)
-        found = [m for m in self.mrcs if _mrc_key(m.name) == key]
+        found = self._mrc_keys.get(_mrc_key(value), ())
         if not found:
             hints = closest(value, [m.name for m in self.mrcs if not region or m.region == region])
             hint = f" Did you mean {', '.join(hints)}?" if hints else ""
