@@ -78,10 +78,7 @@ def _contact_json(contact, history=None) -> dict:
     from ..formats.json_records import contact_json
     from .render import region_names
 
-    data = contact_json(contact, region_names())
-    if history is not None:
-        data["history"] = [{"status": e.status, "date": e.date, "note": e.note} for e in history]
-    return data
+    return contact_json(contact, region_names(), history)
 
 
 @app.command("show")
