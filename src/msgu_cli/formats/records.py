@@ -74,7 +74,7 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _HARMLESS_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file mark
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRow:
     """One record of a file: `line` where it starts (CSV) or its item number (JSON), and the
     `problem` that keeps it from being read at all (its cells do not fit the header)."""

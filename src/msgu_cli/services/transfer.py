@@ -138,6 +138,9 @@ def import_table(
     return report
 
 
+_NO_CELLS: dict = {}  # shared by every checked row whose cells were let go (never written to)
+
+
 def _check_rows(table: Table | RowStream, ref: Reference, tick: Progress, *,
                 to_first_error: bool, keep_cells: bool) -> list[tuple[RawRow, Checked]]:
     """Each row with its Contact and created topics, or the FieldError that rejects it; with
@@ -156,7 +159,7 @@ def _check_rows(table: Table | RowStream, ref: Reference, tick: Progress, *,
             outcome: Checked = row.problem or check_row(row.fields, ref)
         except FieldError as error:
             outcome = error
-        checked.append((row if keep_cells else RawRow(row.line, {}), outcome))
+        checked.append((row if keep_cells else RawRow(row.line, _NO_CELLS), outcome))
         if to_first_error and not isinstance(outcome, tuple):
             break
         if len(checked) % _SAVE_CHUNK == 0:
