@@ -18,20 +18,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(Path(__file__).resolve().parent)]
+sys.path[:0] = [str(ROOT / "src"), str(Path(__file__).resolve().parent), str(ROOT / "tests")]
 
+from evalset import build_eval_db, copy_database, load_queries  # noqa: E402
 from metrics import mean, ndcg_at_k, precision_at_k  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from msgu_cli.cli import app  # noqa: E402
 
-FIXTURES = ROOT / "tests" / "fixtures"
 EXCLUDED = {"unfollowed", "following", "follows-back", "met", "collaborating"}  # as recommend
 
 
@@ -40,23 +39,6 @@ def cli(db: Path, *args: str) -> str:
     if result.exit_code != 0:
         raise SystemExit(f"msgu {' '.join(args)} failed: {result.output}")
     return result.stdout
-
-
-def build_directory(folder: Path) -> Path:
-    db = folder / "template.db"
-    cli(db, "init", "--empty")
-    cli(db, "import", str(FIXTURES / "eval_directory.csv"))
-    return db
-
-
-def copy_db(source: Path, target: Path) -> None:
-    """A consistent copy (WAL included: an in-process CLI run leaves its connection open)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
 
 
 def _parse(args: list[str]) -> argparse.Namespace:
@@ -111,7 +93,7 @@ def baselines(db: Path, args: list[str], limit: int = 10) -> tuple[list[str], li
 
 def run_query(template: Path, db: Path, query: dict) -> dict[str, list[str]]:
     """The top 10 of msgu and of both baselines for one query, on a fresh copy of the directory."""
-    copy_db(template, db)
+    copy_database(template, db)
     for step in query.get("setup", []):
         cli(db, *step)
     ranked = [r["name"] for r in json.loads(cli(db, "recommend", *query["args"], "--json"))]
@@ -121,11 +103,11 @@ def run_query(template: Path, db: Path, query: dict) -> dict[str, list[str]]:
 
 
 def evaluate(verbose: bool = False) -> dict[str, tuple[float, float]]:
-    queries = json.loads((FIXTURES / "eval_queries.json").read_text(encoding="utf-8"))
+    queries = load_queries()
     scores: dict[str, tuple[list[float], list[float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        template = build_directory(folder)
+        template = build_eval_db(folder / "template.db")
         for i, query in enumerate(queries):
             for system, ranked in run_query(template, folder / f"q{i}.db", query).items():
                 p5 = precision_at_k(ranked, query["relevant"], 5)
@@ -146,7 +128,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="Print every query's figures.")
     verbose = parser.parse_args().verbose
     table = evaluate(verbose)
-    count = len(json.loads((FIXTURES / "eval_queries.json").read_text(encoding="utf-8")))
+    count = len(load_queries())
     print(f"\nRanking quality over {count} labelled queries (mean):\n")
     print(f"| {'system':32} | precision@5 | nDCG@10 |")
     print(f"| {'-' * 32} | ----------- | ------- |")

@@ -58,16 +58,9 @@ def starter_contact_count() -> int:
 
 @pytest.fixture
 def starter_db(db_path: Path, _starter_template: Path) -> Path:
-    """A copy of the template made with SQLite's backup API: a plain file copy would miss what
-    still sits in the template's write-ahead log."""
-    import sqlite3
+    from evalset import copy_database
 
-    source, target = sqlite3.connect(_starter_template), sqlite3.connect(db_path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    copy_database(_starter_template, db_path)
     return db_path
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+from cli_results import ok_json as ok
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BSKY_HOST = "public.api.bsky.app"
@@ -197,18 +198,6 @@ def accounts(db_path: Path) -> dict[tuple[str, str], dict[str, Any]]:
         conn.close()
 
 
-def rows(db_path: Path, sql: str, args: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return list(conn.execute(sql, args))
-    finally:
-        conn.close()
-
-
-def ok(result) -> Any:
-    """The --json output of a command that must have succeeded."""
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def add(invoke, *args: str) -> dict[str, Any]:

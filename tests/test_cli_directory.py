@@ -7,26 +7,13 @@ test_cli_directory_db.py.
 
 from __future__ import annotations
 
-import json
-import sqlite3
-
 import pytest
+from cli_results import ok_json, rows
 
 SHOW_FIELDS = {"id", "name", "kind", "region", "region_name", "mrc", "municipality", "scope",
                "languages", "topics", "description", "notes", "source", "status", "accounts"}
 
 
-def ok_json(result):
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
-def rows(db_path, sql, args=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture

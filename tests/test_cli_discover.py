@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fakenet import accounts, add, install, load, masto_account, ok, reply, rows
+from cli_results import rows
+from fakenet import accounts, add, install, load, masto_account, ok, reply
 
 TRUSTED = "Sécurité civile Québec"
 SECU_BSKY = "securitecivile-qc.bsky.social"

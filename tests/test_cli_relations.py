@@ -3,26 +3,14 @@ file itself and on `--json`."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cli_results import ok_json, rows
 
 TODAY = datetime.now(UTC).date().isoformat()
 
 
-def ok_json(result):
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
-def rows(db_path, sql, args=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def failed(result, *words: str) -> str:

@@ -8,10 +8,10 @@ names or handles: every check is a property that a broken or careless seed row w
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import pytest
+from cli_results import ok_json
 
 from msgu_cli.domain.handles import parse_account
 from msgu_cli.domain.models import PLATFORMS, SCOPES
@@ -21,10 +21,6 @@ from msgu_cli.storage.seeds import read_hashtags, seed_file
 
 LOCAL_SCOPES = ("local", "regional")
 
-
-def ok_json(result):
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 @pytest.fixture
