@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlite_utils import Database
@@ -117,9 +117,8 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
     ids = {*_candidate_ids(db, query, ctx, filters, ref.geography, keep), *text_scores,
            *network}  # text and network reach any contact; candidate_rows applies the filters
-    candidates = [_candidate(row, text_scores.get(row.contact_id, 0.0),
-                             network.get(row.contact_id, ()), circle)
-                  for row in pool.candidate_rows(db, sorted(ids), codes, filters)]
+    candidates = [_scored(c, text_scores.get(c.contact_id, 0.0), network.get(c.contact_id, ()),
+                          circle) for c in pool.candidate_rows(db, sorted(ids), codes, filters)]
     ranked = rank_contacts(candidates, query, ctx, ref.geography, today=today,
                            limit=request.limit)
     contacts = {c.id: c for c in store.load_contacts(db, [r.contact_id for r in ranked])}
@@ -192,18 +191,13 @@ def _text_scores(db: Database, text: str | None) -> dict[int, float]:
     return {contact_id: round(rank / best, 3) for contact_id, rank in hits if rank < 0}
 
 
-def _candidate(row: pool.CandidateRow, text_score: float, followed_by: Sequence[str],
-               circle: int) -> Candidate:
-    """A contact is dead when every account `refresh` fetched is gone (none fetched: alive)."""
-    alive = row.fetched_accounts == 0 or row.dead_accounts < row.fetched_accounts
-    return Candidate(
-        contact_id=row.contact_id, name=row.name, kind=row.kind, region=row.region,
-        mrc=row.mrc, scope=row.scope, languages=row.languages, topics=row.topics,
-        suggested_topics=row.suggested_topics, text_score=text_score,
-        followed_by=tuple(followed_by),
-        network_score=len(followed_by) / circle if circle else 0.0,
-        last_post_at=row.last_post_at, any_account_alive=alive,
-    )
+def _scored(c: Candidate, text_score: float, followed_by: Sequence[str],
+            circle: int) -> Candidate:
+    """The candidate with what other queries found: its text score and its trusted followers."""
+    if not (text_score or followed_by):
+        return c
+    return replace(c, text_score=text_score, followed_by=tuple(followed_by),
+                   network_score=len(followed_by) / circle if circle else 0.0)
 
 
 def ranked_contacts(result: RecommendResult) -> list[Contact]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from ..domain.models import DEAD_STATES
-from ..domain.ranking import TIE_SCOPES
+from ..domain.ranking import TIE_SCOPES, Candidate
 from ..domain.shortlist import Bounds
 
 _DEAD = ", ".join(f"'{s}'" for s in sorted(DEAD_STATES))
@@ -33,24 +33,6 @@ class Filters:
     excluded_statuses: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CandidateRow:
-    """What ranking reads of one contact, aggregated in SQL (tags, newest post, account states)."""
-
-    contact_id: int
-    name: str
-    kind: str
-    region: str | None
-    mrc: str | None
-    scope: str | None
-    languages: tuple[str, ...]
-    topics: tuple[str, ...]
-    suggested_topics: tuple[str, ...]
-    last_post_at: str | None
-    fetched_accounts: int
-    dead_accounts: int
 
 
 def _marks(values: Sequence) -> str:
@@ -100,9 +82,10 @@ def contact_count(db: Database) -> int:
 
 
 def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
-                   filters: Filters) -> list[CandidateRow]:
-    """The light rows of those `ids` that pass `filters`, in id order, with only their tags
-    among `codes` (the only ones ranking reads); accounts and tags are aggregated by SQL."""
+                   filters: Filters) -> list[Candidate]:
+    """Those `ids` that pass `filters`, in id order, as the ranking reads them, with only their
+    tags among `codes`; accounts and tags are aggregated by SQL. A contact is dead when every
+    account `refresh` fetched is gone (none fetched: alive)."""
     tags = "NULL"
     if codes:
         tags = ("(SELECT group_concat(t.topic || ':' || t.suggested, ' ') FROM contact_topics t "
@@ -111,8 +94,9 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
     cursor = db.execute(
         f"""
         SELECT c.id, c.name, c.kind, c.region, c.mrc, c.scope, c.languages, {tags},
-               max(a.last_post_at), count(a.state),
-               count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
+               max(a.last_post_at),
+               count(a.state) = 0 OR count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
+                                     < count(a.state)
         FROM contacts c LEFT JOIN accounts a ON a.contact_id = c.id
         WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}
         GROUP BY c.id ORDER BY c.id
@@ -123,12 +107,12 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
         if row[6] not in languages:
             languages[row[6]] = tuple(json.loads(row[6] or "[]"))
         pairs = sorted(pair.rsplit(":", 1) for pair in (row[7] or "").split())
-        rows.append(CandidateRow(
+        rows.append(Candidate(
             contact_id=row[0], name=row[1], kind=row[2], region=row[3], mrc=row[4], scope=row[5],
             languages=languages[row[6]],
             topics=tuple(code for code, suggested in pairs if suggested == "0"),
             suggested_topics=tuple(code for code, suggested in pairs if suggested != "0"),
-            last_post_at=row[8], fetched_accounts=row[9], dead_accounts=row[10],
+            last_post_at=row[8], any_account_alive=bool(row[9]),
         ))
     return rows
 
