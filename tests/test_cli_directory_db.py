@@ -301,3 +301,20 @@ def test_db_option_after_double_dash_is_an_argument(invoke, tmp_path, empty_db):
 
 def test_db_option_without_a_value_is_a_usage_error(invoke, empty_db):
     assert invoke("list", "--db").exit_code == 2
+
+
+def test_doctor_json_lists_every_check(invoke, starter_db):
+    checks = json.loads(ok(invoke("doctor", "--json")).stdout)
+    assert {c["check"] for c in checks} >= {"integrity", "schema", "foreign keys", "search index"}
+    assert all(c["ok"] is True and c["detail"] for c in checks)
+
+
+def test_doctor_json_still_fails_with_status_1(invoke, starter_db):
+    conn = sqlite3.connect(starter_db)
+    conn.execute("DELETE FROM contacts_fts WHERE rowid IN (SELECT min(id) FROM contacts)")
+    conn.commit()
+    conn.close()
+    result = invoke("doctor", "--json")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ")
+    failed = [c["check"] for c in json.loads(result.stdout) if not c["ok"]]
+    assert failed == ["search index"]

@@ -73,6 +73,16 @@ def test_follow_several_refs_at_once(invoke, contacts, db_path):
     assert status_of(db_path, contacts["spvm"]) == "none"
 
 
+def test_follow_json_gives_each_contacts_status_after_the_step(invoke, contacts):
+    invoke("follow", "@SPVM", "--status", "met", "--date", "2026-06-12")
+    shown = ok_json(invoke("follow", "@SPVM", str(contacts["rouge"]), "--date", "2026-01-02",
+                           "--json"))
+    assert shown == [
+        {"id": contacts["spvm"], "name": "Service de police de Montréal", "status": "met"},
+        {"id": contacts["rouge"], "name": "Croix-Rouge Québec", "status": "following"},
+    ]
+
+
 def test_a_relationship_keeps_its_dated_story(invoke, contacts, db_path):
     rouge = str(contacts["rouge"])
     for args in (("--status", "following", "--date", "2026-01-10"),

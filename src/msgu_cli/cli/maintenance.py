@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from . import app
-from ._shared import console, db_path, fail, guarded, open_database
+from ._shared import console, db_path, fail, guarded, open_database, print_json
 
 
 @app.command("init")
@@ -36,7 +36,11 @@ def init(
 
 @app.command("doctor")
 @guarded
-def doctor(ctx: typer.Context) -> None:
+def doctor(
+    ctx: typer.Context,
+    json_: Annotated[bool, typer.Option("--json", help="Print the checks as JSON on stdout "
+                     "(exit 1 still when one fails).")] = False,
+) -> None:
     """Check the database's integrity and schema (exit 1 when something is wrong).
 
     Example: msgu doctor
@@ -47,13 +51,16 @@ def doctor(ctx: typer.Context) -> None:
     if not path.exists():
         raise fail(f"{path} does not exist yet: run 'msgu init' first.")
     findings = check_database(open_database(ctx))
-    out = console()
-    for f in findings:
-        mark = "[green]ok[/]  " if f.ok else "[red]FAIL[/]"
-        out.print(f"{mark} {f.check}: {f.detail}")
+    if json_:
+        print_json([{"check": f.check, "ok": f.ok, "detail": f.detail} for f in findings])
+    else:
+        for f in findings:
+            mark = "[green]ok[/]  " if f.ok else "[red]FAIL[/]"
+            console().print(f"{mark} {f.check}: {f.detail}")
     if not all(f.ok for f in findings):
-        raise fail("the database has problems (see above).")
-    out.print(f"{path}: all checks passed.")
+        raise fail("the database has problems (see the failed checks).")
+    if not json_:
+        console().print(f"{path}: all checks passed.")
 
 
 @app.command("backup")

@@ -23,6 +23,7 @@ def follow(
     note: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
     on: Annotated[str | None, typer.Option("--date", help="When (YYYY-MM-DD; default "
                   "today).")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Record a step in your relationship with contacts; the dated history is kept.
 
@@ -31,6 +32,9 @@ def follow(
     from ..services.relations import follow as record
 
     contacts = record(open_database(ctx), refs, status=status, note=note, on=on)
+    if json_:  # each contact's status after this step (an older date may not change it)
+        print_json([{"id": c.id, "name": c.name, "status": c.status} for c in contacts])
+        return
     for c in contacts:
         console().print(f"#{c.id} {c.name}: {c.status}")
 
