@@ -47,31 +47,34 @@ def save_contacts(
     db: Database, contacts: Sequence[Contact], *, now: str, words: dict[str, str] | None = None
 ) -> list[int]:
     """Insert new contacts (id None) and rewrite existing ones; returns their ids in order.
+    Call inside a write transaction: new contacts take the ids after the highest one, so that
+    each table is written with one `executemany` however many contacts come.
 
-    `words` is `topic_words(db)`, passed in by callers that save many contacts one by one.
+    `words` is `topic_words(db)`, passed in by callers that save many contacts in batches.
     """
     words = topic_words(db) if words is None else words
-    ids = []
+    next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM contacts").fetchone()[0]
+    ids: list[int] = []
     for contact in contacts:
-        values = _row(contact, words)
-        if contact.id is None:
-            cursor = db.execute(
-                f"INSERT INTO contacts ({', '.join(_CONTACT_COLUMNS)}, created_at, updated_at) "
-                f"VALUES ({', '.join('?' * (len(_CONTACT_COLUMNS) + 2))})",
-                [*values, now, now],
-            )
-            ids.append(cursor.lastrowid)
-            _insert_accounts(db, cursor.lastrowid, contact.accounts)
-            _insert_topics(db, cursor.lastrowid, contact.topics, contact.suggested_topics)
-        else:
-            assignments = ", ".join(f"{c} = ?" for c in _CONTACT_COLUMNS)
-            db.execute(
-                f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",
-                [*values, now, contact.id],
-            )
-            ids.append(contact.id)
-            _sync_accounts(db, contact.id, contact.accounts)
-            _sync_topics(db, contact.id, contact.topics, contact.suggested_topics)
+        ids.append(next_id if contact.id is None else contact.id)
+        next_id += contact.id is None
+    numbered = list(zip(ids, contacts, strict=True))
+    new = [(i, c) for i, c in numbered if c.id is None]
+    db.conn.executemany(
+        f"INSERT INTO contacts (id, {', '.join(_CONTACT_COLUMNS)}, created_at, updated_at) "
+        f"VALUES ({', '.join('?' * (len(_CONTACT_COLUMNS) + 3))})",
+        [(i, *_row(c, words), now, now) for i, c in new],
+    )
+    _insert_accounts(db, ((i, a) for i, c in new for a in c.accounts))
+    _insert_topics(db, new)
+    assignments = ", ".join(f"{c} = ?" for c in _CONTACT_COLUMNS)
+    for contact_id, contact in numbered:
+        if contact.id is not None:
+            db.execute(f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",
+                       [*_row(contact, words), now, contact_id])
+            _sync_accounts(db, contact_id, contact.accounts)
+            db.execute("DELETE FROM contact_topics WHERE contact_id = ?", [contact_id])
+            _insert_topics(db, [(contact_id, contact)])
     return ids
 
 
@@ -88,29 +91,25 @@ def _sync_accounts(db: Database, contact_id: int, accounts: Sequence[Account]) -
     for key, account in wanted.items():
         if key in existing:
             db.execute("UPDATE accounts SET url = ? WHERE id = ?", [account.url, existing[key]])
-    _insert_accounts(db, contact_id, [a for key, a in wanted.items() if key not in existing])
+    _insert_accounts(db, ((contact_id, a) for key, a in wanted.items() if key not in existing))
 
 
-def _insert_accounts(db: Database, contact_id: int, accounts: Iterable[Account]) -> None:
+def _insert_accounts(db: Database, owned: Iterable[tuple[int, Account]]) -> None:
+    """Insert (contact id, account) pairs."""
     db.conn.executemany(
         f"INSERT INTO accounts (contact_id, {', '.join(_ACCOUNT_FIELDS)}) "
         f"VALUES (?, {', '.join('?' * len(_ACCOUNT_FIELDS))})",
-        [(contact_id, *(getattr(a, f) for f in _ACCOUNT_FIELDS)) for a in accounts],
+        [(contact_id, *(getattr(a, f) for f in _ACCOUNT_FIELDS)) for contact_id, a in owned],
     )
 
 
-def _sync_topics(
-    db: Database, contact_id: int, topics: Sequence[str], suggested: Sequence[str]
-) -> None:
-    db.execute("DELETE FROM contact_topics WHERE contact_id = ?", [contact_id])
-    _insert_topics(db, contact_id, topics, suggested)
-
-
-def _insert_topics(
-    db: Database, contact_id: int, topics: Sequence[str], suggested: Sequence[str]
-) -> None:
-    rows = [(contact_id, t, 0) for t in dict.fromkeys(topics)]
-    rows += [(contact_id, t, 1) for t in dict.fromkeys(suggested) if t not in topics]
+def _insert_topics(db: Database, numbered: Iterable[tuple[int, Contact]]) -> None:
+    """A person's tags, then suggested ones that are not also a person's."""
+    rows = []
+    for contact_id, contact in numbered:
+        rows += [(contact_id, t, 0) for t in dict.fromkeys(contact.topics)]
+        rows += [(contact_id, t, 1) for t in dict.fromkeys(contact.suggested_topics)
+                 if t not in contact.topics]
     db.conn.executemany(
         "INSERT INTO contact_topics (contact_id, topic, suggested) VALUES (?, ?, ?)", rows
     )
