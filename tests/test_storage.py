@@ -163,3 +163,42 @@ def test_an_up_to_date_database_is_not_written_at_open(tmp_path):
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
     db.conn.close()
     assert path.read_bytes() == before
+
+
+def _trigger_names(db) -> set[str]:
+    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+
+@pytest.mark.parametrize("already", [0, 5])
+def test_a_bulk_insert_leaves_the_search_index_whole(tmp_path, already):
+    """As many new contacts as the directory holds: the index is rebuilt once; fewer: the
+    trigger indexes each. Either way every contact is found and the trigger is back."""
+    from msgu_cli.domain.models import Contact
+    from msgu_cli.storage.contacts import save_contacts, search_index_rebuilt_once
+
+    db = open_db(tmp_path / "msgu.db")
+    triggers = _trigger_names(db)
+    with transaction(db):
+        save_contacts(db, [Contact(f"Ancien {i}") for i in range(already)], now="now")
+    new = [Contact(f"Nouveau {i}", description="géolocalisation des sinistrés") for i in range(3)]
+    with transaction(db), search_index_rebuilt_once(db, adding=len(new)):
+        save_contacts(db, new, now="now")
+    assert _trigger_names(db) == triggers
+    found = db.execute("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH "
+                       "'geolocalisation'").fetchone()[0]
+    assert found == 3
+    # FTS5's own check raises SQLITE_CORRUPT when the index and the table disagree.
+    db.execute("INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_a_failed_bulk_insert_keeps_the_trigger(tmp_path):
+    from msgu_cli.domain.models import Contact
+    from msgu_cli.storage.contacts import save_contacts, search_index_rebuilt_once
+
+    db = open_db(tmp_path / "msgu.db")
+    triggers = _trigger_names(db)
+    with pytest.raises(RuntimeError), transaction(db), search_index_rebuilt_once(db, adding=2):
+        save_contacts(db, [Contact("A"), Contact("B")], now="now")
+        raise RuntimeError("disk full")
+    assert _trigger_names(db) == triggers
+    assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 0

