@@ -177,13 +177,17 @@ def parse_filters(db: Database, raw: Mapping[str, Sequence[str]]) -> Filters:
     )
 
 
-def list_contacts(db: Database, filters: Filters, *, limit: int | None = None) -> list[Contact]:
-    ids = store.filter_contact_ids(
+def matching_ids(db: Database, filters: Filters, *, limit: int | None = None) -> list[int]:
+    """Ids of the contacts that pass `filters`, by name."""
+    return store.filter_contact_ids(
         db, kinds=filters.kinds, regions=filters.regions, mrcs=filters.mrcs,
         topics=filters.topics, statuses=filters.statuses, platforms=filters.platforms,
         limit=limit,
     )
-    return store.load_contacts(db, ids)
+
+
+def list_contacts(db: Database, filters: Filters, *, limit: int | None = None) -> list[Contact]:
+    return store.load_contacts(db, matching_ids(db, filters, limit=limit))
 
 
 def search_contacts(db: Database, text: str, *, limit: int = 20) -> list[Contact]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from itertools import repeat
 from pathlib import Path
 from typing import TextIO
 
@@ -219,13 +220,12 @@ def export_directory(
     return write_file(db, contacts, output, fmt, platform=chosen, header=header)
 
 
-def _contacts_to_export(db: Database, raw_filters: Mapping[str, Sequence[str]]) -> list[Contact]:
-    """The contacts the directory filters pick; the whole directory is read in one pass."""
-    from .directory import list_contacts, parse_filters
+def _contacts_to_export(db: Database, raw_filters: Mapping[str, Sequence[str]]
+                        ) -> Iterator[Contact]:
+    """The contacts the directory filters pick, by name, read a chunk at a time."""
+    from .directory import matching_ids, parse_filters
 
-    if not any(raw_filters.values()):
-        return store.load_contacts(db)
-    return list_contacts(db, parse_filters(db, raw_filters))
+    return store.iter_contacts(db, matching_ids(db, parse_filters(db, raw_filters)))
 
 
 def check_export_options(fmt: str, platform: str | None, header: bool) -> None:
@@ -240,7 +240,7 @@ def check_export_options(fmt: str, platform: str | None, header: bool) -> None:
 
 
 def export_contacts(
-    db: Database, contacts: Sequence[Contact], out: TextIO, fmt: str, *,
+    db: Database, contacts: Iterable[Contact], out: TextIO, fmt: str, *,
     platform: str | None = None, header: bool = True,
 ) -> int:
     """Write `contacts` as csv, a Mastodon follow list, or JSON; returns rows written."""
@@ -253,11 +253,11 @@ def export_contacts(
         addresses = [a.handle for c in contacts for a in c.accounts if a.platform == "mastodon"]
         return write_mastodon_csv(addresses, out, header=header)
     if platform is not None:
-        contacts = [_only_platform(c, platform) for c in contacts]
-        contacts = [c for c in contacts if c.accounts]
+        contacts = (c for c in map(_only_platform, contacts, repeat(platform)) if c.accounts)
     names = load_reference(db).region_names()
     if fmt == "csv":
         return write_contacts_csv(contacts, out, names)
+    contacts = list(contacts)
     history = load_relations(db, [c.id for c in contacts if c.id is not None])
     write_json([contact_json(c, names, history.get(c.id, [])) for c in contacts], out)
     return len(contacts)
@@ -273,7 +273,7 @@ def guess_output_format(path: Path) -> str:
 
 
 def write_file(
-    db: Database, contacts: Sequence[Contact], path: Path, fmt: str, *,
+    db: Database, contacts: Iterable[Contact], path: Path, fmt: str, *,
     platform: str | None = None, header: bool = True,
 ) -> int:
     """Write to `path` atomically; CSV files get a BOM so Excel reads the accents right."""

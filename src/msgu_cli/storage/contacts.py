@@ -159,6 +159,13 @@ def load_contacts(db: Database, ids: Sequence[int] | None = None) -> list[Contac
     return [found[i] for i in ids if i in found]
 
 
+def iter_contacts(db: Database, ids: Sequence[int], *, chunk: int = 2000) -> Iterator[Contact]:
+    """Whole contacts in the order of `ids`, read a chunk at a time: an export of a whole
+    province never holds every contact in memory at once."""
+    for start in range(0, len(ids), chunk):
+        yield from load_contacts(db, ids[start:start + chunk])
+
+
 def _assemble(db: Database, cursor, *, where: str, args: Sequence = ()) -> list[Contact]:
     columns = [d[0] for d in cursor.description]
     rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
