@@ -120,3 +120,16 @@ def test_usage_errors_are_clicks_with_status_2(invoke, directory):
         result = invoke(*args)
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("args", "offers_creation"), [
+    (["add", "Nouveau", "--topic", "zzzz"], True),
+    (["edit", "1", "--add-topic", "zzzz"], True),
+    (["list", "--topic", "zzzz"], False),
+    (["recommend", "--topic", "zzzz"], False),
+    (["export", "--format", "csv", "--topic", "zzzz"], False),
+])
+def test_new_topic_is_offered_only_where_the_command_has_it(invoke, dump, db_path, directory,
+                                                            args, offers_creation):
+    assert_refused(invoke, dump, db_path, args, "Unknown topic 'zzzz'")
+    assert ("--new-topic" in invoke(*args).stderr) is offers_creation

@@ -89,8 +89,9 @@ class Taxonomy:
         """The code that `text` names (code, label or synonym, any spelling), or None."""
         return self._keys.get(_key(text))
 
-    def resolve(self, text: str) -> str:
-        """Like `find`, but an unknown name is an error that suggests the closest codes."""
+    def resolve(self, text: str, *, creatable: bool = False) -> str:
+        """Like `find`, but an unknown name is an error that suggests the closest codes (and
+        `--new-topic`, where the command has it: `creatable`)."""
         code = self.find(text)
         if code is not None:
             return code
@@ -99,9 +100,9 @@ class Taxonomy:
             raise InvalidInput("Empty topic name. See 'msgu topics' for the list.")
         hints = self.suggest(text)
         hint = f" Did you mean {', '.join(hints)}?" if hints else ""
+        create = ", or pass --new-topic to create it" if creatable else ""
         raise InvalidInput(
-            f"Unknown topic '{shown}'.{hint} See 'msgu topics' for the list, "
-            "or pass --new-topic to create it."
+            f"Unknown topic '{shown}'.{hint} See 'msgu topics' for the list{create}."
         )
 
     def suggest(self, text: str, *, limit: int = 3) -> list[str]:

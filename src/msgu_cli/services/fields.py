@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -58,7 +59,7 @@ def resolve_topics(
                 created.append(topic)
             code = known or topic.code
         if code is None:
-            _checked(column, taxonomy.resolve, label)  # raises with suggestions
+            _checked(column, functools.partial(taxonomy.resolve, creatable=True), label)
         codes.append(code)
     return list(dict.fromkeys(codes)), created
 
