@@ -321,3 +321,20 @@ def test_no_header_is_only_for_the_mastodon_list(invoke, starter_db, tmp_path):
 def test_unknown_platform_is_a_clean_error(invoke, starter_db):
     result = invoke("export", "--format", "csv", "--platform", "myspace")
     assert "myspace" in failed(result) and result.stdout == ""
+
+
+def test_recommend_format_without_output_prints_the_list_instead_of_the_table(invoke,
+                                                                              starter_db):
+    ranked = recommended(invoke)
+    printed = ok(invoke("recommend", "--topic", "geolocalisation", "--format", "mastodon"))
+    expected = [a["handle"] for r in ranked for a in r["accounts"] if a["platform"] == "mastodon"]
+    assert printed.stdout.splitlines() == [MASTODON_HEADER, *(f"{a},true,false," for a in expected)]
+    as_csv = ok(invoke("recommend", "--topic", "geolocalisation", "--format", "csv")).stdout
+    assert as_csv.startswith(HEADER)  # no BOM on stdout
+    rows = list(csv.DictReader(io.StringIO(as_csv)))
+    assert [r["id"] for r in rows] == [str(r["id"]) for r in ranked]
+
+
+def test_recommend_format_and_json_without_output_conflict(invoke, starter_db):
+    assert "--json and --format" in failed(invoke("recommend", "--topic", "geolocalisation",
+                                                  "--format", "csv", "--json"))

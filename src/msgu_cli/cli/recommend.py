@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from . import app
-from ._shared import console, err_console, guarded, open_database, print_json
+from ._shared import console, err_console, fail, guarded, open_database, print_json
 
 Many = list[str] | None
 
@@ -37,7 +37,9 @@ def recommend(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write the list "
                       "to this file.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Format of --output: csv, "
-                   "mastodon or json (default: from the file name, else csv).")] = None,
+                   "mastodon or json (default: from the file name, else csv); without "
+                   "--output, the list goes to stdout in that format instead of the table.")
+                   ] = None,
 ) -> None:
     """Which contacts to follow for your interests and territory, ranked and explained.
 
@@ -48,12 +50,17 @@ def recommend(
     from ..services.recommend import RecommendRequest
     from ..services.recommend import recommend as run
 
+    if fmt is not None and output is None and json_:
+        raise fail("--json and --format both choose what stdout gets: keep one, or give "
+                   "--output FILE for the --format list.")
     db = open_database(ctx)
     request = RecommendRequest(interests, topic or [], region, mrc, kind or [], platform or [],
                                lang, limit, include_followed)
     result = run(db, request, today=date.today())
-    if output is not None:
+    if output is not None or fmt is not None:
         _write_output(db, result, output, fmt)
+    if output is None and fmt is not None:
+        return
     from ..domain.geo import REGIONS
 
     names = {r.number: r.name for r in REGIONS}
@@ -77,10 +84,16 @@ def _json(r, region_names: dict[str, str]) -> dict:
     }
 
 
-def _write_output(db, result, output: Path, fmt: str | None) -> None:
-    from ..services.recommend import ranked_contacts
-    from ..services.transfer import guess_output_format, write_file
+def _write_output(db, result, output: Path | None, fmt: str | None) -> None:
+    """The recommendations as a follow list: to `output`, or to stdout when there is none."""
+    import sys
 
+    from ..services.recommend import ranked_contacts
+    from ..services.transfer import export_contacts, guess_output_format, write_file
+
+    if output is None:
+        export_contacts(db, ranked_contacts(result), sys.stdout, fmt or "csv")
+        return
     chosen = fmt or guess_output_format(output)
     count = write_file(db, ranked_contacts(result), output, chosen)
     err_console().print(f"Wrote {count} row(s) to {output} ({chosen}).")
