@@ -203,13 +203,15 @@ def test_a_failed_fetch_keeps_the_last_good_data_beside_its_error(net, directory
     assert after["checked_at"] >= before["checked_at"]
 
 
-def test_older_than_retries_the_accounts_whose_fetch_failed(net, directory, invoke) -> None:
-    def mastodon_social_down(request: httpx.Request) -> httpx.Response | None:
-        if request.url.host == "mastodon.social":
-            return reply({"error": "Service Unavailable"}, 503)
-        return None
+def mastodon_social_503(request: httpx.Request) -> httpx.Response | None:
+    """mastodon.social answers 503 to everything; other servers answer as usual."""
+    if request.url.host == "mastodon.social":
+        return reply({"error": "Service Unavailable"}, 503)
+    return None
 
-    net.intercept = mastodon_social_down
+
+def test_older_than_retries_the_accounts_whose_fetch_failed(net, directory, invoke) -> None:
+    net.intercept = mastodon_social_503
     ok(invoke("refresh", "--json"))
     net.intercept = None
     summary = ok(invoke("refresh", "--older-than", "30", "--json"))
@@ -220,12 +222,7 @@ def test_older_than_retries_the_accounts_whose_fetch_failed(net, directory, invo
 
 
 def test_some_accounts_failing_is_not_a_failed_command(net, directory, invoke) -> None:
-    def mastodon_social_down(request: httpx.Request) -> httpx.Response | None:
-        if request.url.host == "mastodon.social":
-            return reply({"error": "Service Unavailable"}, 503)
-        return None
-
-    net.intercept = mastodon_social_down
+    net.intercept = mastodon_social_503
     summary = ok(invoke("refresh", "--json"))
     assert summary["checked"] == 4 and summary["states"] == {"ok": 3}
     assert [(e["platform"], e["handle"]) for e in summary["errors"]] == [CROIX_MASTO]
