@@ -588,7 +588,7 @@ def _expected(contact: Contact, region: str | None) -> dict[str, str | list[str]
     return {key: value for key, value in values.items() if value}
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_CONTACTS)
 def test_csv_round_trip(contacts: list[Contact]) -> None:
     data = _csv_text(contacts).encode("utf-8-sig")
@@ -604,7 +604,7 @@ def test_csv_round_trip(contacts: list[Contact]) -> None:
         ]
 
 
-@settings(max_examples=75, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_CONTACTS)
 def test_json_round_trip_property(contacts: list[Contact]) -> None:
     out = io.StringIO()
