@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from ..errors import InvalidInput
+from ..storage.contacts import contact_count
 from ..storage.database import check_database_file
 from ..storage.migrations import known_migration_names, migrations
 from .session import open_directory
@@ -45,7 +46,7 @@ def _counts(db: Database, sql: str) -> list[tuple[str, int]]:
 
 def directory_stats(db: Database) -> Stats:
     return Stats(
-        contacts=db.execute("SELECT count(*) FROM contacts").fetchone()[0],
+        contacts=contact_count(db),
         accounts=db.execute("SELECT count(*) FROM accounts").fetchone()[0],
         by_kind=_counts(db, "SELECT kind, count(*) n FROM contacts GROUP BY kind "
                             "ORDER BY n DESC, kind"),

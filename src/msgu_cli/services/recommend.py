@@ -115,7 +115,7 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
         )
     text_scores = _text_scores(db, request.interests) if query.has_text else {}
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
-    ids = {*_candidate_ids(db, query, ctx, filters, ref.geography, keep), *text_scores,
+    ids = {*_candidate_ids(db, query, ctx, codes, filters, ref.geography, keep), *text_scores,
            *network}  # text and network reach any contact; candidate_rows applies the filters
     candidates = [_scored(c, text_scores.get(c.contact_id, 0.0), network.get(c.contact_id, ()),
                           circle) for c in pool.candidate_rows(db, sorted(ids), codes, filters)]
@@ -139,11 +139,11 @@ def _trusted_network(db: Database, query: Query,
     return circle, trusted_followers(db, codes if interested else ())
 
 
-def _candidate_ids(db: Database, query: Query, ctx: TopicContext, filters: pool.Filters,
-                   geo: Geography, keep: int) -> list[int]:
+def _candidate_ids(db: Database, query: Query, ctx: TopicContext, codes: Sequence[str],
+                   filters: pool.Filters, geo: Geography, keep: int) -> list[int]:
     """The `keep` contacts with the best bounds: tagged ones when interests are asked (no other
     contact can qualify, but text matches); else the nearest territory first."""
-    bounds = score_bounds(query, ctx, geo, _scored_codes(query, ctx), KINDS)
+    bounds = score_bounds(query, ctx, geo, codes, KINDS)
     if query.topics or query.has_text:
         return [i for i, _ in pool.best_tagged(db, bounds, filters, keep=keep)]
     ids: list[int] = []
@@ -171,7 +171,7 @@ def _scored_codes(query: Query, ctx: TopicContext) -> list[str]:
 
 def _topic_context(db: Database, ref: Reference, codes: Sequence[str]) -> TopicContext:
     counts = pool.tag_counts(db, codes)
-    total = pool.contact_count(db)
+    total = store.contact_count(db)
     related = {code: ref.taxonomy.related(code) for code in codes}
     shown = set(codes).union(*related.values())
     return TopicContext(

@@ -77,10 +77,6 @@ def tag_counts(db: Database, codes: Sequence[str]) -> dict[str, int]:
         "AND suggested = 0 GROUP BY topic", list(codes)).fetchall())
 
 
-def contact_count(db: Database) -> int:
-    return db.execute("SELECT count(*) FROM contacts").fetchone()[0]
-
-
 def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
                    filters: Filters) -> list[Candidate]:
     """Those `ids` that pass `filters`, in id order, as the ranking reads them, with only their
