@@ -425,3 +425,18 @@ def test_a_bad_cell_spanning_lines_still_gives_a_one_line_error(invoke, empty_db
     message = failed(invoke("import", str(duplicate), "--on-duplicate", "error"))
     assert message.startswith("Error: line 2:") and "#1 Existant" in message
     assert dump(db_path) == before
+
+
+def test_a_large_import_shows_its_stages_on_a_terminal_only(invoke, empty_db, tmp_path,
+                                                            monkeypatch):
+    source = tmp_path / "gros.csv"
+    source.write_text("name,x\n" + "".join(f"Poste {i},@poste_{i}\n" for i in range(2500)),
+                      encoding="utf-8")
+    quiet = invoke("import", str(source), "--dry-run")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich: treat stderr as a terminal
+    shown = invoke("import", str(source))
+    assert shown.exit_code == 0, shown.output
+    # the first stage is drawn when the bar starts, the last when it stops
+    assert "Reading" in shown.stderr and "Writing" in shown.stderr and "2500/2500" in shown.stderr
+    assert "Added 2500" in shown.stdout

@@ -82,6 +82,16 @@ def open_database(ctx: typer.Context, *, seed: bool = True):
     return db
 
 
+def progress_bar():
+    """A rich progress bar on stderr (stdout stays clean for --json and pipes); off when stderr
+    is not a terminal, so logs and `Error:` lines get no bar residue. Tasks name their stage."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    err = err_console()
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    console=err, transient=True, disable=not err.is_terminal)
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 

@@ -5,19 +5,9 @@ from typing import Annotated
 import typer
 
 from . import app
-from ._shared import console, err_console, guarded, open_database, print_json
+from ._shared import console, guarded, open_database, print_json, progress_bar
 
 Many = list[str] | None
-
-
-def _bar(description: str):
-    """A progress bar on stderr (stdout stays clean for --json and pipes); off when stderr is
-    not a terminal, so logs and `Error:` lines get no bar residue."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    console = err_console()
-    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
-                    console=console, transient=True, disable=not console.is_terminal)
 
 
 @app.command("refresh")
@@ -39,8 +29,8 @@ def refresh(
     from ..services.refresh import refresh as run
 
     db = open_database(ctx)
-    with _bar("Refreshing") as bar:
-        task = bar.add_task("refresh", total=None)
+    with progress_bar() as bar:
+        task = bar.add_task("Refreshing", total=None)
         report = run(db, refs or [], platform=platform, older_than=older_than,
                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     summary = {"checked": report.checked, "states": dict(report.states),
@@ -82,8 +72,8 @@ def discover(
     from ..services.discover import discover as run
 
     db = open_database(ctx)
-    with _bar("Discovering") as bar:
-        task = bar.add_task("discover", total=None)
+    with progress_bar() as bar:
+        task = bar.add_task("Discovering", total=None)
         report = run(db, refs, platform=platform, limit=limit,
                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     if json_:

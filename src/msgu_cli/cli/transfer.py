@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import app
-from ._shared import err_console, guarded, open_database, print_json
+from ._shared import guarded, open_database, print_json, progress_bar
 
 if TYPE_CHECKING:
     from ..services.import_plan import ImportReport, RowOutcome
@@ -95,9 +95,7 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         if total < _BAR_FROM_ROWS:
             return
         if "bar" not in state:
-            from rich.progress import Progress
-
-            state["bar"] = Progress(console=err_console(), transient=True)
+            state["bar"] = progress_bar()
             state["bar"].start()
             state["task"] = state["bar"].add_task(stage, total=total)
         state["bar"].update(state["task"], description=stage, completed=done, total=total)
