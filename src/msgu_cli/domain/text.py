@@ -37,6 +37,35 @@ STOPWORDS = frozenset(
 )
 
 
+# Never shown raw: C0/C1 controls (ESC, NUL, CSI U+009B...), DEL, the line and paragraph
+# separators, and the bidirectional marks, embeddings, overrides and isolates that can make a
+# terminal line read other than it is.
+UNSAFE_CHARACTERS = frozenset(chr(c) for c in (
+    *range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
+    *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+SHOWN_LIMIT = 80
+
+
+def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
+    """`value` as a message may quote it: one line (newlines and control characters escaped:
+    `\\n`, `\\x1b`, `\\u202e`) and at most `limit` characters (cut with `…`), so a hostile
+    cell, REF or server answer can neither forge a second line nor flood the terminal."""
+    out: list[str] = []
+    size = 0
+    for ch in str(value)[: limit + 1]:
+        if ch in UNSAFE_CHARACTERS:
+            code = ord(ch)
+            piece = _ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            piece = ch
+        if size + len(piece) > limit:
+            return "".join(out) + "…"
+        out.append(piece)
+        size += len(piece)
+    return "".join(out)
+
+
 def fold(text: str) -> str:
     """Lower-case `text` and strip its accents, so `Géolocalisation` == `geolocalisation`."""
     if text.isascii():  # nothing to translate or decompose: the common case, made cheap

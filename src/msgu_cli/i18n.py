@@ -1,0 +1,84 @@
+"""The interface language, chosen once per process, and the gettext catalogue that speaks it.
+
+Everything a person reads goes through `_()` (or `ngettext`); codes, JSON keys and CSV headers
+never do. Messages are written in English with named placeholders, so a translation may reorder
+them: `_("Added #{id} {name}.").format(id=..., name=...)`. The French catalogue lives in
+`locale/fr/LC_MESSAGES/msgu.po` (compiled to `msgu.mo`, shipped in the wheel).
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+import sys
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+DOMAIN = "msgu"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("fr", "en")
+
+
+def system_language(environ: Mapping[str, str] | None = None,
+                    platform: str | None = None) -> str:
+    """`fr` or `en` from `MSGU_LANG`, else the system's language (contract: interface language).
+
+    On Linux and macOS the locale variables decide (`LC_ALL`, then `LC_MESSAGES`, then `LANG`);
+    on Windows the user's display language. French for `fr*`, English otherwise.
+    """
+    env = os.environ if environ is None else environ
+    chosen = env.get("MSGU_LANG", "").strip().lower()
+    if chosen[:2] in LANGUAGES:
+        return chosen[:2]
+    if (platform or sys.platform) == "win32" and environ is None:
+        return "fr" if _windows_display_language().startswith("fr") else "en"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").strip()
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def _windows_display_language() -> str:
+    """The user's display language on Windows, as a locale name such as `fr_CA`."""
+    try:
+        import ctypes
+        import locale
+
+        lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+        return locale.windows_locale.get(lcid, "").lower()
+    except (AttributeError, OSError):
+        return ""
+
+
+@cache
+def language() -> str:
+    """The interface language of this process: read once, at the first message."""
+    return system_language()
+
+
+@cache
+def _catalogue() -> _gettext.NullTranslations:
+    if language() == "en":
+        return _gettext.NullTranslations()
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language()], fallback=True)
+
+
+def _(message: str) -> str:
+    """`message` in the interface language (English when no translation exists)."""
+    return _catalogue().gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form for `count`, in the interface language."""
+    return _catalogue().ngettext(singular, plural, count)
+
+
+def reset() -> None:
+    """Forget the chosen language (tests switch `MSGU_LANG` between CLI runs)."""
+    language.cache_clear()
+    _catalogue.cache_clear()
+
+
+__all__ = ["_", "ngettext", "language", "reset", "system_language"]
