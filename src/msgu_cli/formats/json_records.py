@@ -24,6 +24,8 @@ ACCOUNT_KEYS: tuple[str, ...] = (
     "state",
     "last_error",
     "checked_at",
+    "verified",
+    "verified_by",
 )
 # Keys that our own export writes but an import has no use for (machine suggestions).
 # The relationship history belongs to this organisation: a file never rewrites it.
