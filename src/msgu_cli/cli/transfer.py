@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..i18n import _
 from . import app
 from ._shared import guarded, open_database, print_json, progress_bar
 
@@ -56,10 +57,13 @@ def export(
 @guarded
 def import_(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(help="A file (CSV, Mastodon list, JSON) or an "
-                      "https:// URL.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, mastodon or json "
-                   "(default: detected).")] = None,
+    source: Annotated[str, typer.Argument(help=_(
+        "A file (CSV, Mastodon list, JSON, pack), an https:// URL, or a community list: a "
+        "Bluesky starter pack or list, a Mastodon account's featured accounts "
+        "(https://INSTANCE/@user/featured), a Trunk list (…/trunk/api/v1/list/NAME)."))],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help=_(
+        "csv, mastodon, json or pack (default: detected; community lists are recognised by "
+        "their address)."))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write "
                        "nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the valid rows "
@@ -117,7 +121,9 @@ def _print_report(report: "ImportReport") -> None:
         + (f", {len(report.invalid)} invalid" if report.invalid else "")
         + f" — {report.rows} row(s) read ({report.format})."
     ]
-    where = "item" if report.format == "json" else "line"
+    from ..formats.records import row_unit
+
+    where = row_unit(report.format)
     if report.rows == 0:
         lines.append("The file lists no contacts: nothing to import." if where == "item" else
                      "The file has a header but no rows: nothing to import.")

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from ..domain.models import Contact
 from ..errors import InvalidInput, NotFound
 from ..formats import FORMATS
-from ..formats.records import RawRow, RowStream, Table
+from ..formats.records import RawRow, RowStream, Table, row_unit
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.lookups import use_bulk_cache
@@ -72,6 +72,13 @@ def parse_table(data: bytes, name: str, fmt: str | None) -> Table | RowStream:
     return readers[fmt](data)
 
 
+def _community_list(db: Database, source: str) -> Table | None:
+    """A starter pack, list, featured accounts or Trunk list read as rows; None otherwise."""
+    from .community_lists import community_table
+
+    return community_table(db, source)
+
+
 @contextmanager
 def _bulk_work() -> Iterator[None]:
     """No cyclic garbage collection while a whole file is read or written.
@@ -93,14 +100,16 @@ def import_source(
     db: Database, source: str, *, fmt: str | None = None, on_duplicate: str = "skip",
     skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportReport:
-    """Read a file or URL and import it (see import_table)."""
+    """Read a file, a URL or a community list and import it (see import_table)."""
     if on_duplicate not in DUPLICATE_POLICIES:
         raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
-    data, name = read_source(source)
-    if progress is not None:  # a large file shows its bar while it is being read
-        progress("Reading", 0, data.count(b"\n"))
-    table = parse_table(data, name, fmt)
-    del data  # the rows hold what is needed; a large file's bytes are let go
+    table = _community_list(db, source) if fmt is None else None
+    if table is None:
+        data, name = read_source(source)
+        if progress is not None:  # a large file shows its bar while it is being read
+            progress("Reading", 0, data.count(b"\n"))
+        table = parse_table(data, name, fmt)
+        del data  # the rows hold what is needed; a large file's bytes are let go
     return import_table(db, table, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                         dry_run=dry_run, progress=progress)
 
@@ -131,7 +140,7 @@ def import_table(
         use_bulk_cache(db)
     with transaction(db):
         plan = ImportPlan(db, ref, report, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
-                          where="item" if table.format == "json" else "line")
+                          where=row_unit(table.format))
         plan.load_duplicates(db, [c[0] if isinstance(c, tuple) else None for _, c in checked])
         for row, outcome in checked:
             plan.apply(row, outcome)  # raises at the first bad row unless skip_invalid
