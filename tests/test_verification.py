@@ -252,3 +252,12 @@ def test_migration_adds_verification_columns_and_pack_tables() -> None:
         db["subscriptions"].columns_dict)
     assert {"subscription_id", "contact_id", "snapshot", "left_at"} <= set(
         db["pack_members"].columns_dict)
+
+
+def test_score_trust_is_a_separate_signal() -> None:
+    from msgu_cli.domain.ranking import TRUST_POINTS, Candidate, score_trust
+
+    plain = Candidate(1, "A", "other", None, None, None, (), ())
+    assert score_trust(plain) == []
+    [reason] = score_trust(Candidate(2, "B", "other", None, None, None, (), (), verified=True))
+    assert (reason.signal, reason.points) == ("trust", TRUST_POINTS)

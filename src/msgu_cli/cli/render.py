@@ -70,7 +70,9 @@ def contacts_table(contacts: Sequence[Contact], region_names: Mapping[str, str],
 
 
 def contact_panel(contact: Contact, region_names: Mapping[str, str],
-                  history: Sequence[RelationEvent] = ()):
+                  history: Sequence[RelationEvent] = (),
+                  packs: Sequence[tuple[str, str | None]] = ()):
+    """The whole contact; `packs` are (subscription, left_at) of the packs that brought it."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -85,7 +87,7 @@ def contact_panel(contact: Contact, region_names: Mapping[str, str],
         ("languages", ", ".join(contact.languages)), ("topics", ", ".join(contact.topics)),
         ("suggested", ", ".join(contact.suggested_topics)), ("status", contact.status),
         ("description", contact.description), ("notes", contact.notes),
-        ("source", contact.source),
+        ("source", contact.source), ("packs", _packs_line(packs)),
     ]
     for label, value in rows:
         if value:
@@ -103,6 +105,13 @@ def contact_panel(contact: Contact, region_names: Mapping[str, str],
     if history:
         parts += ["", history_table(history)]
     return Panel(Group(*parts), title=f"#{contact.id} {contact.name}", title_align="left")
+
+
+def _packs_line(packs: Sequence[tuple[str, str | None]]) -> str:
+    from ..i18n import _
+
+    return ", ".join(name if left is None else _("{name} (left the pack on {date})").format(
+        name=name, date=left[:10]) for name, left in packs)
 
 
 def history_table(history: Sequence[RelationEvent]):

@@ -24,8 +24,9 @@ _LISTED = 50  # rows listed per outcome in the human report (--json lists all)
 @guarded
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (Excel), mastodon (follow "
-                   "import file) or json.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_(
+        "csv (Excel), mastodon (follow import file), json, or pack (a shared directory that "
+        "others subscribe to)."))],
     status: Annotated[Many, typer.Option("--status", help="Relationship status "
                       "(repeatable).")] = None,
     topic: Annotated[Many, typer.Option("--topic", help="Topic (repeatable).")] = None,
@@ -37,8 +38,14 @@ def export(
                       "(default: stdout).")] = None,
     header: Annotated[bool, typer.Option("--header/--no-header", help="mastodon: --no-header "
                       "writes the bare list of addresses other servers expect.")] = True,
+    name: Annotated[str | None, typer.Option("--name", help=_(
+        "pack: its name (default: the output file's name)."))] = None,
+    description: Annotated[str | None, typer.Option("--description", help=_(
+        "pack: what it holds, for whom."))] = None,
+    maintainer: Annotated[str | None, typer.Option("--maintainer", help=_(
+        "pack: who keeps it up to date (default: your profile's name)."))] = None,
 ) -> None:
-    """Write a follow list or the directory as CSV, Mastodon's import file, or JSON.
+    """Write a follow list or the directory as CSV, Mastodon's import file, JSON or a pack.
 
     Example: msgu export --status to-follow --format mastodon --output suivre.csv
     """
@@ -47,8 +54,13 @@ def export(
     db = open_database(ctx)
     filters = {"statuses": status or [], "topics": topic or [], "regions": region or [],
                "kinds": kind or []}
+    pack = None
+    if name is not None or description is not None or maintainer is not None:
+        from ..domain.packs import PackInfo
+
+        pack = PackInfo(name or "", description, maintainer)
     count = export_directory(db, filters, fmt, sys.stdout, output=output, platform=platform,
-                             header=header)
+                             header=header, pack=pack)
     if output is not None:
         sys.stderr.write(f"Wrote {count} row(s) to {output}.\n")
 

@@ -13,12 +13,15 @@ from typing import TextIO
 from sqlite_utils import Database
 
 from ..domain.models import Contact
+from ..domain.packs import PackInfo
 from ..errors import InvalidInput, NotFound
 from ..formats import FORMATS
 from ..formats.records import RawRow, RowStream, Table, row_unit
+from ..i18n import _
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.lookups import use_bulk_cache
+from ..storage.packs import memberships
 from ..storage.reference import save_topics
 from ..storage.relations import load_relations
 from .fields import FieldError
@@ -66,10 +69,17 @@ def parse_table(data: bytes, name: str, fmt: str | None) -> Table | RowStream:
 
     fmt = fmt or detect_format(name, data)
     readers = {"csv": stream_contacts_csv, "mastodon": read_mastodon_csv,
-               "json": read_contacts_json}
+               "json": read_contacts_json, "pack": _pack_rows}
     if fmt not in readers:
         raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
     return readers[fmt](data)
+
+
+def _pack_rows(data: bytes) -> Table:
+    """A pack imported once, as a file: its contacts (its header is for `subscribe`)."""
+    from ..formats.pack import read_pack
+
+    return read_pack(data)[1]
 
 
 def _community_list(db: Database, source: str) -> Table | None:
@@ -216,17 +226,37 @@ def seed_starter_directory(db: Database) -> ImportReport:
 def export_directory(
     db: Database, raw_filters: Mapping[str, Sequence[str]], fmt: str, stream: TextIO, *,
     output: Path | None = None, platform: str | None = None, header: bool = True,
+    pack: PackInfo | None = None,
 ) -> int:
     """`msgu export`: the contacts the filters pick, by name, to the file `output` (atomically,
-    with a BOM for CSV) or else to `stream`; returns the rows written."""
+    with a BOM for CSV) or else to `stream`; returns the rows written. `pack` is the header of
+    a pack (--format pack: its name, description and maintainer)."""
     from ..domain.vocabulary import parse_platform
 
     chosen = parse_platform(platform) if platform else None
     check_export_options(fmt, chosen, header)
+    if fmt != "pack" and pack is not None:
+        raise InvalidInput(_("--name, --description and --maintainer describe a pack: use them "
+                             "with --format pack."))
+    if fmt == "pack":
+        pack = pack_header(db, pack, output)
     contacts = _contacts_to_export(db, {**raw_filters, "platforms": [chosen] if chosen else []})
     if output is None:
-        return export_contacts(db, contacts, stream, fmt, platform=chosen, header=header)
-    return write_file(db, contacts, output, fmt, platform=chosen, header=header)
+        return export_contacts(db, contacts, stream, fmt, platform=chosen, header=header,
+                               pack=pack)
+    return write_file(db, contacts, output, fmt, platform=chosen, header=header, pack=pack)
+
+
+def pack_header(db: Database, given: PackInfo | None, output: Path | None) -> PackInfo:
+    """The pack's header: what was given, the output file's name for a missing name, the
+    profile's organisation for a missing maintainer, and now as `updated`."""
+    from ..storage.relations import load_profile
+
+    given = given or PackInfo(name="")
+    name = given.name.strip() or (output.stem if output is not None else "") or "msgu"
+    maintainer = (given.maintainer or "").strip() or load_profile(db).name
+    return PackInfo(name=name, description=(given.description or "").strip() or None,
+                    maintainer=maintainer or None, updated=utc_now())
 
 
 def _contacts_to_export(db: Database, raw_filters: Mapping[str, Sequence[str]]
@@ -250,9 +280,9 @@ def check_export_options(fmt: str, platform: str | None, header: bool) -> None:
 
 def export_contacts(
     db: Database, contacts: Iterable[Contact], out: TextIO, fmt: str, *,
-    platform: str | None = None, header: bool = True,
+    platform: str | None = None, header: bool = True, pack: PackInfo | None = None,
 ) -> int:
-    """Write `contacts` as csv, a Mastodon follow list, or JSON; returns rows written."""
+    """Write `contacts` as csv, a Mastodon follow list, JSON or a pack; returns rows written."""
     from ..formats.json_records import contact_json, write_json
     from ..formats.mastodon_list import write_mastodon_csv
     from ..formats.spreadsheet import write_contacts_csv
@@ -266,9 +296,16 @@ def export_contacts(
     names = load_reference(db).region_names()
     if fmt == "csv":
         return write_contacts_csv(contacts, out, names)
+    if fmt == "pack":
+        from ..formats.pack import write_pack
+
+        return write_pack(pack or pack_header(db, None, None),
+                          (contact_json(c, names) for c in contacts), out)
     contacts = list(contacts)
-    history = load_relations(db, [c.id for c in contacts if c.id is not None])
-    write_json([contact_json(c, names, history.get(c.id, [])) for c in contacts], out)
+    ids = [c.id for c in contacts if c.id is not None]
+    history, packs = load_relations(db, ids), memberships(db, ids)
+    write_json([contact_json(c, names, history.get(c.id, []), packs.get(c.id, []))
+                for c in contacts], out)
     return len(contacts)
 
 
@@ -283,7 +320,7 @@ def guess_output_format(path: Path) -> str:
 
 def write_file(
     db: Database, contacts: Iterable[Contact], path: Path, fmt: str, *,
-    platform: str | None = None, header: bool = True,
+    platform: str | None = None, header: bool = True, pack: PackInfo | None = None,
 ) -> int:
     """Write to `path` atomically; CSV files get a BOM so Excel reads the accents right."""
     check_export_options(fmt, platform, header)
@@ -295,7 +332,8 @@ def write_file(
     partial = path.with_name(path.name + ".partial")
     try:
         with partial.open("w", encoding=encoding, newline="") as out:
-            count = export_contacts(db, contacts, out, fmt, platform=platform, header=header)
+            count = export_contacts(db, contacts, out, fmt, platform=platform, header=header,
+                                    pack=pack)
         partial.replace(path)
     except OSError as error:
         raise InvalidInput(f"Cannot write {path}: {error.strerror}.") from None
