@@ -298,7 +298,7 @@ def test_mastodon_featured_accounts_are_paged_by_link(net, empty_db, invoke) -> 
 def test_featured_accounts_of_an_unknown_account(net, empty_db, invoke, dump) -> None:
     before = dump(empty_db)
     result = invoke("import", "https://mastodon.quebec/@Personne/featured")
-    assert result.exit_code == 1 and "not-found" in result.stderr, result.stderr
+    assert result.exit_code == 1 and "Record not found" in result.stderr, result.stderr
     assert dump(empty_db) == before
 
 

@@ -71,6 +71,9 @@ def test_web_domain(url, domain) -> None:
     ("securite.gatineau.ca", Sites(municipal={"gatineau.ca": "Gatineau"}),
      "handle securite.gatineau.ca is under gatineau.ca, the website of Gatineau "
      "(Répertoire des municipalités)"),
+    ("exemple.qc.ca", VILLE,
+     "handle exemple.qc.ca is the parent domain of the organisation's website "
+     "ville.exemple.qc.ca"),
     ("ville-exemple.bsky.social", VILLE, None),  # a Bluesky-hosted handle proves nothing
     ("exemple.qc.ca.evil.com", VILLE, None),
     ("notgouv.qc.ca", Sites(), None),

@@ -9,6 +9,8 @@ from . import app
 from ._shared import console, fail, guarded, open_database, print_json
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from ..services.packs import PullReport
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))]
@@ -45,8 +47,7 @@ def pull(
         "The subscription to pull (default: all of them)."), show_default=False)] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Bring in the changes of the packs you subscribe to (an unchanged pack costs one small
-    request).
+    """Bring in the changes of the packs you subscribe to; an unchanged one costs one request.
 
     Example: msgu pull
     """
@@ -105,7 +106,7 @@ def _report_json(report: "PullReport") -> dict:
             "returned": named(report.returned), "created_topics": report.created_topics}
 
 
-def _summary(report: "PullReport", heading: str):
+def _summary(report: "PullReport", heading: str) -> "Text":
     """The heading, then one line of counts, then who left (kept, and marked)."""
     from rich.text import Text
 

@@ -13,6 +13,7 @@ from . import app
 from ._shared import guarded, open_database, print_json, progress_bar
 
 if TYPE_CHECKING:
+    from ..domain.packs import PackInfo
     from ..services.import_plan import ImportReport, RowOutcome
 
 Many = list[str] | None
@@ -54,15 +55,20 @@ def export(
     db = open_database(ctx)
     filters = {"statuses": status or [], "topics": topic or [], "regions": region or [],
                "kinds": kind or []}
-    pack = None
-    if name is not None or description is not None or maintainer is not None:
-        from ..domain.packs import PackInfo
-
-        pack = PackInfo(name or "", description, maintainer)
     count = export_directory(db, filters, fmt, sys.stdout, output=output, platform=platform,
-                             header=header, pack=pack)
+                             header=header, pack=_pack_info(name, description, maintainer))
     if output is not None:
         sys.stderr.write(f"Wrote {count} row(s) to {output}.\n")
+
+
+def _pack_info(name: str | None, description: str | None,
+               maintainer: str | None) -> "PackInfo | None":
+    """What --name, --description and --maintainer say of a pack (None when none is given)."""
+    if name is None and description is None and maintainer is None:
+        return None
+    from ..domain.packs import PackInfo
+
+    return PackInfo(name or "", description, maintainer)
 
 
 @app.command("import")

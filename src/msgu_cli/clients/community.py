@@ -16,7 +16,7 @@ import httpx
 
 from msgu_cli.clients import bluesky, mastodon
 from msgu_cli.clients.http import ApiResponse, request_json
-from msgu_cli.clients.models import FetchFailure, RemoteProfile, json_text
+from msgu_cli.clients.models import RemoteProfile, json_text
 from msgu_cli.domain.community_lists import (
     BLUESKY_LIST,
     MASTODON_FEATURED,
@@ -108,16 +108,7 @@ def _bluesky_list(client: httpx.Client, address: ListAddress) -> CommunityList:
     uri = address.at_uri(_did(client, base, address))
     name, description = "", None
     if address.kind == STARTER_PACK:
-        view = _answer(client, f"{base}/xrpc/app.bsky.graph.getStarterPack",
-                       {"starterPack": uri}, _failed("pack"), address)
-        pack = view.get("starterPack") if isinstance(view.get("starterPack"), dict) else {}
-        record = pack.get("record") if isinstance(pack.get("record"), dict) else {}
-        listed = pack.get("list") if isinstance(pack.get("list"), dict) else {}
-        uri = json_text(record.get("list")) or json_text(listed.get("uri")) or ""
-        name, description = json_text(record.get("name")) or "", json_text(
-            record.get("description"))
-        if not uri.startswith("at://"):
-            raise _refused(None, _failed("pack"), address)
+        uri, name, description = _starter_pack(client, base, uri, address)
     members: list[RemoteProfile] = []
     for page in _list_pages(client, base, uri, address):
         view = page["list"]
@@ -130,6 +121,23 @@ def _bluesky_list(client: httpx.Client, address: ListAddress) -> CommunityList:
         members += [bluesky.profile_from_view(item["subject"]) for item in page["items"]]
     return CommunityList(address.kind, public_url(address.url), name or address.rkey,
                          description, tuple(members))
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _starter_pack(client: httpx.Client, base: str, uri: str,
+                  address: ListAddress) -> tuple[str, str, str | None]:
+    """The starter pack's member list (its record's `list`), name and description."""
+    view = _answer(client, f"{base}/xrpc/app.bsky.graph.getStarterPack", {"starterPack": uri},
+                   _failed("pack"), address)
+    pack = _object(view.get("starterPack"))
+    record = _object(pack.get("record"))
+    listed = json_text(record.get("list")) or json_text(_object(pack.get("list")).get("uri"))
+    if not listed or not listed.startswith("at://"):
+        raise _refused(None, _failed("pack"), address)
+    return listed, json_text(record.get("name")) or "", json_text(record.get("description"))
 
 
 def _list_pages(client: httpx.Client, base: str, uri: str,
@@ -169,12 +177,12 @@ def _featured(client: httpx.Client, address: ListAddress) -> CommunityList:
     base = mastodon.instance_base_url(home)
     if base == f"https://{home}" and home == (urlsplit(address.site).hostname or ""):
         base = address.site  # the page's own server, http:// included
-    found = mastodon.fetch_profile(client, address.owner)
-    if isinstance(found, FetchFailure) or found.state != "ok" or found.remote_id is None:
-        reason = found.error if isinstance(found, FetchFailure) else found.state
-        raise ApiError(_failed("featured").format(url=shown(public_url(address.url)),
-                                               reason=shown(reason)))
-    url: str | None = f"{base}/api/v1/accounts/{quote(found.remote_id, safe='')}/endorsements"
+    lookup = request_json(client, "GET", f"{base}/api/v1/accounts/lookup",
+                          params={"acct": user})
+    if not lookup.ok or not isinstance(lookup.data, dict) or lookup.data.get("id") is None:
+        raise _refused(lookup, _failed("featured"), address)
+    account_id = str(lookup.data["id"])
+    url: str | None = f"{base}/api/v1/accounts/{quote(account_id, safe='')}/endorsements"
     params: dict[str, Any] | None = {"limit": ENDORSEMENTS_PAGE}
     members: list[RemoteProfile] = []
     seen: set[str] = set()

@@ -273,7 +273,8 @@ def verified_links(fields: object) -> tuple[str, ...]:
     for item in fields if isinstance(fields, list) else []:
         if not isinstance(item, dict) or not isinstance(item.get("verified_at"), str):
             continue
-        value = item.get("value") if isinstance(item.get("value"), str) else ""
+        raw = item.get("value")
+        value = raw if isinstance(raw, str) else ""
         href = re.search(r'<a\s[^>]*href="([^"]+)"', value)
         link = html.unescape(href[1]) if href else html_to_text(value)
         if link:

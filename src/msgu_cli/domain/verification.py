@@ -82,8 +82,10 @@ def _domain_evidence(host: str, sites: Sites, what: str) -> str | None:
     for site in sites.own:
         if host == site:
             return f"{what} {host} is the organisation's web domain"
-        if is_under(host, site) or (is_under(site, host) and _usable(host)):
+        if is_under(host, site):
             return f"{what} {host} is under the organisation's web domain {site}"
+        if is_under(site, host) and _usable(host):
+            return f"{what} {host} is the parent domain of the organisation's website {site}"
     for suffix, owner in OFFICIAL_SUFFIXES.items():
         if is_under(host, suffix) and host != suffix:
             return f"{what} {host} is under {suffix} ({owner})"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import repeat
@@ -68,8 +68,9 @@ def parse_table(data: bytes, name: str, fmt: str | None) -> Table | RowStream:
     from ..formats.spreadsheet import stream_contacts_csv
 
     fmt = fmt or detect_format(name, data)
-    readers = {"csv": stream_contacts_csv, "mastodon": read_mastodon_csv,
-               "json": read_contacts_json, "pack": _pack_rows}
+    readers: dict[str, Callable[[bytes], Table | RowStream]] = {
+        "csv": stream_contacts_csv, "mastodon": read_mastodon_csv, "json": read_contacts_json,
+        "pack": _pack_rows}
     if fmt not in readers:
         raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
     return readers[fmt](data)
@@ -113,7 +114,7 @@ def import_source(
     """Read a file, a URL or a community list and import it (see import_table)."""
     if on_duplicate not in DUPLICATE_POLICIES:
         raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
-    table = _community_list(db, source) if fmt is None else None
+    table: Table | RowStream | None = _community_list(db, source) if fmt is None else None
     if table is None:
         data, name = read_source(source)
         if progress is not None:  # a large file shows its bar while it is being read

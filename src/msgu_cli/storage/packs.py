@@ -40,7 +40,7 @@ def save_subscription(db: Database, sub: Subscription) -> int:
         cursor = db.execute(
             f"INSERT INTO subscriptions ({', '.join(_COLUMNS[1:])}) "
             f"VALUES ({', '.join('?' * len(values))})", values)
-        return int(cursor.lastrowid)
+        return int(cursor.lastrowid or 0)
     db.execute(f"UPDATE subscriptions SET {', '.join(f'{c} = ?' for c in _COLUMNS[1:])} "
                "WHERE id = ?", [*values, sub.id])
     return sub.id
