@@ -217,6 +217,22 @@ def test_subscribing_matches_contacts_already_in_the_directory(maintainer, tmp_p
     assert (meteo["status"], meteo["notes"]) == ("following", "Suivie depuis 2024")
 
 
+def test_a_contact_without_accounts_is_matched_by_name_and_region(maintainer, tmp_path,
+                                                                  served, empty_db,
+                                                                  invoke) -> None:
+    assert maintainer("add", "Comité de sécurité civile", "--region", "04", "--description",
+                      "Le comité régional.").exit_code == 0
+    mine = add(invoke, "comité de securite civile", "--region", "04", "--note", "Nos notes")
+    pack = tmp_path / "pack.json"
+    export_pack(maintainer, pack)
+    served.pack = pack.read_bytes()
+    report = ok_json(invoke("subscribe", PACK_URL, "--json"))
+    assert [c["id"] for c in report["updated"]] == [mine["id"]]
+    merged = ok_json(invoke("show", str(mine["id"]), "--json"))
+    assert (merged["name"], merged["description"], merged["notes"]) == (
+        "Comité de sécurité civile", "Le comité régional.", "Nos notes")
+
+
 @pytest.mark.parametrize(("body", "said"), [
     (b"{not json", "not valid JSON"),
     (b'{"name": "x", "contacts": []}', "not an msgu pack"),

@@ -28,7 +28,7 @@ from ..storage.database import transaction
 from ..storage.lookups import account_owners, contact_keys
 from ..storage.reference import save_topics
 from .fields import FieldError
-from .import_plan import check_row
+from .import_plan import check_row, memoised
 from .reference import load_reference, utc_now
 
 
@@ -188,15 +188,18 @@ def _apply(db: Database, sub: Subscription, body: _Body, info: PackInfo, table: 
     assert sub.id is not None and body.data is not None
     report = PullReport(sub.name, public_url(sub.url))
     merge = _Merge(db, sub.id, report)
+    checked = []
     for row in table.rows:
         try:
-            contact, created = check_row(row.fields, merge.ref)
+            checked.append((row.line, *check_row(row.fields, merge.ref)))
         except FieldError as error:
             raise InvalidInput(_("The pack {name} cannot be used: item {number}, {column}: "
                                  "{reason} Nothing was changed.").format(
                 name=shown(info.name), number=row.line, column=error.column,
                 reason=shown(str(error)))) from None
-        merge.take(row.line, contact, created)
+    merge.preload([contact for _line, contact, _created in checked])
+    for line, contact, created in checked:
+        merge.take(line, contact, created)
     merge.save(now)
     report.contacts = len(merge.said)
     subscriptions_store.save_subscription(db, replace(
@@ -210,10 +213,11 @@ class _Merge:
 
     def __init__(self, db: Database, subscription_id: int, report: PullReport) -> None:
         self.db, self.subscription_id, self.report = db, subscription_id, report
-        self.ref = load_reference(db)
+        self.ref = memoised(load_reference(db))  # one look-up per distinct region, topic
         self.owners = account_owners(db)
         self.by_name = {(key, region): i for i, _name, key, region in contact_keys(db)}
         self.known = subscriptions_store.members(db, subscription_id)
+        self.loaded: dict[int, Contact] = {}  # the directory's contacts the pack names
         self.current: dict[int, Contact] = {}  # new contacts under keys -1, -2, …
         self.new = 0
         self.said: dict[int, dict] = {}
@@ -235,6 +239,13 @@ class _Merge:
             return None
         return self.by_name.get((fold(contact.name), contact.region))
 
+    def preload(self, contacts: list[Contact]) -> None:
+        """Read at once every contact of the directory that the pack's contacts may repeat."""
+        ids = {self.owners.get((a.platform, a.handle)) for c in contacts for a in c.accounts}
+        ids |= {self.by_name.get((fold(c.name), c.region)) for c in contacts if not c.accounts}
+        wanted = sorted(i for i in ids if i is not None)
+        self.loaded = {c.id: c for c in store.load_contacts(self.db, wanted) if c.id is not None}
+
     def take(self, line: int, contact: Contact, created: list[Topic]) -> None:
         key = self._key(line, contact)
         if key is None:
@@ -243,7 +254,7 @@ class _Merge:
             merged = new_member(contact)
             merged = merged if merged.source else replace(merged, source=self.origin)
         else:
-            base = self.current.get(key) or store.load_contacts(self.db, [key])[0]
+            base = self.current.get(key) or self.loaded[key]
             repeated = key in self.said  # a pack listing one contact twice: both count
             before = None if repeated or key not in self.known else self.known[key][0]
             merged = merge_member(base, before, contact)
@@ -268,8 +279,7 @@ class _Merge:
         new_keys = sorted((k for k in self.current if k < 0), reverse=True)
         ids = dict(zip(new_keys, store.save_contacts(
             self.db, [self.current[k] for k in new_keys], now=now), strict=True))
-        old = {c.id: c for c in store.load_contacts(self.db, [k for k in self.current if k > 0])}
-        changed = [c for k, c in self.current.items() if k > 0 and c != old.get(k)]
+        changed = [c for k, c in self.current.items() if k > 0 and c != self.loaded.get(k)]
         store.save_contacts(self.db, changed, now=now)
         self.report.added = [(ids[k], self.current[k].name) for k in new_keys]
         self.report.updated = [(c.id, c.name) for c in changed if c.id is not None]
