@@ -211,8 +211,11 @@ class DataSet:
 
 
 def data_folder() -> Path:
-    """Generated data is cached here, keyed by the generator's source, between runs."""
-    digest = hashlib.sha256((HERE / "datagen.py").read_bytes()).hexdigest()[:12]
+    """Generated data is cached here, keyed by the generator's source and the schema's
+    migrations, between runs: a database made by a build with other migrations would be
+    refused (or upgraded) by this one."""
+    sources = (HERE / "datagen.py", HERE.parent / "src" / "msgu_cli" / "storage" / "migrations.py")
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
     return Path(tempfile.gettempdir()) / "msgu-bench" / digest
 
 

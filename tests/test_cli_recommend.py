@@ -16,8 +16,8 @@ from evalset import FIXTURES, build_eval_db, copy_database
 from msgu_cli.storage import graph
 from msgu_cli.storage.database import open_db, transaction
 
-SIGNALS = {"topic", "text", "geography", "kind", "network", "activity", "language", "diversity",
-           "penalty"}
+SIGNALS = {"topic", "text", "geography", "kind", "network", "activity", "language", "trust",
+           "diversity", "penalty"}
 GEO_LAB = "Laboratoire de géolocalisation d'urgence de Bécancour"
 DEUX_RIVES = "Sécurité civile de la MRC des Deux-Rives"
 

@@ -548,6 +548,7 @@ def test_mastodon_profile_from_the_home_server(connect, sleeps) -> None:
         description=NOTE_TEXT, followers_count=2310, following_count=145, posts_count=1204,
         last_post_at="2025-03-12", url="https://mastodon.quebec/@SecuriteCivile",
         query="securitecivile@mastodon.quebec",
+        verified_links=("https://www.quebec.ca",),  # its one field with `verified_at`
     )
 
 

@@ -76,6 +76,7 @@ from . import (  # noqa: E402, F401
     fetch,
     maintenance,
     overview,
+    packs,
     recommend,
     relations,
     transfer,

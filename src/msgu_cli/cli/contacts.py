@@ -74,11 +74,11 @@ def add(
                         f"({len(contact.accounts)} account(s), {len(contact.topics)} topic(s)).")
 
 
-def _contact_json(contact, history=None) -> dict:
+def _contact_json(contact, history=None, packs=None) -> dict:
     from ..formats.json_records import contact_json
     from .render import region_names
 
-    return contact_json(contact, region_names(), history)
+    return contact_json(contact, region_names(), history, packs)
 
 
 @app.command("show")
@@ -93,16 +93,19 @@ def show(
     Example: msgu show @urgencequebec
     """
     from ..services.directory import get_contact
+    from ..storage.packs import memberships
     from ..storage.relations import load_relations
     from .render import contact_panel, region_names
 
     db = open_database(ctx)
     contact = get_contact(db, ref)
     history = load_relations(db, [contact.id]).get(contact.id, [])
+    packs = memberships(db, [contact.id]).get(contact.id, [])
     if json_:
-        print_json(_contact_json(contact, history))
+        print_json(_contact_json(contact, history, packs))
         return
-    console().print(contact_panel(contact, region_names(), history))
+    console().print(contact_panel(contact, region_names(), history,
+                                  [(name, left) for name, _url, _joined, left in packs]))
 
 
 def _print_contacts(contacts, json_: bool, title: str) -> None:

@@ -81,7 +81,14 @@ def _json(r, region_names: dict[str, str]) -> dict:
                      for a in c.accounts],
         "reasons": [{"signal": x.signal, "detail": x.detail, "points": x.points}
                     for x in r.reasons],
+        "verified": _verified(c),
     }
+
+
+def _verified(contact) -> bool:
+    """Whether the account to follow is verified: the contact's best account, a verified one
+    whenever it has one (website-only references have nothing to follow)."""
+    return any(a.verified for a in contact.accounts if a.platform != "website")
 
 
 def _write_output(db, result, output: Path | None, fmt: str | None) -> None:

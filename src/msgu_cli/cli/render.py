@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..domain.models import PLATFORMS, Contact, RelationEvent
+from ..domain.models import PLATFORMS, Account, Contact, RelationEvent
 
 # The platforms people follow on, most useful first, for the short "accounts" column.
 _FOLLOW_ORDER = ("bluesky", "mastodon", "x", "facebook", "instagram", "threads", "linkedin",
@@ -27,13 +27,27 @@ def short_handle(platform: str, handle: str) -> str:
     return f"{platform}:{handle}"
 
 
+VERIFIED_MARK = "✓"
+
+
+def _mark(account: Account) -> str:
+    """` ✓` when `refresh` proved the account is the organisation's own."""
+    return f" {VERIFIED_MARK}" if account.verified else ""
+
+
+def marked_handle(account: Account) -> str:
+    return account.handle + _mark(account)
+
+
 def best_handles(contact: Contact, limit: int = 3) -> str:
-    """One handle per platform, most followable platform first."""
+    """One handle per platform, most followable platform first (a verified one when the
+    contact has several there), ✓ marking verified accounts."""
     seen: dict[str, str] = {}
+    verified_first = sorted(contact.accounts, key=lambda a: not a.verified)
     for platform in _FOLLOW_ORDER:
-        for account in contact.accounts:
+        for account in verified_first:
             if account.platform == platform and platform not in seen:
-                seen[platform] = short_handle(platform, account.handle)
+                seen[platform] = short_handle(platform, account.handle) + _mark(account)
     shown = list(seen.values())[:limit]
     more = len(contact.accounts) - len(shown)
     return " ".join(shown) + (f" +{more}" if more > 0 else "")
@@ -56,7 +70,9 @@ def contacts_table(contacts: Sequence[Contact], region_names: Mapping[str, str],
 
 
 def contact_panel(contact: Contact, region_names: Mapping[str, str],
-                  history: Sequence[RelationEvent] = ()):
+                  history: Sequence[RelationEvent] = (),
+                  packs: Sequence[tuple[str, str | None]] = ()):
+    """The whole contact; `packs` are (subscription, left_at) of the packs that brought it."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -71,7 +87,7 @@ def contact_panel(contact: Contact, region_names: Mapping[str, str],
         ("languages", ", ".join(contact.languages)), ("topics", ", ".join(contact.topics)),
         ("suggested", ", ".join(contact.suggested_topics)), ("status", contact.status),
         ("description", contact.description), ("notes", contact.notes),
-        ("source", contact.source),
+        ("source", contact.source), ("packs", _packs_line(packs)),
     ]
     for label, value in rows:
         if value:
@@ -83,12 +99,19 @@ def contact_panel(contact: Contact, region_names: Mapping[str, str],
             accounts.add_column(column, style="dim" if column in ("url", "checked") else None)
         ordered = sorted(contact.accounts, key=lambda a: (PLATFORMS.index(a.platform), a.handle))
         for a in ordered:
-            accounts.add_row(a.platform, a.handle, a.url or "", a.state or "",
+            accounts.add_row(a.platform, marked_handle(a), a.url or "", a.state or "",
                              (a.last_post_at or "")[:10], (a.checked_at or "")[:10])
         parts += ["", accounts]
     if history:
         parts += ["", history_table(history)]
     return Panel(Group(*parts), title=f"#{contact.id} {contact.name}", title_align="left")
+
+
+def _packs_line(packs: Sequence[tuple[str, str | None]]) -> str:
+    from ..i18n import _
+
+    return ", ".join(name if left is None else _("{name} (left the pack on {date})").format(
+        name=name, date=left[:10]) for name, left in packs)
 
 
 def history_table(history: Sequence[RelationEvent]):

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..i18n import _
 from . import app
 from ._shared import guarded, open_database, print_json, progress_bar
 
 if TYPE_CHECKING:
+    from ..domain.packs import PackInfo
     from ..services.import_plan import ImportReport, RowOutcome
 
 Many = list[str] | None
@@ -23,8 +25,9 @@ _LISTED = 50  # rows listed per outcome in the human report (--json lists all)
 @guarded
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (Excel), mastodon (follow "
-                   "import file) or json.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_(
+        "csv (Excel), mastodon (follow import file), json, or pack (a shared directory that "
+        "others subscribe to)."))],
     status: Annotated[Many, typer.Option("--status", help="Relationship status "
                       "(repeatable).")] = None,
     topic: Annotated[Many, typer.Option("--topic", help="Topic (repeatable).")] = None,
@@ -36,8 +39,14 @@ def export(
                       "(default: stdout).")] = None,
     header: Annotated[bool, typer.Option("--header/--no-header", help="mastodon: --no-header "
                       "writes the bare list of addresses other servers expect.")] = True,
+    name: Annotated[str | None, typer.Option("--name", help=_(
+        "pack: its name (default: the output file's name)."))] = None,
+    description: Annotated[str | None, typer.Option("--description", help=_(
+        "pack: what it holds, for whom."))] = None,
+    maintainer: Annotated[str | None, typer.Option("--maintainer", help=_(
+        "pack: who keeps it up to date (default: your profile's name)."))] = None,
 ) -> None:
-    """Write a follow list or the directory as CSV, Mastodon's import file, or JSON.
+    """Write a follow list or the directory as CSV, Mastodon's import file, JSON or a pack.
 
     Example: msgu export --status to-follow --format mastodon --output suivre.csv
     """
@@ -47,19 +56,32 @@ def export(
     filters = {"statuses": status or [], "topics": topic or [], "regions": region or [],
                "kinds": kind or []}
     count = export_directory(db, filters, fmt, sys.stdout, output=output, platform=platform,
-                             header=header)
+                             header=header, pack=_pack_info(name, description, maintainer))
     if output is not None:
         sys.stderr.write(f"Wrote {count} row(s) to {output}.\n")
+
+
+def _pack_info(name: str | None, description: str | None,
+               maintainer: str | None) -> "PackInfo | None":
+    """What --name, --description and --maintainer say of a pack (None when none is given)."""
+    if name is None and description is None and maintainer is None:
+        return None
+    from ..domain.packs import PackInfo
+
+    return PackInfo(name or "", description, maintainer)
 
 
 @app.command("import")
 @guarded
 def import_(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(help="A file (CSV, Mastodon list, JSON) or an "
-                      "https:// URL.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, mastodon or json "
-                   "(default: detected).")] = None,
+    source: Annotated[str, typer.Argument(help=_(
+        "A file (CSV, Mastodon list, JSON, pack), an https:// URL, or a community list: a "
+        "Bluesky starter pack or list, a Mastodon account's featured accounts "
+        "(https://INSTANCE/@user/featured), a Trunk list (…/trunk/api/v1/list/NAME)."))],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help=_(
+        "csv, mastodon, json or pack (default: detected; community lists are recognised by "
+        "their address)."))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write "
                        "nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the valid rows "
@@ -117,7 +139,9 @@ def _print_report(report: "ImportReport") -> None:
         + (f", {len(report.invalid)} invalid" if report.invalid else "")
         + f" — {report.rows} row(s) read ({report.format})."
     ]
-    where = "item" if report.format == "json" else "line"
+    from ..formats.records import row_unit
+
+    where = row_unit(report.format)
     if report.rows == 0:
         lines.append("The file lists no contacts: nothing to import." if where == "item" else
                      "The file has a header but no rows: nothing to import.")

@@ -258,7 +258,24 @@ def _profile(
         url=f"https://bsky.app/profile/{handle}",
         error=error,
         query=query,
+        **_verification(view.get("verification")),
     )
+
+
+def profile_from_view(view: dict[str, Any]) -> RemoteProfile:
+    """A profileView (a list item's subject, a follow) as a RemoteProfile."""
+    return _profile(view)
+
+
+def _verification(state: object) -> dict[str, Any]:
+    """verificationState → verified_status and the issuers of its valid verifications."""
+    if not isinstance(state, dict):
+        return {}
+    issuers = tuple(
+        str(v.get("issuerHandle") or v.get("issuer"))
+        for v in state.get("verifications") or [] if isinstance(v, dict)
+        and v.get("isValid") is True and (v.get("issuerHandle") or v.get("issuer")))
+    return {"verified_status": json_text(state.get("verifiedStatus")), "verifiers": issuers}
 
 
 def _item_date(item: dict[str, Any]) -> str | None:

@@ -12,6 +12,7 @@ note "moved to …" in `error`, since following the old account no longer reache
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -257,7 +258,28 @@ def _profile(account: dict[str, Any], domain: str, *, query: str | None = None) 
         error=f"moved to {moved_to}" if moved_to else None,
         query=query,
         moved_to=moved_to,
+        verified_links=verified_links(account.get("fields")),
     )
+
+
+def profile_from_account(account: dict[str, Any], domain: str) -> RemoteProfile:
+    """An Account entity that server `domain` returned (in a list, say) as a RemoteProfile."""
+    return _profile(account, domain)
+
+
+def verified_links(fields: object) -> tuple[str, ...]:
+    """The links of profile `fields` that the server marked `verified_at` (rel="me")."""
+    links: list[str] = []
+    for item in fields if isinstance(fields, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("verified_at"), str):
+            continue
+        raw = item.get("value")
+        value = raw if isinstance(raw, str) else ""
+        href = re.search(r'<a\s[^>]*href="([^"]+)"', value)
+        link = html.unescape(href[1]) if href else html_to_text(value)
+        if link:
+            links.append(link)
+    return tuple(links)
 
 
 def _qualify(acct: object, domain: str) -> str | None:

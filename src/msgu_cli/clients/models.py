@@ -32,6 +32,11 @@ class RemoteProfile:
     error: str | None = None
     query: str | None = None
     moved_to: str | None = None  # Mastodon: the account it moved to, user@domain
+    # Bluesky: verificationState.verifiedStatus, and who issued its valid verifications.
+    verified_status: str | None = None
+    verifiers: tuple[str, ...] = ()
+    # Mastodon: the profile links the server marked `verified_at` (rel="me" checked).
+    verified_links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,9 @@ class Account:
     last_error: str | None = None
     checked_at: str | None = None
     remote_id: str | None = None
+    # What `refresh` found proves the account is the organisation's own, and by what evidence.
+    verified: bool = False
+    verified_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from ..i18n import _
 from .affinity import affinity, kind_word, org_phrase
 from .geo import Geography
 from .text import fold as _fold_text
 
-SIGNALS = ("topic", "text", "geography", "kind", "network", "activity", "language", "diversity",
-           "penalty")
+SIGNALS = ("topic", "text", "geography", "kind", "network", "activity", "language", "trust",
+           "diversity", "penalty")
 
 # Point scale. Topic points are the base times the asked topic's rarity weight.
 EXACT_POINTS = 10.0
@@ -39,6 +40,7 @@ SCOPE_POINTS: dict[str, tuple[float, str]] = {
 FOLLOWER_POINTS, FOLLOWERS_CAP, NETWORK_POINTS, NETWORK_CAP = 2.0, 6.0, 4.0, 8.0
 SILENT_DAYS, SILENT_POINTS, QUIET_DAYS, QUIET_POINTS = 365, -3.0, 180, -1.0
 LANGUAGE_SHARED, LANGUAGE_NONE = 1.0, -1.5
+TRUST_POINTS = 1.5  # an account `refresh` proved to be the organisation's own
 # Diversity: the 3rd contact of one kind costs 1.5, the 4th 3.0 ...; the 4th of one region costs
 # 1.0, the 5th 2.0 ... (the asked region is exempt).
 KIND_FREE, KIND_STEP = 2, 1.5
@@ -96,6 +98,7 @@ class Candidate:
     network_score: float = 0.0
     last_post_at: str | None = None
     any_account_alive: bool = True
+    verified: bool = False  # one of its accounts is verified (refresh)
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,13 @@ def score_language(c: Candidate, q: Query) -> list[Reason]:
     return [_reason("language", detail, LANGUAGE_NONE)]
 
 
+def score_trust(c: Candidate) -> list[Reason]:
+    """A verified account is the organisation itself, not an impersonator or a fan page."""
+    if not c.verified:
+        return []
+    return [_reason("trust", _("verified account: it is the organisation's own"), TRUST_POINTS)]
+
+
 def scope_tie_rank(scope: str | None) -> int:
     return TIE_SCOPES.index(scope) if scope in TIE_SCOPES else len(TIE_SCOPES)
 
@@ -352,7 +362,8 @@ class _Scorer:
         self.tongues: dict[tuple[str, ...], tuple[Reason, ...]] = {}
 
     def reasons(self, c: Candidate) -> tuple[Reason, ...]:
-        """topic, text, geography, kind, network, activity, language: the contract's order."""
+        """topic, text, geography, kind, network, activity, language, trust: the contract's
+        order."""
         q = self.q
         topic = self.topics.get((c.topics, c.suggested_topics))
         if topic is None:
@@ -369,7 +380,8 @@ class _Scorer:
             tongue = self.tongues[c.languages] = tuple(score_language(c, q))
         text = score_text(c, q) if q.has_text else ()
         network = score_network(c) if c.followed_by or c.network_score > 0 else ()
-        return (*topic, *text, *place, *network, *moment, *tongue)
+        trust = score_trust(c) if c.verified else ()
+        return (*topic, *text, *place, *network, *moment, *tongue, *trust)
 
     def may_qualify(self, c: Candidate) -> bool:
         """Fast path: with interests asked, a contact that matches none of them cannot qualify."""

@@ -66,6 +66,16 @@ def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
     return "".join(out)
 
 
+_KEPT_IN_MULTILINE = frozenset("\n\t")
+
+
+def strip_unsafe(text: str, *, multiline: bool = False) -> str:
+    """`text` from a server without the characters that must never reach a terminal or the
+    database (UNSAFE_CHARACTERS); descriptions (`multiline`) keep their newlines and tabs."""
+    kept = _KEPT_IN_MULTILINE if multiline else frozenset()
+    return "".join(ch for ch in text if ch not in UNSAFE_CHARACTERS or ch in kept)
+
+
 def fold(text: str) -> str:
     """Lower-case `text` and strip its accents, so `Géolocalisation` == `geolocalisation`."""
     if text.isascii():  # nothing to translate or decompose: the common case, made cheap

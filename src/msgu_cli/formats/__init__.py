@@ -1,4 +1,5 @@
-"""Readers and writers of the files msgu exchanges: directory CSV, Mastodon follow list, JSON.
+"""Readers and writers of the files msgu exchanges: directory CSV, Mastodon follow list, JSON,
+packs.
 
 Pure functions over bytes, text streams and dataclasses: no CLI, no database. Readers return a
 `records.Table` of `RawRow`s keyed by the export header's column names.
@@ -11,17 +12,22 @@ import re
 from ..errors import InvalidInput
 from .records import decode_text
 
-FORMATS: tuple[str, ...] = ("csv", "mastodon", "json")
+FORMATS: tuple[str, ...] = ("csv", "mastodon", "json", "pack")
 
 # `user@instance.tld`, with the leading `@` that Mastodon's importer also accepts.
 _MASTODON_ADDRESS = re.compile(r"@?[\w.\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
 
 def detect_format(name: str, data: bytes) -> str:
-    """`csv`, `mastodon` or `json`: by file extension first, then by what the content looks like.
+    """`pack` (a JSON object that says so), then `csv`, `mastodon` or `json`: by file extension
+    first, then by what the content looks like.
 
     Undecodable or empty data says `csv`: its reader then gives the user the precise reason.
     """
+    from .pack import looks_like_pack
+
+    if looks_like_pack(data):
+        return "pack"
     if name.lower().split("?", 1)[0].endswith(".json"):
         return "json"
     try:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
+from ..domain.community_lists import public_url
 from ..domain.models import PLATFORMS, Account, Contact, RelationEvent
 from ..domain.text import fold
 from ..errors import InvalidInput
@@ -24,10 +25,12 @@ ACCOUNT_KEYS: tuple[str, ...] = (
     "state",
     "last_error",
     "checked_at",
+    "verified",
+    "verified_by",
 )
 # Keys that our own export writes but an import has no use for (machine suggestions).
 # The relationship history belongs to this organisation: a file never rewrites it.
-_EXPORT_ONLY = frozenset({"suggested_topics", "history"})
+_EXPORT_ONLY = frozenset({"suggested_topics", "history", "packs"})
 
 
 def account_json(account: Account) -> dict[str, Any]:
@@ -38,9 +41,11 @@ def account_json(account: Account) -> dict[str, Any]:
 def contact_json(
     contact: Contact, region_names: Mapping[str, str],
     history: Sequence[RelationEvent] | None = None,
+    packs: Sequence[tuple[str, str, str, str | None]] | None = None,
 ) -> dict[str, Any]:
     """One contact as `show --json` prints it: `region` two-digit, `region_name` its name,
-    and, when `history` is given, the dated relationship steps oldest first."""
+    and, when `history` is given, the dated relationship steps oldest first; when `packs`
+    (subscription, url, joined_at, left_at) are given, the packs that brought it."""
     data = {
         "id": contact.id,
         "name": contact.name,
@@ -61,6 +66,9 @@ def contact_json(
     }
     if history is not None:
         data["history"] = [{"status": e.status, "date": e.date, "note": e.note} for e in history]
+    if packs is not None:
+        data["packs"] = [{"name": name, "url": public_url(url), "joined_at": joined,
+                          "left_at": left} for name, url, joined, left in packs]
     return data
 
 
@@ -132,18 +140,28 @@ def _item_fields(
     return fields
 
 
-def read_contacts_json(data: bytes) -> Table:
-    """Read a list of contact objects (or one object) as export writes them."""
-    text = decode_text(data, "JSON")
+def read_json_document(data: bytes, what: str = "JSON") -> Any:
+    """The parsed document of a JSON file; invalid JSON names its line and column."""
+    text = decode_text(data, what)
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise InvalidInput(
             f"The file is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})."
         ) from None
+
+
+def read_contacts_json(data: bytes) -> Table:
+    """Read a list of contact objects (or one object) as export writes them."""
+    document = read_json_document(data)
     items = [document] if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise InvalidInput(f"The JSON must be a list of contacts, not {_kind_of(items)}.")
+    return contact_items_table(items)
+
+
+def contact_items_table(items: list[Any], fmt: str = "json") -> Table:
+    """Contact objects (`item N` is the Nth) as rows of canonical fields."""
     seen: dict[str, None] = {}
     ignored: dict[str, None] = {}
     rows = []
@@ -151,4 +169,4 @@ def read_contacts_json(data: bytes) -> Table:
         if not isinstance(obj, dict):
             raise InvalidInput(f"item {number}: a contact must be an object, not {_kind_of(obj)}.")
         rows.append(RawRow(number, _item_fields(number, obj, seen, ignored)))
-    return Table(format="json", rows=rows, columns=list(seen), ignored_columns=list(ignored))
+    return Table(format=fmt, rows=rows, columns=list(seen), ignored_columns=list(ignored))

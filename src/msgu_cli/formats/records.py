@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..domain.community_lists import LIST_KINDS
 from ..domain.models import PLATFORMS
 from ..domain.text import fold
 from ..errors import InvalidInput
@@ -72,6 +73,16 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _HARMLESS_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file mark
+
+
+# Formats whose records are numbered items (JSON objects, members of a community list),
+# not lines of a file: an error names `item N`.
+ITEM_FORMATS: frozenset[str] = frozenset({"json", "pack", *LIST_KINDS})
+
+
+def row_unit(fmt: str) -> str:
+    """`item` or `line`: what a row of this format is called in messages."""
+    return "item" if fmt in ITEM_FORMATS else "line"
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,11 +141,17 @@ def _account(profile: RemoteProfile) -> Account | None:
 def _candidate(account: Account, profile: RemoteProfile, source: str,
                taxonomy: Taxonomy) -> Contact:
     """A new contact to review: named as it names itself, topics only suggested."""
-    text = " ".join(filter(None, [profile.display_name, profile.description]))
-    suggested = tuple(dict.fromkeys(code for code, _ in taxonomy.topics_in_text(text)))
+    suggested = suggest_topics(taxonomy, profile.display_name, profile.description)
     return Contact(
         name=(profile.display_name or "").strip() or account.handle,
         status="candidate", description=profile.description, accounts=(account,),
         suggested_topics=suggested,
         source=f"msgu discover, {today()}: followed by {source}",
     )
+
+
+def suggest_topics(taxonomy: Taxonomy, *texts: str | None) -> tuple[str, ...]:
+    """The topics an account's own words (display name, description) speak of: suggestions
+    for a person to confirm, never tags."""
+    text = " ".join(filter(None, texts))
+    return tuple(dict.fromkeys(code for code, _ in taxonomy.topics_in_text(text)))

@@ -99,6 +99,10 @@ def contact_from_fields(
         codes, created = resolve_topics(_many(fields["topics"]), ref.taxonomy,
                                         create=create_topics)
         changes["topics"] = tuple(codes)
+    if "suggested_topics" in fields:  # machine guesses (discover, community lists): known
+        guessed = (ref.taxonomy.find(label) for label in _many(fields["suggested_topics"]))
+        changes["suggested_topics"] = tuple(dict.fromkeys(
+            (*contact.suggested_topics, *(code for code in guessed if code))))
     new_accounts = parse_accounts(fields)
     if new_accounts:
         merged = {(a.platform, a.handle): a for a in (*contact.accounts, *new_accounts)}

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..domain.text import shown
 from ..errors import InvalidInput
+from ..i18n import _
 from ..storage.contacts import contact_count
 from ..storage.database import check_database_file
 from ..storage.migrations import known_migration_names, migrations
@@ -95,7 +97,27 @@ def check_database(db: Database) -> list[Finding]:
     unknown = Counter(r[0] for r in db.execute(
         "SELECT topic FROM contact_topics WHERE topic NOT IN (SELECT code FROM topics)"))
     findings.append(Finding("topics", not unknown, f"{sum(unknown.values())} unknown tag(s)"))
+    findings.append(_impersonation(db))
     return findings
+
+
+def _impersonation(db: Database) -> Finding:
+    """Accounts that carry one organisation's name from another organisation's domain."""
+    from .verification import misplaced_claims
+
+    claims = misplaced_claims(db)
+    if not claims:
+        return Finding("impersonation", True,
+                       _("no account sits on another organisation's official domain"))
+    listed = "; ".join(
+        _("bluesky:{handle} of #{id} {name} sits on {domain}, the domain of {owner}").format(
+            handle=shown(c.handle), id=c.contact_id, name=shown(c.contact_name),
+            domain=c.owner.domain, owner=shown(c.owner.name))
+        for c in claims)
+    return Finding("impersonation", False, _(
+        "{count} account(s) claim an organisation's name from another organisation's domain: "
+        "{accounts}. Check them, then fix or remove them (msgu edit REF --remove-account …)."
+    ).format(count=len(claims), accounts=listed))
 
 
 def backup_database(db: Database, target: Path, *, force: bool) -> Path:

@@ -16,13 +16,16 @@ from ..errors import ApiError, InvalidInput
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.graph import accounts_to_fetch, platform_counts, save_fetch_error, save_fetched
+from ..storage.verification import save_verification
 from .directory import resolve_ref
 from .reference import utc_now
+from .verification import evidence, verification_sites
 
 if TYPE_CHECKING:
     import httpx
 
     from ..clients.models import FetchFailure, RemoteProfile
+    from ..domain.verification import Sites
 
 FETCHABLE = ("bluesky", "mastodon")  # the platforms with a public API msgu can read
 Progress = Callable[[int, int], None]
@@ -72,6 +75,7 @@ def _fetch_and_store(db: Database, todo: list[tuple[int, str, str]], dids: dict[
     from ..clients.social import fetch_profiles
 
     ids = {(p, h): i for i, p, h in todo}
+    sites = verification_sites(db, list(ids.values()))
     held: list[FetchFailure] = []
     answered = False
     with open_client() as http:
@@ -82,7 +86,7 @@ def _fetch_and_store(db: Database, todo: list[tuple[int, str, str]], dids: dict[
             else:
                 answered = True
                 for item in (*held, result):
-                    _store(db, ids, item, report)
+                    _store(db, ids, item, report, sites)
                 held.clear()
             if progress is not None:
                 progress(done, len(todo))
@@ -117,7 +121,8 @@ def open_client() -> AbstractContextManager[httpx.Client]:
 
 
 def _store(db: Database, ids: dict[tuple[str, str], int],
-           result: RemoteProfile | FetchFailure, report: RefreshReport) -> None:
+           result: RemoteProfile | FetchFailure, report: RefreshReport,
+           sites: dict[int, Sites]) -> None:
     from ..clients.models import FetchFailure
 
     key = (result.platform, getattr(result, "query", None) or result.handle)
@@ -135,3 +140,4 @@ def _store(db: Database, ids: dict[tuple[str, str], int],
             report.gone.append((result.platform, key[1], result.state))
         save_fetched(db, account_id, vars(result), state=result.state, note=result.error,
                      now=utc_now())
+        save_verification(db, account_id, evidence(result, sites[account_id]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import repeat
@@ -13,12 +13,15 @@ from typing import TextIO
 from sqlite_utils import Database
 
 from ..domain.models import Contact
+from ..domain.packs import PackInfo
 from ..errors import InvalidInput, NotFound
 from ..formats import FORMATS
-from ..formats.records import RawRow, RowStream, Table
+from ..formats.records import RawRow, RowStream, Table, row_unit
+from ..i18n import _
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.lookups import use_bulk_cache
+from ..storage.packs import memberships
 from ..storage.reference import save_topics
 from ..storage.relations import load_relations
 from .fields import FieldError
@@ -65,11 +68,26 @@ def parse_table(data: bytes, name: str, fmt: str | None) -> Table | RowStream:
     from ..formats.spreadsheet import stream_contacts_csv
 
     fmt = fmt or detect_format(name, data)
-    readers = {"csv": stream_contacts_csv, "mastodon": read_mastodon_csv,
-               "json": read_contacts_json}
+    readers: dict[str, Callable[[bytes], Table | RowStream]] = {
+        "csv": stream_contacts_csv, "mastodon": read_mastodon_csv, "json": read_contacts_json,
+        "pack": _pack_rows}
     if fmt not in readers:
         raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
     return readers[fmt](data)
+
+
+def _pack_rows(data: bytes) -> Table:
+    """A pack imported once, as a file: its contacts (its header is for `subscribe`)."""
+    from ..formats.pack import read_pack
+
+    return read_pack(data)[1]
+
+
+def _community_list(db: Database, source: str) -> Table | None:
+    """A starter pack, list, featured accounts or Trunk list read as rows; None otherwise."""
+    from .community_lists import community_table
+
+    return community_table(db, source)
 
 
 @contextmanager
@@ -93,14 +111,16 @@ def import_source(
     db: Database, source: str, *, fmt: str | None = None, on_duplicate: str = "skip",
     skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportReport:
-    """Read a file or URL and import it (see import_table)."""
+    """Read a file, a URL or a community list and import it (see import_table)."""
     if on_duplicate not in DUPLICATE_POLICIES:
         raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
-    data, name = read_source(source)
-    if progress is not None:  # a large file shows its bar while it is being read
-        progress("Reading", 0, data.count(b"\n"))
-    table = parse_table(data, name, fmt)
-    del data  # the rows hold what is needed; a large file's bytes are let go
+    table: Table | RowStream | None = _community_list(db, source) if fmt is None else None
+    if table is None:
+        data, name = read_source(source)
+        if progress is not None:  # a large file shows its bar while it is being read
+            progress("Reading", 0, data.count(b"\n"))
+        table = parse_table(data, name, fmt)
+        del data  # the rows hold what is needed; a large file's bytes are let go
     return import_table(db, table, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                         dry_run=dry_run, progress=progress)
 
@@ -131,7 +151,7 @@ def import_table(
         use_bulk_cache(db)
     with transaction(db):
         plan = ImportPlan(db, ref, report, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
-                          where="item" if table.format == "json" else "line")
+                          where=row_unit(table.format))
         plan.load_duplicates(db, [c[0] if isinstance(c, tuple) else None for _, c in checked])
         for row, outcome in checked:
             plan.apply(row, outcome)  # raises at the first bad row unless skip_invalid
@@ -207,17 +227,37 @@ def seed_starter_directory(db: Database) -> ImportReport:
 def export_directory(
     db: Database, raw_filters: Mapping[str, Sequence[str]], fmt: str, stream: TextIO, *,
     output: Path | None = None, platform: str | None = None, header: bool = True,
+    pack: PackInfo | None = None,
 ) -> int:
     """`msgu export`: the contacts the filters pick, by name, to the file `output` (atomically,
-    with a BOM for CSV) or else to `stream`; returns the rows written."""
+    with a BOM for CSV) or else to `stream`; returns the rows written. `pack` is the header of
+    a pack (--format pack: its name, description and maintainer)."""
     from ..domain.vocabulary import parse_platform
 
     chosen = parse_platform(platform) if platform else None
     check_export_options(fmt, chosen, header)
+    if fmt != "pack" and pack is not None:
+        raise InvalidInput(_("--name, --description and --maintainer describe a pack: use them "
+                             "with --format pack."))
+    if fmt == "pack":
+        pack = pack_header(db, pack, output)
     contacts = _contacts_to_export(db, {**raw_filters, "platforms": [chosen] if chosen else []})
     if output is None:
-        return export_contacts(db, contacts, stream, fmt, platform=chosen, header=header)
-    return write_file(db, contacts, output, fmt, platform=chosen, header=header)
+        return export_contacts(db, contacts, stream, fmt, platform=chosen, header=header,
+                               pack=pack)
+    return write_file(db, contacts, output, fmt, platform=chosen, header=header, pack=pack)
+
+
+def pack_header(db: Database, given: PackInfo | None, output: Path | None) -> PackInfo:
+    """The pack's header: what was given, the output file's name for a missing name, the
+    profile's organisation for a missing maintainer, and now as `updated`."""
+    from ..storage.relations import load_profile
+
+    given = given or PackInfo(name="")
+    name = given.name.strip() or (output.stem if output is not None else "") or "msgu"
+    maintainer = (given.maintainer or "").strip() or load_profile(db).name
+    return PackInfo(name=name, description=(given.description or "").strip() or None,
+                    maintainer=maintainer or None, updated=utc_now())
 
 
 def _contacts_to_export(db: Database, raw_filters: Mapping[str, Sequence[str]]
@@ -241,9 +281,9 @@ def check_export_options(fmt: str, platform: str | None, header: bool) -> None:
 
 def export_contacts(
     db: Database, contacts: Iterable[Contact], out: TextIO, fmt: str, *,
-    platform: str | None = None, header: bool = True,
+    platform: str | None = None, header: bool = True, pack: PackInfo | None = None,
 ) -> int:
-    """Write `contacts` as csv, a Mastodon follow list, or JSON; returns rows written."""
+    """Write `contacts` as csv, a Mastodon follow list, JSON or a pack; returns rows written."""
     from ..formats.json_records import contact_json, write_json
     from ..formats.mastodon_list import write_mastodon_csv
     from ..formats.spreadsheet import write_contacts_csv
@@ -257,9 +297,16 @@ def export_contacts(
     names = load_reference(db).region_names()
     if fmt == "csv":
         return write_contacts_csv(contacts, out, names)
+    if fmt == "pack":
+        from ..formats.pack import write_pack
+
+        return write_pack(pack or pack_header(db, None, None),
+                          (contact_json(c, names) for c in contacts), out)
     contacts = list(contacts)
-    history = load_relations(db, [c.id for c in contacts if c.id is not None])
-    write_json([contact_json(c, names, history.get(c.id, [])) for c in contacts], out)
+    ids = [c.id for c in contacts if c.id is not None]
+    history, packs = load_relations(db, ids), memberships(db, ids)
+    write_json([contact_json(c, names, history.get(c.id, []), packs.get(c.id, []))
+                for c in contacts], out)
     return len(contacts)
 
 
@@ -274,7 +321,7 @@ def guess_output_format(path: Path) -> str:
 
 def write_file(
     db: Database, contacts: Iterable[Contact], path: Path, fmt: str, *,
-    platform: str | None = None, header: bool = True,
+    platform: str | None = None, header: bool = True, pack: PackInfo | None = None,
 ) -> int:
     """Write to `path` atomically; CSV files get a BOM so Excel reads the accents right."""
     check_export_options(fmt, platform, header)
@@ -286,7 +333,8 @@ def write_file(
     partial = path.with_name(path.name + ".partial")
     try:
         with partial.open("w", encoding=encoding, newline="") as out:
-            count = export_contacts(db, contacts, out, fmt, platform=platform, header=header)
+            count = export_contacts(db, contacts, out, fmt, platform=platform, header=header,
+                                    pack=pack)
         partial.replace(path)
     except OSError as error:
         raise InvalidInput(f"Cannot write {path}: {error.strerror}.") from None

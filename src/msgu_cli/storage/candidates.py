@@ -92,7 +92,8 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
         SELECT c.id, c.name, c.kind, c.region, c.mrc, c.scope, c.languages, {tags},
                max(a.last_post_at),
                count(a.state) = 0 OR count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
-                                     < count(a.state)
+                                     < count(a.state),
+               coalesce(max(a.verified), 0)
         FROM contacts c LEFT JOIN accounts a ON a.contact_id = c.id
         WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}
         GROUP BY c.id ORDER BY c.id
@@ -108,7 +109,7 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
             languages=languages[row[6]],
             topics=tuple(code for code, suggested in pairs if suggested == "0"),
             suggested_topics=tuple(code for code, suggested in pairs if suggested != "0"),
-            last_post_at=row[8], any_account_alive=bool(row[9]),
+            last_post_at=row[8], any_account_alive=bool(row[9]), verified=bool(row[10]),
         ))
     return rows
 

@@ -17,6 +17,7 @@ _CONTACT_COLUMNS = (
     "description", "notes", "source", "status", "topics_text", "handles_text",
 )
 _ACCOUNT_FIELDS = tuple(f.name for f in dataclass_fields(Account))
+_VERIFIED = _ACCOUNT_FIELDS.index("verified")
 _CHUNK = 500  # stays under SQLite's bound-parameter limit
 
 
@@ -177,7 +178,9 @@ def _assemble(db: Database, cursor, *, where: str, args: Sequence = ()) -> list[
         f"SELECT contact_id, {', '.join(_ACCOUNT_FIELDS)} FROM accounts {where} "
         "ORDER BY contact_id, platform, handle", args
     ):
-        accounts.setdefault(row[0], []).append(Account(*row[1:]))
+        values = list(row[1:])
+        values[_VERIFIED] = bool(values[_VERIFIED])  # SQLite stores 0 or 1
+        accounts.setdefault(row[0], []).append(Account(*values))
     topics: dict[int, tuple[list[str], list[str]]] = {}
     for contact_id, topic, suggested in db.execute(
         f"SELECT contact_id, topic, suggested FROM contact_topics {where} "

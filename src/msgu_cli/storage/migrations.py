@@ -159,5 +159,45 @@ def m004_topic_index_covers_suggested(db: Database) -> None:
     db.execute("CREATE INDEX contact_topics_topic ON contact_topics(topic, contact_id, suggested)")
 
 
+@migrations()
+def m008_verification_and_packs(db: Database) -> None:
+    """Per account, whether `refresh` proved it official (and how); the packs (shared
+    directories) the organisation subscribes to, and which contacts each one brought."""
+    accounts = db["accounts"]
+    if "verified" not in accounts.columns_dict:
+        db.execute("ALTER TABLE accounts ADD COLUMN verified INTEGER NOT NULL DEFAULT 0")
+    if "verified_by" not in accounts.columns_dict:
+        db.execute("ALTER TABLE accounts ADD COLUMN verified_by TEXT")
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS subscriptions (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL UNIQUE,
+            pack_name TEXT,
+            description TEXT,
+            maintainer TEXT,
+            updated TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            digest TEXT,
+            subscribed_at TEXT NOT NULL,
+            last_pulled TEXT
+        );
+        -- One row per contact a pack brought: `snapshot` is what the pack said of it at the
+        -- last pull (so a pull changes only what the pack changed), `left_at` when it left.
+        CREATE TABLE IF NOT EXISTS pack_members (
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            snapshot TEXT NOT NULL,
+            joined_at TEXT NOT NULL,
+            left_at TEXT,
+            PRIMARY KEY (subscription_id, contact_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS pack_members_contact ON pack_members(contact_id);
+        """
+    )
+
+
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations.pending(Database(memory=True))}
