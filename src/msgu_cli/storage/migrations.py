@@ -159,5 +159,27 @@ def m004_topic_index_covers_suggested(db: Database) -> None:
     db.execute("CREATE INDEX contact_topics_topic ON contact_topics(topic, contact_id, suggested)")
 
 
+@migrations()
+def m006_municipalities(db: Database) -> None:
+    """The Répertoire des municipalités as reference data (filled by sync_reference_data, like
+    the MRCs), and the profile's municipality."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS municipalities (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            designation TEXT NOT NULL,
+            region TEXT NOT NULL REFERENCES regions(number),
+            mrc TEXT,
+            population INTEGER NOT NULL DEFAULT 0,
+            website TEXT
+        );
+        CREATE INDEX IF NOT EXISTS municipalities_region ON municipalities(region, mrc);
+        """
+    )
+    if "municipality" not in db["profile"].columns_dict:
+        db.execute("ALTER TABLE profile ADD COLUMN municipality TEXT")
+
+
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations.pending(Database(memory=True))}
