@@ -99,7 +99,8 @@ def municipalities(
 @app.command("stats")
 @guarded
 def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
-    """Counts by kind, region, topic, platform and status, drawn as bars.
+    """Counts by kind, region, topic, platform and status, and what each region has to
+    follow, drawn as bars.
 
     Example: msgu stats
     """
@@ -115,10 +116,15 @@ def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
         return
     out = console()
     out.print(f"[bold]{result.contacts}[/] contacts, [bold]{result.accounts}[/] accounts")
-    for title, counts in (("kind", result.by_kind), ("region", result.by_region),
-                          ("topic", result.by_topic[:15]), ("platform", result.by_platform),
-                          ("status", result.by_status)):
-        out.print(f"\n[bold]by {title}[/]")
+    out.print(_("{count} followable (an account on a platform other than a website)")
+              .format(count=result.followable))
+    for heading, counts in ((_("by kind"), result.by_kind), (_("by region"), result.by_region),
+                            (_("by topic"), result.by_topic[:15]),
+                            (_("by platform"), result.by_platform),
+                            (_("by status"), result.by_status),
+                            (_("followable local or regional contacts, by region"),
+                             result.followable_by_region)):
+        out.print(f"\n[bold]{heading}[/]")
         largest = max((n for _key, n in counts), default=0)
         width = max((len(k) for k, _n in counts), default=0)
         for key, n in counts:
