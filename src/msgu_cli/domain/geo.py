@@ -91,7 +91,9 @@ def municipality_key(name: str) -> str:
 def same_municipality(a: str | None, b: str | None) -> bool:
     """Whether two stored municipality names name the same place (for the geography signal:
     the same municipality is nearer than the same MRC)."""
-    return bool(a and b) and municipality_key(a) == municipality_key(b)
+    if not (a and b):
+        return False
+    return municipality_key(a) == municipality_key(b)
 
 
 def _short_designation(designation: str) -> str:
