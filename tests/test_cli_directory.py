@@ -72,7 +72,7 @@ def test_add_topic_synonyms(add, db_path):
 def test_add_every_option(add, db_path):
     contact = add(
         "Ville de Saguenay", "--kind", "municipalité", "--region", "saguenay-lac-saint-jean",
-        "--mrc", "Saguenay", "--municipality", "Chicoutimi", "--scope", "local",
+        "--mrc", "Saguenay", "--municipality", "saguenay", "--scope", "local",
         "--lang", "fr", "--lang", "en", "--topic", "inondations",
         "--account", "x:@SPVM", "--x", "https://twitter.com/VilleSaguenay",
         "--bluesky", "saguenay.bsky.social", "--mastodon", "@ville@mastodon.social",
@@ -84,7 +84,7 @@ def test_add_every_option(add, db_path):
     assert contact["name"] == "Ville de Saguenay"
     assert (contact["kind"], contact["region"], contact["mrc"]) == (
         "municipality", "02", "Saguenay")
-    assert (contact["municipality"], contact["scope"]) == ("Chicoutimi", "local")
+    assert (contact["municipality"], contact["scope"]) == ("Saguenay", "local")
     assert contact["languages"] == ["fr", "en"]
     assert contact["topics"] == ["inondations"]
     assert (contact["description"], contact["notes"], contact["source"]) == (

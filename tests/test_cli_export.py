@@ -85,9 +85,10 @@ def test_formula_like_cells_are_neutralised_and_import_takes_the_guard_off(
     invoke, empty_db, db_path, tmp_path
 ):
     ok(invoke("add", "=HYPERLINK(\"http://evil\",\"clic\")", "--description", "+1 514 555-0000",
-              "--note", "-5 degrés", "--source", "@SUM(A1:A9)", "--municipality", "'=déjà",
+              "--note", "-5 degrés", "--source", "@SUM(A1:A9)",
               "--account", "youtube:@VilleDeQuebec", "--region", "03"))
-    ok(invoke("add", "Tab et retour", "--description", "ordinaire", "--region", "03"))
+    ok(invoke("add", "Tab et retour", "--description", "ordinaire", "--source", "'=déjà",
+              "--region", "03"))
     conn = sqlite3.connect(db_path)  # tab and CR can only come from outside: put them there
     with conn:
         conn.execute("UPDATE contacts SET description = ?, notes = ? WHERE name = ?",
@@ -100,11 +101,11 @@ def test_formula_like_cells_are_neutralised_and_import_takes_the_guard_off(
     assert evil["description"] == "'+1 514 555-0000"
     assert evil["notes"] == "'-5 degrés"
     assert evil["source"] == "'@SUM(A1:A9)"
-    assert evil["municipality"] == "''=déjà"  # an apostrophe before = is guarded again
     assert evil["youtube"] == "'@villedequebec"
     tab = by_name["Tab et retour"]
     assert tab["description"] == "'\tcmd|' /C calc'!A0"
     assert tab["notes"] == "'\r=1+1"
+    assert tab["source"] == "''=déjà"  # an apostrophe before = is guarded again
     for row in by_name.values():  # no cell left that a spreadsheet would run
         for cell in row.values():
             assert not cell or cell[0] not in "=+-@\t\r", cell
@@ -115,7 +116,7 @@ def test_formula_like_cells_are_neutralised_and_import_takes_the_guard_off(
     [back] = [c for c in listed(invoke) if c["name"].startswith("=")]
     [imported] = [c for c in json.loads(ok(invoke("--db", str(other), "list", "--json")).stdout)
                   if c["name"].startswith("=")]
-    for key in ("name", "description", "notes", "source", "municipality"):
+    for key in ("name", "description", "notes", "source"):
         assert imported[key] == back[key]
     assert handles(imported, "youtube") == ["@villedequebec"]
 

@@ -194,7 +194,7 @@ def test_profile_set_and_show(invoke, empty_db, db_path):
                            "français", "--platform", "Bluesky", "--json"))
     expected = {"name": "MRC de Nicolet-Yamaska", "kind": "mrc", "region": "17",
                 "mrc": "Nicolet-Yamaska", "topics": ["inondations", "geolocalisation"],
-                "languages": ["fr"], "platforms": ["bluesky"]}
+                "languages": ["fr"], "platforms": ["bluesky"], "municipality": None}
     assert saved == expected
     assert ok_json(invoke("profile", "show", "--json")) == expected
     shown = invoke("profile", "show").stdout

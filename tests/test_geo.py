@@ -6,9 +6,10 @@ import csv
 
 import pytest
 
-from msgu_cli.domain.geo import REGIONS, Geography
+from msgu_cli.domain.geo import REGIONS, Geography, Municipalities, same_municipality
+from msgu_cli.domain.models import Municipality
 from msgu_cli.errors import InvalidInput
-from msgu_cli.storage.seeds import read_mrcs, seed_file
+from msgu_cli.storage.seeds import read_mrcs, read_municipalities, seed_file
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +85,40 @@ def test_borders_are_symmetric_and_never_reflexive(geo):
 ])
 def test_known_borders(geo, a, b, touch):
     assert geo.are_neighbours(a, b) is touch
+
+
+# --- municipalities (the Répertoire des municipalités) -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def towns() -> Municipalities:
+    return Municipalities.from_towns(read_municipalities())
+
+
+@pytest.mark.parametrize(("website", "domain"), [
+    ("www.v3r.net", "v3r.net"), ("https://beloeil.ca/", "beloeil.ca"),
+    ("HTTP://WWW.Ville.Quebec.QC.CA/citoyens", "ville.quebec.qc.ca"),
+    ("www.msvalere.qc,ca", None), (None, None), ("", None),
+])
+def test_web_domain_is_the_host_without_www(website, domain):
+    assert Municipality("00001", "X", "Ville", "04", None, 0, website).web_domain == domain
+
+
+def test_same_municipality_is_accent_case_and_hyphen_blind():
+    assert same_municipality("Trois-Rivières", "trois rivieres")
+    assert same_municipality("Ste-Julie", "Sainte-Julie")
+    assert not same_municipality("Hatley (Canton)", "Hatley (Municipalité)")
+    assert not same_municipality(None, "Québec") and not same_municipality("", "")
+
+
+def test_find_returns_only_the_one_a_stored_name_names(towns):
+    assert towns.find("Saint-Lambert", "16").mrc == "Longueuil"
+    assert towns.find("Saint-Lambert", "08").mrc == "Abitibi-Ouest"
+    assert towns.find("Saint-Lambert") is None  # two regions: the name alone is not enough
+    assert towns.find("Bedford (Canton)").code == "46040"
+    assert towns.find("Nowhere") is None and towns.find(None) is None
+
+
+def test_every_stored_name_names_exactly_its_municipality(towns):
+    for town in towns.towns:
+        assert towns.find(towns.stored_name(town), town.region, town.mrc) == town, town

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from transfer_checks import listed, ok, without_ids
 
-from msgu_cli.domain.geo import REGIONS, Geography
+from msgu_cli.domain.geo import REGIONS, Geography, Municipalities
 from msgu_cli.domain.handles import parse_account
 from msgu_cli.domain.models import PLATFORMS, SCOPES, STATUSES, Account, Contact
 from msgu_cli.domain.taxonomy import load_topics_toml
@@ -31,6 +31,7 @@ from msgu_cli.storage.database import transaction
 TOPIC_CODES = sorted(t.code for t in load_topics_toml(
     seeds.seed_file("topics.toml").read_text(encoding="utf-8")))
 GEOGRAPHY = Geography.from_mrcs(m for m, _, _ in seeds.read_mrcs())
+TOWNS = Municipalities.from_towns(seeds.read_municipalities())
 HANDLE_SHAPES = {
     "x": "{t}", "bluesky": "{t}.bsky.social", "mastodon": "{t}@mastodon.example",
     "facebook": "{t}.page", "instagram": "{t}_ig", "threads": "{t}", "youtube": "@{t}",
@@ -58,13 +59,24 @@ def accounts(draw, number: int) -> tuple[Account, ...]:
 
 
 @st.composite
-def contacts(draw, number: int) -> Contact:
+def territories(draw) -> tuple[str | None, str | None, str | None]:
+    """(region, MRC, municipality) as a contact stores them: a municipality of the répertoire
+    comes with its own MRC and region (twins of one region under their qualified names)."""
+    town = draw(st.none() | st.sampled_from(TOWNS.towns))
+    if town is not None:
+        return town.region, town.mrc, TOWNS.stored_name(town)
     region = draw(st.none() | st.sampled_from([r.number for r in REGIONS]))
     mrcs = GEOGRAPHY.mrcs_of(region) if region else []
     mrc = draw(st.none() | st.sampled_from([m.name for m in mrcs])) if mrcs else None
+    return region, mrc, None
+
+
+@st.composite
+def contacts(draw, number: int) -> Contact:
+    region, mrc, municipality = draw(territories())
     return Contact(
         name=draw(TEXT), kind=draw(st.sampled_from(sorted(KINDS))), region=region, mrc=mrc,
-        municipality=draw(OPTIONAL_TEXT), scope=draw(st.none() | st.sampled_from(SCOPES)),
+        municipality=municipality, scope=draw(st.none() | st.sampled_from(SCOPES)),
         languages=tuple(draw(st.lists(st.sampled_from(["fr", "en", "es", "iu"]), unique=True,
                                       max_size=3))),
         topics=tuple(draw(st.lists(st.sampled_from(TOPIC_CODES), unique=True, max_size=4))),

@@ -13,14 +13,17 @@ from collections import Counter
 import pytest
 from cli_results import ok_json
 
+from msgu_cli.domain.geo import Municipalities
 from msgu_cli.domain.handles import parse_account
 from msgu_cli.domain.models import PLATFORMS, SCOPES
 from msgu_cli.domain.vocabulary import KINDS
 from msgu_cli.formats.spreadsheet import read_contacts_csv
-from msgu_cli.storage.seeds import read_hashtags, seed_file
+from msgu_cli.storage.seeds import read_hashtags, read_municipalities, seed_file
 
 LOCAL_SCOPES = ("local", "regional")
-
+# The "Done when": what the shipped directory must reach (the facts support no more).
+MIN_CONTACTS, MIN_FOLLOWABLE = 250, 150
+REGIONS_WITH_THREE = 11
 
 
 @pytest.fixture
@@ -121,11 +124,72 @@ def test_no_account_handle_appears_twice_in_the_seed_file(seed_rows):
     assert [key for key, count in normalised.items() if count > 1] == []
 
 
+def _followable(contact: dict) -> bool:
+    return any(a["platform"] != "website" for a in contact["accounts"])
+
+
 def test_the_directory_is_big_and_varied_enough(directory):
     kinds = Counter(contact["kind"] for contact in directory)
-    assert len(directory) >= 100
+    assert len(directory) >= MIN_CONTACTS
+    assert sum(map(_followable, directory)) >= MIN_FOLLOWABLE
     assert len(kinds) >= 10
     assert {contact["scope"] for contact in directory} == set(SCOPES)
+
+
+def test_stats_gives_the_counts_of_the_done_when_list(invoke, directory):
+    stats = ok_json(invoke("stats", "--json"))
+    assert stats["contacts"] == len(directory) >= MIN_CONTACTS
+    assert stats["followable"] == sum(map(_followable, directory)) >= MIN_FOLLOWABLE
+    local = Counter(c["region"] for c in directory
+                    if c["scope"] in LOCAL_SCOPES and _followable(c))
+    by_region = {key.split(" ")[0]: n for key, n in stats["followable_by_region"].items()}
+    assert by_region == dict(local)
+    assert len(by_region) == 17 and min(by_region.values()) >= 1  # every region
+    assert sum(n >= 3 for n in by_region.values()) >= REGIONS_WITH_THREE
+    regions = ok_json(invoke("regions", "--json"))
+    assert sum(len(region["mrcs"]) for region in regions) == 104
+    shown = invoke("stats")
+    assert shown.exit_code == 0 and f"{stats['followable']} followable" in shown.stdout
+
+
+def test_every_territory_agrees_with_the_repertoire(directory):
+    towns = Municipalities.from_towns(read_municipalities())
+    placed = [c for c in directory if c["municipality"]]
+    assert placed
+    for contact in placed:
+        town = towns.find(contact["municipality"], contact["region"], contact["mrc"])
+        assert town is not None, contact["name"]
+        assert (town.region, town.mrc) == (contact["region"], contact["mrc"]), contact["name"]
+        assert towns.stored_name(town) == contact["municipality"], contact["name"]
+
+
+def test_municipalities_and_mrcs_of_the_directory_say_where_they_are(directory):
+    for contact in directory:
+        if contact["kind"] == "municipality" and contact["scope"] == "local":
+            assert contact["municipality"], contact["name"]
+    mrcs = [c["mrc"] for c in directory if c["kind"] == "mrc"]
+    assert mrcs and all(mrcs) and len(set(mrcs)) == len(mrcs)  # one contact per MRC
+
+
+def test_old_or_third_party_sources_say_so_in_the_notes(directory):
+    crawled = [c for c in directory if "collecte de 2016" in (c["source"] or "")]
+    assert crawled
+    for contact in crawled:
+        notes = contact["notes"] or ""
+        assert "2016" in notes and "confiance moyenne" in notes, contact["name"]
+        assert "msgu refresh" in notes, contact["name"]
+
+
+def test_all_hazards_sources_are_tagged_and_warn_of_something(invoke, directory):
+    topics = {t["code"]: t for t in ok_json(invoke("topics", "--json"))}
+    assert topics["tous-risques"]["label_fr"] and topics["tous-risques"]["label_en"]
+    for word in ("tous risques", "All hazards", "multirisque", "multi-hazard"):
+        assert ok_json(invoke("list", "--topic", word, "--json")), word
+    tagged = [c for c in directory if "tous-risques" in c["topics"]]
+    assert {c["kind"] for c in tagged} >= {"provincial", "federal", "weather", "police", "utility",
+                                           "ngo", "municipality", "mrc"}
+    for contact in tagged:  # and what it warns of, besides
+        assert set(contact["topics"]) - {"tous-risques"}, contact["name"]
 
 
 def test_recommend_geolocalisation_returns_ten_geomatics_contacts(invoke, directory):

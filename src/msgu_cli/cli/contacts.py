@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from . import app
 from ._shared import console, guarded, open_database, print_json
 
@@ -14,6 +15,9 @@ KindOpt = Annotated[str | None, typer.Option("--kind", help="Kind: municipality,
 RegionOpt = Annotated[str | None, typer.Option("--region", help="Region number or name "
                       "(04, Mauricie, saguenay-lac-saint-jean).")]
 MrcOpt = Annotated[str | None, typer.Option("--mrc", help="MRC or equivalent territory.")]
+MunicipalityOpt = Annotated[str | None, typer.Option("--municipality", help=_(
+    "Municipality of the Répertoire des municipalités, accents and hyphens optional "
+    "(fills in the MRC and region)."))]
 TopicOpt = Annotated[Many, typer.Option("--topic", help="Topic, in French or English "
                      "(repeatable): geolocalisation, inondations, VOST…")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")]
@@ -32,7 +36,7 @@ def add(
     kind: KindOpt = None,
     region: RegionOpt = None,
     mrc: MrcOpt = None,
-    municipality: Annotated[str | None, typer.Option(help="Municipality.")] = None,
+    municipality: MunicipalityOpt = None,
     scope: Annotated[str | None, typer.Option(help="local, regional, provincial, national or "
                      "international.")] = None,
     lang: Annotated[Many, typer.Option("--lang", help="Language it publishes in "
@@ -179,7 +183,7 @@ def edit(
     kind: KindOpt = None,
     region: RegionOpt = None,
     mrc: MrcOpt = None,
-    municipality: Annotated[str | None, typer.Option(help="Municipality.")] = None,
+    municipality: MunicipalityOpt = None,
     scope: Annotated[str | None, typer.Option(help="Scope.")] = None,
     lang: Annotated[Many, typer.Option("--lang", help="Languages (replace them).")] = None,
     add_topic: Annotated[Many, typer.Option("--add-topic", help="Topic to add.")] = None,

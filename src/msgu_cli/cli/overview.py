@@ -1,9 +1,10 @@
-"""Overview commands: topics, regions, stats."""
+"""Overview commands: topics, regions, municipalities, stats."""
 
 from typing import Annotated
 
 import typer
 
+from ..i18n import _, ngettext
 from . import app
 from ._shared import console, guarded, open_database, print_json
 
@@ -66,10 +67,40 @@ def regions(ctx: typer.Context, json_: JsonOpt = False) -> None:
     console().print(table)
 
 
+@app.command("municipalities")
+@guarded
+def municipalities(
+    ctx: typer.Context,
+    region: Annotated[str | None, typer.Option("--region", help=_(
+        "Only this region (number or name)."))] = None,
+    mrc: Annotated[str | None, typer.Option("--mrc", help=_(
+        "Only this MRC or equivalent territory."))] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Quebec's municipalities (Répertoire des municipalités, MAMH), by MRC then name.
+
+    Example: msgu municipalities --region 04 --json
+    """
+    from ..services.reference import municipalities_in
+    from .render import municipalities_table, region_names
+
+    towns = municipalities_in(open_database(ctx), region, mrc)
+    names = region_names()
+    if json_:
+        print_json([{"code": m.code, "name": m.name, "designation": m.designation, "mrc": m.mrc,
+                     "region": m.region, "region_name": names.get(m.region),
+                     "population": m.population, "website": m.website} for m in towns])
+        return
+    title = ngettext("{count} municipality", "{count} municipalities", len(towns)).format(
+        count=len(towns))
+    console().print(municipalities_table(towns, title))
+
+
 @app.command("stats")
 @guarded
 def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
-    """Counts by kind, region, topic, platform and status, drawn as bars.
+    """Counts by kind, region, topic, platform and status, and what each region has to
+    follow, drawn as bars.
 
     Example: msgu stats
     """
@@ -85,11 +116,16 @@ def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
         return
     out = console()
     out.print(f"[bold]{result.contacts}[/] contacts, [bold]{result.accounts}[/] accounts")
-    for title, counts in (("kind", result.by_kind), ("region", result.by_region),
-                          ("topic", result.by_topic[:15]), ("platform", result.by_platform),
-                          ("status", result.by_status)):
-        out.print(f"\n[bold]by {title}[/]")
-        largest = max((n for _, n in counts), default=0)
-        width = max((len(k) for k, _ in counts), default=0)
+    out.print(_("{count} followable (an account on a platform other than a website)")
+              .format(count=result.followable))
+    for heading, counts in ((_("by kind"), result.by_kind), (_("by region"), result.by_region),
+                            (_("by topic"), result.by_topic[:15]),
+                            (_("by platform"), result.by_platform),
+                            (_("by status"), result.by_status),
+                            (_("followable local or regional contacts, by region"),
+                             result.followable_by_region)):
+        out.print(f"\n[bold]{heading}[/]")
+        largest = max((n for _key, n in counts), default=0)
+        width = max((len(k) for k, _n in counts), default=0)
         for key, n in counts:
             out.print(f"  {key:<{width}} {n:>5} [cyan]{bar(n, largest)}[/]")

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from . import app
 from ._shared import console, err_console, fail, guarded, open_database, print_json
 
@@ -23,6 +24,8 @@ def recommend(
                       " nearer contacts rank first.")] = None,
     mrc: Annotated[str | None, typer.Option("--mrc", help="Your MRC: contacts of the same MRC "
                    "rank first.")] = None,
+    municipality: Annotated[str | None, typer.Option("--municipality", help=_(
+        "Your municipality: ranks like --mrc, from its MRC and region."))] = None,
     kind: Annotated[Many, typer.Option("--kind", help="Only contacts of this kind "
                     "(repeatable).")] = None,
     platform: Annotated[Many, typer.Option("--platform", help="Only contacts with an account on "
@@ -55,7 +58,7 @@ def recommend(
                    "--output FILE for the --format list.")
     db = open_database(ctx)
     request = RecommendRequest(interests, topic or [], region, mrc, kind or [], platform or [],
-                               lang, limit, include_followed)
+                               lang, limit, include_followed, municipality=municipality)
     result = run(db, request, today=date.today())
     if output is not None or fmt is not None:
         _write_output(db, result, output, fmt)

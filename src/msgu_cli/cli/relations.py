@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from . import app
 from ._shared import console, guarded, open_database, print_json
 
@@ -108,6 +109,8 @@ def profile_set(
                     "municipality…).")] = None,
     region: Annotated[str | None, typer.Option("--region", help="Its region.")] = None,
     mrc: Annotated[str | None, typer.Option("--mrc", help="Its MRC.")] = None,
+    municipality: Annotated[str | None, typer.Option("--municipality", help=_(
+        "Its municipality (fills in the MRC and region)."))] = None,
     topic: Annotated[Many, typer.Option("--topic", help="Interests (repeatable; replace "
                      "the stored ones).")] = None,
     lang: Annotated[Many, typer.Option("--lang", help="Languages (repeatable).")] = None,
@@ -123,7 +126,8 @@ def profile_set(
     """
     from ..services.relations import set_profile
 
-    given = {"name": name, "kind": kind, "region": region, "mrc": mrc, "topics": topic,
+    given = {"name": name, "kind": kind, "region": region, "mrc": mrc,
+             "municipality": municipality, "topics": topic,
              "languages": lang, "platforms": platform}
     changes = {k: v for k, v in given.items() if v is not None}
     profile = set_profile(open_database(ctx), changes, clear=clear or [])

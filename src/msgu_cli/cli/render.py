@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..domain.models import PLATFORMS, Account, Contact, RelationEvent
+from ..domain.models import PLATFORMS, Account, Contact, Municipality, RelationEvent
 
 # The platforms people follow on, most useful first, for the short "accounts" column.
 _FOLLOW_ORDER = ("bluesky", "mastodon", "x", "facebook", "instagram", "threads", "linkedin",
@@ -130,3 +130,27 @@ def bar(count: int, largest: int, width: int = 30) -> str:
     """A text bar, so counts read at a glance in any terminal."""
     filled = round(width * count / largest) if largest else 0
     return "█" * max(filled, 1 if count else 0)
+
+
+def municipalities_table(towns: Sequence[Municipality], title: str):
+    """The répertoire's entries, every cell plain text (names and websites are data)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..i18n import _
+
+    table = Table(title=Text(title), title_justify="left", caption=Text(_(
+        "Source: Répertoire des municipalités du Québec, MAMH (CC BY 4.0).")),
+        caption_justify="left")
+    table.add_column(_("code"), no_wrap=True)
+    table.add_column(_("name"), style="bold", overflow="fold")
+    table.add_column(_("designation"))
+    table.add_column(_("MRC"), overflow="fold")
+    table.add_column(_("region"), no_wrap=True)
+    table.add_column(_("population"), justify="right")
+    table.add_column(_("website"), overflow="fold")
+    for m in towns:
+        table.add_row(*(Text(cell) for cell in (
+            m.code, m.name, m.designation, m.mrc or "", m.region,
+            f"{m.population:,}".replace(",", "\u202f"), m.website or "")))
+    return table

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import InvalidInput
-from .models import Mrc, Region
-from .text import closest, slug
+from ..i18n import _
+from .models import Mrc, Municipality, Region
+from .text import closest, fold, shown, slug
 
 REGIONS: tuple[Region, ...] = (
     Region("01", "Bas-Saint-Laurent"),
@@ -62,6 +64,15 @@ _REGION_ALIASES: dict[str, str] = {
 
 _LEADING_ARTICLES = ("mrc", "de", "du", "des", "d", "la", "le", "les", "l")
 
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+# Designations as people write them before a name (`Ville de Bedford`, `Canton de Hatley`),
+# longest first; each is followed by de, d', du (de le) or des (de les).
+_DESIGNATION_WORDS = ("village-nordique", "village-naskapi", "village-cri", "cantons-unis",
+                      "municipalite", "paroisse", "canton", "village", "ville")
+_JOINED_ARTICLES = {"de": (), "d": (), "du": ("le",), "des": ("les",)}
+_QUALIFIED = re.compile(r"(?P<name>.*\S)\s*\((?P<qualifier>[^()]+)\)\s*")
+_CODE = re.compile(r"\d{5}")
+
 
 def _mrc_key(name: str) -> str:
     """`MRC de la Matanie`, `La Matanie` and `matanie` share one key."""
@@ -69,6 +80,25 @@ def _mrc_key(name: str) -> str:
     while len(parts) > 1 and parts[0] in _LEADING_ARTICLES:
         parts.pop(0)
     return "-".join(parts)
+
+
+def municipality_key(name: str) -> str:
+    """`Saint-Jean-sur-Richelieu`, `st jean sur richelieu` and `ST-JEAN-SUR-RICHELIEU` share one
+    key: accents, case, spaces and hyphens aside, and `St`/`Ste` read as `Saint`/`Sainte`."""
+    return "-".join(_ABBREVIATIONS.get(part, part) for part in slug(name).split("-"))
+
+
+def same_municipality(a: str | None, b: str | None) -> bool:
+    """Whether two stored municipality names name the same place (for the geography signal:
+    the same municipality is nearer than the same MRC)."""
+    if not (a and b):
+        return False
+    return municipality_key(a) == municipality_key(b)
+
+
+def _short_designation(designation: str) -> str:
+    """`Village cri (Terre de la catégorie` -> `Village cri`: the répertoire cuts some values."""
+    return designation.split(" (")[0]
 
 
 @dataclass(frozen=True)
@@ -107,7 +137,7 @@ class Geography:
             return f"{int(text):02d}"
         key = slug(text)
         if key[:3].rstrip("-").isdigit():  # "04 Mauricie", "04-mauricie"
-            number, _, rest = key.partition("-")
+            number, _sep, rest = key.partition("-")
             if number.isdigit() and 1 <= int(number) <= len(self.regions):
                 return f"{int(number):02d}"
             key = rest
@@ -146,3 +176,145 @@ class Geography:
 
     def neighbours(self, region: str) -> frozenset[str]:
         return self._neighbours.get(region, frozenset())
+
+
+_REGION_NAMES = {r.number: r.name for r in REGIONS}
+
+
+@dataclass(frozen=True)
+class Municipalities:
+    """The Répertoire des municipalités, with accent-, case- and hyphen-blind look-ups."""
+
+    towns: tuple[Municipality, ...] = ()
+    _keys: dict[str, tuple[Municipality, ...]] = field(default_factory=dict, repr=False)
+    _codes: dict[str, Municipality] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_towns(cls, towns: Iterable[Municipality]) -> Municipalities:
+        towns = tuple(towns)
+        keys: dict[str, list[Municipality]] = {}
+        for town in towns:
+            keys.setdefault(municipality_key(town.name), []).append(town)
+        return cls(towns, {k: tuple(v) for k, v in keys.items()}, {t.code: t for t in towns})
+
+    def in_territory(self, region: str | None = None,
+                     mrc: str | None = None) -> list[Municipality]:
+        """The municipalities of a region and/or MRC, by region, MRC, then name (accent-blind);
+        those outside any MRC come last in their region."""
+        chosen = [m for m in self.towns if _lies_in(m, region, mrc)]
+        return sorted(chosen, key=lambda m: (m.region, m.mrc is None, fold(m.mrc or ""),
+                                             fold(m.name), m.code))
+
+    def stored_name(self, town: Municipality) -> str:
+        """The name a contact stores: the répertoire's, followed by the designation (or else the
+        code) where another municipality of the region has the same name, so that it names one:
+        `Hatley (Canton)` beside `Hatley (Municipalité)`."""
+        twins = [m for m in self._keys.get(municipality_key(town.name), ())
+                 if m.region == town.region and m.code != town.code]
+        if not twins:
+            return town.name
+        label = _short_designation(town.designation)
+        if any(_short_designation(m.designation) == label for m in twins):
+            label = town.code
+        return f"{town.name} ({label})"
+
+    def find(self, name: str | None, region: str | None = None,
+             mrc: str | None = None) -> Municipality | None:
+        """The one municipality a stored name (with its region and MRC) names, or None."""
+        found = [m for m in self._named(name) if _lies_in(m, region, mrc)] if name else []
+        return found[0] if len(found) == 1 else None
+
+    def parse(self, value: str, region: str | None = None,
+              mrc: str | None = None) -> Municipality:
+        """A municipality by name (accents, case, hyphens and `St`/`Ste` aside; `Ville de …` or
+        `… (Canton)` to pick a designation) or by code, checked against `region` and `mrc`."""
+        found = self._named(value)
+        if not found:
+            raise self._unknown(value, region, mrc)
+        fitting = [m for m in found if _lies_in(m, region, mrc)]
+        if not fitting:
+            raise self._misplaced(value, found, region, mrc)
+        if len(fitting) > 1:
+            raise self._ambiguous(value, fitting)
+        return fitting[0]
+
+    def _named(self, value: str) -> tuple[Municipality, ...]:
+        text = value.strip()
+        if _CODE.fullmatch(text):
+            town = self._codes.get(text)
+            return (town,) if town else ()
+        qualified = _QUALIFIED.fullmatch(text)
+        if qualified:
+            qualifier = fold(qualified["qualifier"])
+            return tuple(m for m in self._named(qualified["name"])
+                         if qualifier in (m.code, fold(_short_designation(m.designation))))
+        key = municipality_key(text)
+        return self._keys.get(key) or self._designated(key)
+
+    def _designated(self, key: str) -> tuple[Municipality, ...]:
+        """`ville-de-bedford` -> the Ville of Bedford; `municipalite-des-iles-…` -> Les Îles-…"""
+        word = next((w for w in _DESIGNATION_WORDS if key.startswith(w + "-")), None)
+        joined, _sep, name = key[len(word or "") + 1:].partition("-")
+        if word is None or joined not in _JOINED_ARTICLES or not name:
+            return ()
+        for article in (*_JOINED_ARTICLES[joined], None):
+            found = self._keys.get(f"{article}-{name}" if article else name, ())
+            designated = tuple(m for m in found if slug(_short_designation(m.designation)) == word)
+            if designated:
+                return designated
+        return ()
+
+    def _unknown(self, value: str, region: str | None, mrc: str | None) -> InvalidInput:
+        hints = closest(value, sorted({m.name for m in self.towns if _lies_in(m, region, mrc)}))
+        if hints:
+            return InvalidInput(_(
+                "Unknown municipality '{name}'. Did you mean {choices}? See 'msgu "
+                "municipalities' for the list."
+            ).format(name=shown(value), choices=", ".join(hints)))
+        return InvalidInput(_("Unknown municipality '{name}'. See 'msgu municipalities' for "
+                              "the list.").format(name=shown(value)))
+
+    def _misplaced(self, value: str, found: Sequence[Municipality], region: str | None,
+                   mrc: str | None) -> InvalidInput:
+        """A contradiction: the municipality lies outside the region or MRC given with it."""
+        if len(found) > 1:
+            return InvalidInput(_(
+                "No municipality '{name}' lies in the territory given with it; the ones so "
+                "named: {choices}."
+            ).format(name=shown(value), choices=self._choices(found)))
+        town = found[0]
+        if region is not None and town.region != region:
+            return InvalidInput(_(
+                "The municipality '{name}' is in region {number} {region}, not {asked_number} "
+                "{asked_region}."
+            ).format(name=town.name, number=town.region, region=_REGION_NAMES.get(town.region),
+                     asked_number=region, asked_region=_REGION_NAMES.get(region)))
+        if town.mrc is None:
+            return InvalidInput(_("The municipality '{name}' belongs to no MRC, not {asked}.")
+                                .format(name=town.name, asked=mrc))
+        return InvalidInput(_("The municipality '{name}' is in the MRC {mrc}, not {asked}.")
+                            .format(name=town.name, mrc=town.mrc, asked=mrc))
+
+    def _ambiguous(self, value: str, fitting: Sequence[Municipality]) -> InvalidInput:
+        """Several municipalities share the name: a region or MRC settles it, unless they are
+        twins of one territory, which their stored names tell apart."""
+        if len({(m.region, m.mrc) for m in fitting}) > 1:
+            return InvalidInput(_(
+                "'{name}' names several municipalities: {choices}. Give its region or MRC as "
+                "well, or its code (see 'msgu municipalities')."
+            ).format(name=shown(value), choices=self._choices(fitting)))
+        return InvalidInput(_(
+            "'{name}' names several municipalities of the same territory: {choices}. Write "
+            "one of {names}, or give its code."
+        ).format(name=shown(value), choices=self._choices(fitting),
+                 names=", ".join(f"'{self.stored_name(m)}'" for m in fitting)))
+
+    def _choices(self, towns: Iterable[Municipality]) -> str:
+        return "; ".join(_("{name} ({designation}, MRC {mrc}, region {region}, code {code})")
+                         .format(name=m.name, designation=_short_designation(m.designation),
+                                 mrc=m.mrc or "—", region=m.region, code=m.code)
+                         for m in towns)
+
+
+def _lies_in(town: Municipality, region: str | None, mrc: str | None) -> bool:
+    return (region is None or town.region == region) and (mrc is None or town.mrc == mrc)

@@ -106,6 +106,34 @@ class Mrc:
 
 
 @dataclass(frozen=True, slots=True)
+class Municipality:
+    """One entry of the Répertoire des municipalités du Québec (MAMH), as seeds/ ships it."""
+
+    code: str  # the geographic code, "37067": text, leading zeros kept
+    name: str
+    designation: str  # Ville, Municipalité, Paroisse, Canton, Territoire non organisé…
+    region: str  # "04"
+    mrc: str | None  # the MRC or equivalent territory; None for reserves and a few others
+    population: int = 0
+    website: str | None = None  # as the répertoire declares it, unedited
+
+    @property
+    def web_domain(self) -> str | None:
+        """The website's host without `www.` (`v3r.net`): evidence that an account is the
+        municipality's own. None without a website, or when the declared one is no host name."""
+        from ..errors import InvalidInput
+        from .handles import parse_account  # handles imports this module: import it late
+
+        if not self.website:
+            return None
+        try:
+            site = parse_account("website", self.website).handle  # host[:port]/path
+        except InvalidInput:
+            return None
+        return site.split("/")[0].split(":")[0].removeprefix("www.")
+
+
+@dataclass(frozen=True, slots=True)
 class RelationEvent:
     """One dated step in the organisation's relationship with a contact."""
 
@@ -126,3 +154,4 @@ class Profile:
     topics: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
+    municipality: str | None = None

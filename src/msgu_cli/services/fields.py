@@ -14,7 +14,7 @@ from ..errors import InvalidInput
 from .reference import Reference
 
 FieldValue = str | Sequence[str]
-TEXT_FIELDS = ("municipality", "description", "notes", "source")
+TEXT_FIELDS = ("description", "notes", "source")
 
 
 class FieldError(InvalidInput):
@@ -114,7 +114,8 @@ def contact_from_fields(
 
 
 def _territory(fields: Mapping[str, FieldValue], ref: Reference, base: Contact) -> dict:
-    """Region by number or name; an MRC must lie in that region (and implies it when alone)."""
+    """Region by number or name; an MRC must lie in that region (and implies it when alone);
+    a municipality must lie in both (and implies them)."""
     changes: dict = {}
     region = base.region
     region_text = _one(fields.get("region", "")) or _one(fields.get("region_name", ""))
@@ -128,4 +129,23 @@ def _territory(fields: Mapping[str, FieldValue], ref: Reference, base: Contact) 
         changes["mrc"] = mrc.name
         if not region_text:
             changes["region"] = mrc.region
+    if "municipality" in fields:
+        changes.update(municipality_fields(_one(fields["municipality"]), ref,
+                                           changes.get("region") if region_text else None,
+                                           changes.get("mrc")))
+    elif changes and ref.municipalities.find(base.municipality, base.region, base.mrc):
+        # A new region or MRC must still hold the municipality the contact keeps.
+        _checked("municipality", lambda v: ref.municipalities.parse(
+            v, changes.get("region"), changes.get("mrc")), base.municipality or "")
     return changes
+
+
+def municipality_fields(text: str, ref: Reference, region: str | None = None,
+                        mrc: str | None = None) -> dict[str, str | None]:
+    """The municipality of the répertoire that `text` names, as a contact stores it, with its
+    MRC and region; it must lie in the `region` and `mrc` given with it. Empty text clears it."""
+    if not text:
+        return {"municipality": None}
+    town = _checked("municipality", lambda v: ref.municipalities.parse(v, region, mrc), text)
+    return {"municipality": ref.municipalities.stored_name(town), "mrc": town.mrc,
+            "region": town.region}

@@ -84,7 +84,8 @@ class _Memo:
 def memoised(ref: Reference) -> Reference:
     """`ref` with cached topic, region and MRC look-ups (same answers, same errors)."""
     return Reference(_Memo(ref.taxonomy, "find"),  # type: ignore[arg-type]
-                     _Memo(ref.geography, "parse_region", "parse_mrc"))  # type: ignore[arg-type]
+                     _Memo(ref.geography, "parse_region", "parse_mrc"),  # type: ignore[arg-type]
+                     ref.db)
 
 
 def check_row(fields: Mapping, ref: Reference) -> tuple[Contact, list[Topic]]:

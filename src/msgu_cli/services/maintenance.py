@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -40,6 +40,13 @@ class Stats:
     by_topic: list[tuple[str, int]]
     by_platform: list[tuple[str, int]]
     by_status: list[tuple[str, int]]
+    followable: int = 0  # contacts with an account to follow (a platform other than website)
+    # Local and regional followable contacts, by region: what a territory has to follow.
+    followable_by_region: list[tuple[str, int]] = field(default_factory=list)
+
+
+_FOLLOWABLE = ("EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
+               "AND a.platform != 'website')")
 
 
 def _counts(db: Database, sql: str) -> list[tuple[str, int]]:
@@ -61,6 +68,11 @@ def directory_stats(db: Database) -> Stats:
                                 "ORDER BY n DESC, platform"),
         by_status=_counts(db, "SELECT status, count(*) n FROM contacts GROUP BY status "
                               "ORDER BY n DESC, status"),
+        followable=db.execute(f"SELECT count(*) FROM contacts c WHERE {_FOLLOWABLE}").fetchone()[0],
+        followable_by_region=_counts(
+            db, "SELECT r.number || ' ' || r.name, count(*) n FROM contacts c JOIN regions r "
+                f"ON r.number = c.region WHERE c.scope IN ('local', 'regional') AND {_FOLLOWABLE} "
+                "GROUP BY c.region ORDER BY n DESC, c.region"),
     )
 
 

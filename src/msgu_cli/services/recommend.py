@@ -43,6 +43,7 @@ class RecommendRequest:
     lang: str | None = None
     limit: int = 10
     include_followed: bool = False
+    municipality: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def build_query(request: RecommendRequest, ref: Reference, profile: Profile) -> 
     if request.mrc:
         found = ref.geography.parse_mrc(request.mrc, region)
         mrc, region = found.name, region or found.region
+    if request.municipality:  # ranks like --mrc, from the municipality's MRC and region
+        town = ref.municipalities.parse(request.municipality, region, mrc)
+        mrc, region = town.mrc, town.region
     if region is None and mrc is None:
         region, mrc = profile.region, profile.mrc
     languages = (parse_language(request.lang),) if request.lang else profile.languages

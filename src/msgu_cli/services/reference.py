@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from sqlite_utils import Database
 
-from ..domain.geo import Geography
+from ..domain.geo import Geography, Municipalities
+from ..domain.models import Municipality
 from ..domain.taxonomy import Taxonomy
-from ..storage.reference import load_geography, load_taxonomy
+from ..storage.reference import load_geography, load_municipalities, load_taxonomy
 
 
 @dataclass(frozen=True)
 class Reference:
     taxonomy: Taxonomy
     geography: Geography
+    db: Database | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def municipalities(self) -> Municipalities:
+        """The répertoire, read at its first use: most commands never name a municipality."""
+        return load_municipalities(self.db) if self.db is not None else Municipalities()
 
     def region_names(self) -> dict[str, str]:
         return {r.number: r.name for r in self.geography.regions}
 
 
 def load_reference(db: Database) -> Reference:
-    return Reference(load_taxonomy(db), load_geography(db))
+    return Reference(load_taxonomy(db), load_geography(db), db)
 
 
 def utc_now() -> str:
@@ -32,3 +40,13 @@ def utc_now() -> str:
 
 def today() -> str:
     return datetime.now(UTC).date().isoformat()
+
+
+def municipalities_in(db: Database, region: str | None = None,
+                      mrc: str | None = None) -> list[Municipality]:
+    """`msgu municipalities`: the répertoire's entries of a region and/or MRC (all without
+    either), by region, MRC, then name."""
+    geography = load_geography(db)
+    number = geography.parse_region(region) if region else None
+    name = geography.parse_mrc(mrc, number).name if mrc else None
+    return load_municipalities(db).in_territory(number, name)

@@ -16,7 +16,8 @@ from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.relations import add_relation, load_profile, load_relations, save_profile
 from .directory import resolve_ref
-from .reference import load_reference, today, utc_now
+from .fields import municipality_fields
+from .reference import Reference, load_reference, today, utc_now
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -83,6 +84,19 @@ def network(db: Database) -> dict[str, list[Relationship]]:
     return {status: items for status, items in groups.items() if items}
 
 
+def _profile_municipality(changes: dict, updates: dict, profile: Profile,
+                          ref: Reference) -> dict:
+    """A municipality given fills in the MRC and region (and must lie in those given with it);
+    a new region or MRC drops the old municipality that lies outside it."""
+    if "municipality" in changes:
+        return municipality_fields(changes["municipality"].strip(), ref,
+                                   updates.get("region") if "region" in changes else None,
+                                   updates.get("mrc") if "mrc" in changes else None)
+    moved = (updates.get("region", profile.region), updates.get("mrc", profile.mrc)) != (
+        profile.region, profile.mrc)
+    return {"municipality": None} if moved and profile.municipality else {}
+
+
 def get_profile(db: Database) -> Profile:
     return load_profile(db)
 
@@ -103,6 +117,7 @@ def set_profile(db: Database, changes: dict, *, clear: Sequence[str] = ()) -> Pr
         updates["mrc"], updates["region"] = mrc.name, mrc.region
     elif "region" in updates and profile.mrc and updates["region"] != profile.region:
         updates["mrc"] = None  # the old MRC is not in the new region
+    updates.update(_profile_municipality(changes, updates, profile, ref))
     if "topics" in changes:
         updates["topics"] = tuple(dict.fromkeys(ref.taxonomy.resolve(t) for t in changes["topics"]))
     if "languages" in changes:

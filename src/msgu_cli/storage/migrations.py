@@ -160,6 +160,28 @@ def m004_topic_index_covers_suggested(db: Database) -> None:
 
 
 @migrations()
+def m006_municipalities(db: Database) -> None:
+    """The Répertoire des municipalités as reference data (filled by sync_reference_data, like
+    the MRCs), and the profile's municipality."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS municipalities (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            designation TEXT NOT NULL,
+            region TEXT NOT NULL REFERENCES regions(number),
+            mrc TEXT,
+            population INTEGER NOT NULL DEFAULT 0,
+            website TEXT
+        );
+        CREATE INDEX IF NOT EXISTS municipalities_region ON municipalities(region, mrc);
+        """
+    )
+    if "municipality" not in db["profile"].columns_dict:
+        db.execute("ALTER TABLE profile ADD COLUMN municipality TEXT")
+
+
+@migrations()
 def m008_verification_and_packs(db: Database) -> None:
     """Per account, whether `refresh` proved it official (and how); the packs (shared
     directories) the organisation subscribes to, and which contacts each one brought."""

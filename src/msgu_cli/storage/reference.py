@@ -1,4 +1,4 @@
-"""Reference data in the database: regions, MRCs, the topic taxonomy, hashtags."""
+"""Reference data in the database: regions, MRCs, municipalities, the topic taxonomy, hashtags."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from ..domain.geo import REGIONS, Geography
-from ..domain.models import Mrc, Topic
+from ..domain.geo import REGIONS, Geography, Municipalities
+from ..domain.models import Mrc, Municipality, Topic
 from . import seeds
 
 if TYPE_CHECKING:  # the taxonomy module (and tomllib) load only when a command needs them
@@ -20,13 +20,14 @@ if TYPE_CHECKING:  # the taxonomy module (and tomllib) load only when a command 
 def reference_fingerprint() -> int:
     """A checksum of the bundled reference files (31 bits, to fit SQLite's `user_version`)."""
     checksum = 0
-    for name in ("topics.toml", "mrcs.csv", "hashtags.csv"):
+    for name in ("topics.toml", "mrcs.csv", "municipalities.csv", "hashtags.csv"):
         checksum = zlib.crc32(seeds.seed_file(name).read_bytes(), checksum)
     return checksum & 0x7FFF_FFFF
 
 
 def sync_reference_data(db: Database) -> None:
-    """Upsert the bundled regions, MRCs, taxonomy and hashtags; user-made topics are kept."""
+    """Upsert the bundled regions, MRCs, municipalities, taxonomy and hashtags; user-made topics
+    are kept."""
     db.conn.executemany(
         "INSERT INTO regions (number, name) VALUES (?, ?) "
         "ON CONFLICT(number) DO UPDATE SET name = excluded.name",
@@ -37,6 +38,8 @@ def sync_reference_data(db: Database) -> None:
         "ON CONFLICT(name, region) DO UPDATE SET type = excluded.type, source = excluded.source",
         [(m.name, kind, m.region, source) for m, kind, source in seeds.read_mrcs()],
     )
+    if db["municipalities"].exists():  # from m006 on (m002 syncs before it)
+        _sync_municipalities(db, seeds.read_municipalities())
     from ..domain.taxonomy import load_topics_toml
 
     topics = load_topics_toml(seeds.seed_file("topics.toml").read_text(encoding="utf-8"))
@@ -46,6 +49,21 @@ def sync_reference_data(db: Database) -> None:
         [(h["tag"], h.get("language"), h.get("description"), h.get("source"))
          for h in seeds.read_hashtags()],
     )
+
+
+def _sync_municipalities(db: Database, towns: Sequence[Municipality]) -> None:
+    """The répertoire as bundled: its entries upserted, the ones it no longer has deleted
+    (no table refers to them: contacts store the name)."""
+    db.conn.executemany(
+        "INSERT INTO municipalities (code, name, designation, region, mrc, population, website) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+        "designation = excluded.designation, region = excluded.region, mrc = excluded.mrc, "
+        "population = excluded.population, website = excluded.website",
+        [(m.code, m.name, m.designation, m.region, m.mrc, m.population, m.website)
+         for m in towns],
+    )
+    db.execute("DELETE FROM municipalities WHERE code NOT IN (SELECT value FROM json_each(?))",
+               [json.dumps([m.code for m in towns])])
 
 
 def save_topics(db: Database, topics: Sequence[Topic], *, origin: str = "user") -> None:
@@ -90,6 +108,12 @@ def load_taxonomy(db: Database) -> Taxonomy:
 def load_geography(db: Database) -> Geography:
     rows = db.execute("SELECT name, region FROM mrcs ORDER BY region, name").fetchall()
     return Geography.from_mrcs(Mrc(name, region) for name, region in rows)
+
+
+def load_municipalities(db: Database) -> Municipalities:
+    return Municipalities.from_towns(Municipality(*row) for row in db.execute(
+        "SELECT code, name, designation, region, mrc, population, website FROM municipalities "
+        "ORDER BY code"))
 
 
 def topic_contact_counts(db: Database) -> dict[str, int]:

@@ -37,19 +37,21 @@ def load_relations(db: Database, contact_ids: Sequence[int]) -> dict[int, list[R
 
 def load_profile(db: Database) -> Profile:
     row = db.execute(
-        "SELECT name, kind, region, mrc, topics, languages, platforms FROM profile WHERE id = 1"
+        "SELECT name, kind, region, mrc, topics, languages, platforms, municipality FROM profile "
+        "WHERE id = 1"
     ).fetchone()
     if row is None:
         return Profile()
-    name, kind, region, mrc, topics, languages, platforms = row
+    name, kind, region, mrc, topics, languages, platforms, municipality = row
     return Profile(name, kind, region, mrc, tuple(json.loads(topics)),
-                   tuple(json.loads(languages)), tuple(json.loads(platforms)))
+                   tuple(json.loads(languages)), tuple(json.loads(platforms)), municipality)
 
 
 def save_profile(db: Database, profile: Profile) -> None:
     db.execute(
-        "INSERT OR REPLACE INTO profile (id, name, kind, region, mrc, topics, languages, platforms)"
-        " VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO profile (id, name, kind, region, mrc, topics, languages, platforms,"
+        " municipality) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
         [profile.name, profile.kind, profile.region, profile.mrc, json.dumps(list(profile.topics)),
-         json.dumps(list(profile.languages)), json.dumps(list(profile.platforms))],
+         json.dumps(list(profile.languages)), json.dumps(list(profile.platforms)),
+         profile.municipality],
     )

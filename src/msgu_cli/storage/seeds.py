@@ -6,7 +6,7 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-from ..domain.models import Mrc
+from ..domain.models import Mrc, Municipality
 
 
 @lru_cache(maxsize=1)
@@ -27,6 +27,16 @@ def read_mrcs() -> list[tuple[Mrc, str, str]]:
     with seed_file("mrcs.csv").open(encoding="utf-8", newline="") as handle:
         return [
             (Mrc(row["name"], row["region"]), row["type"], row["source"])
+            for row in csv.DictReader(handle)
+        ]
+
+
+def read_municipalities() -> list[Municipality]:
+    """The Répertoire des municipalités of seeds/municipalities.csv (source: seeds/SOURCES.md)."""
+    with seed_file("municipalities.csv").open(encoding="utf-8", newline="") as handle:
+        return [
+            Municipality(row["code"], row["name"], row["designation"], row["region"],
+                         row["mrc"] or None, int(row["population"] or 0), row["website"] or None)
             for row in csv.DictReader(handle)
         ]
 
