@@ -3,7 +3,8 @@
 Everything a person reads goes through `_()` (or `ngettext`); codes, JSON keys and CSV headers
 never do. Messages are written in English with named placeholders, so a translation may reorder
 them: `_("Added #{id} {name}.").format(id=..., name=...)`. The French catalogue lives in
-`locale/fr/LC_MESSAGES/msgu.po` (compiled to `msgu.mo`, shipped in the wheel).
+`locale/fr/LC_MESSAGES/msgu.po`, compiled to `msgu.mo` when the wheel is built (hatch_build.py)
+or by `python tools/catalogue.py`, which also brings new messages of the code into it.
 """
 
 from __future__ import annotations
@@ -75,10 +76,15 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _catalogue().ngettext(singular, plural, count)
 
 
+def N_(message: str) -> str:
+    """`message` unchanged: marks a message kept in a table, translated by `_()` when used."""
+    return message
+
+
 def reset() -> None:
     """Forget the chosen language (tests switch `MSGU_LANG` between CLI runs)."""
     language.cache_clear()
     _catalogue.cache_clear()
 
 
-__all__ = ["_", "ngettext", "language", "reset", "system_language"]
+__all__ = ["N_", "_", "language", "ngettext", "reset", "system_language"]

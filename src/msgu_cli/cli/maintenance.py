@@ -5,8 +5,11 @@ from typing import Annotated
 
 import typer
 
+from ..domain.text import shown
+from ..i18n import _
 from . import app
 from ._shared import console, db_path, fail, guarded, open_database, print_json
+from ._typer_messages import confirm
 
 
 @app.command("init")
@@ -25,8 +28,8 @@ def init(
     from ..services.maintenance import create_database, directory_stats
 
     path = db_path(ctx)
-    if force and path.exists() and not yes and not typer.confirm(
-            f"Recreate {path}? Everything in it will be lost.", default=False):
+    if force and path.exists() and not yes and not confirm(
+            _("Recreate {path}? Everything in it will be lost.").format(path=shown(path))):
         raise fail("Nothing was changed.")
     db = create_database(path, empty=empty, force=force)
     ctx.call_on_close(db.close)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from . import app
-from ._shared import guarded, open_database, print_json, progress_bar
+from ._shared import guarded, open_database, print_json, progress_bar, stage_label
 
 if TYPE_CHECKING:
     from ..services.import_plan import ImportReport, RowOutcome
@@ -97,8 +97,9 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         if "bar" not in state:
             state["bar"] = progress_bar()
             state["bar"].start()
-            state["task"] = state["bar"].add_task(stage, total=total)
-        state["bar"].update(state["task"], description=stage, completed=done, total=total)
+            state["task"] = state["bar"].add_task(stage_label(stage), total=total)
+        state["bar"].update(state["task"], description=stage_label(stage), completed=done,
+                            total=total)
 
     try:
         yield tick
