@@ -96,6 +96,28 @@ def test_every_message_of_a_translated_module_has_its_french(module: str) -> Non
     assert not missing, f"{module}: no French for {missing}; {FIX}, then translate them"
 
 
+def _msgids_as_written(text: str) -> list[str]:
+    """Every msgid of a .po file as written (Babel keeps one of two equal msgids silently)."""
+    found, current = [], None
+    for line in text.splitlines():
+        if line.startswith("msgid "):
+            current = [line[len("msgid "):]]
+        elif current is not None and line.startswith('"'):
+            current.append(line)
+        elif current is not None:
+            found.append("".join(part.strip()[1:-1] for part in current))
+            current = None
+    return found
+
+
+def test_no_message_is_translated_twice() -> None:
+    """Branches append their translations at the end of msgu.po: a merge may repeat one."""
+    msgids = _msgids_as_written(PO.read_text(encoding="utf-8"))
+    repeated = sorted({m for m in msgids if msgids.count(m) > 1})
+    assert not repeated, f"msgu.po has these msgids twice: {repeated}; keep one"
+    assert len(msgids) == len(list(_catalogue()))  # both count the header
+
+
 def test_every_french_message_is_one_the_code_asks_for() -> None:
     asked = {m for module in SOURCE.rglob("*.py") for m in _messages(module)}
     stale = [m.id for m in _entries() if m.id not in asked]

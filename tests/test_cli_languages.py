@@ -224,4 +224,5 @@ def test_json_is_the_same_in_both_languages(command, starter_db, invoke, interfa
         outputs[language] = _for_people_removed(
             ok_json(invoke("--db", str(database), *args, "--json")), command)
     assert outputs["fr"] == outputs["en"]
-    assert outputs["en"] not in ([], {}, None)
+    if command in JSON_RUNS:  # the runs above have something to say
+        assert outputs["en"] not in ([], {}, None)

@@ -14,6 +14,7 @@ itself (hatch_build.py), so only msgu.po is committed. Babel comes with the `tes
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -41,8 +42,6 @@ def pybabel(arguments: list[str]) -> None:
 
 
 def main() -> None:
-    import os
-
     os.chdir(ROOT)
     for step in (EXTRACT, UPDATE, COMPILE):
         pybabel(step)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from typer import Context
+from typer._click.core import Context  # the type Typer's own methods take
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ..i18n import N_, _

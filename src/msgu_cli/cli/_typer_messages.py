@@ -24,6 +24,7 @@ from typing import Any
 
 import typer
 import typer.core
+from typer._click.core import Context
 from typer._click.exceptions import (
     BadParameter,
     ClickException,
@@ -181,7 +182,7 @@ class InterfaceContext(typer.Context):
         return super().get_help()
 
 
-def _label(command: Any, ctx: typer.Context) -> None:
+def _label(command: Any, ctx: Context) -> None:
     """The help option's line and a group's `COMMAND [ARGS]...` in the interface language."""
     help_option = command.get_help_option(ctx)
     if help_option is not None:
@@ -190,7 +191,7 @@ def _label(command: Any, ctx: typer.Context) -> None:
         command.subcommand_metavar = _("COMMAND [ARGS]...")
 
 
-def _speak(command: Any, ctx: typer.Context) -> None:
+def _speak(command: Any, ctx: Context) -> None:
     """`command` (and its subcommands) print help and usage lines in the interface language."""
     command.context_class = InterfaceContext
     _label(command, ctx)
@@ -208,20 +209,20 @@ class InterfaceLanguageGroup(TyperGroup):
         return super().main(*args, **kwargs)
 
     def make_context(self, info_name: str | None, args: list[str],
-                     parent: typer.Context | None = None, **extra: Any) -> typer.Context:
+                     parent: Context | None = None, **extra: Any) -> Context:
         with usage_errors_translated():
             return super().make_context(info_name, args, parent, **extra)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         with usage_errors_translated():
             return super().invoke(ctx)
 
-    def get_params(self, ctx: typer.Context) -> list[Any]:
+    def get_params(self, ctx: Context) -> list[Any]:
         params = super().get_params(ctx)
         _label(self, ctx)
         return params
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+    def get_command(self, ctx: Context, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             _speak(command, ctx)
