@@ -233,21 +233,19 @@ def _answers(words: str) -> list[str]:
     return [word.strip().lower() for word in words.split(",") if word.strip()]
 
 
-def confirm(question: str, *, default: bool = False) -> bool:
-    """Ask a yes-or-no question on the terminal, in the interface language; EOF aborts."""
+def confirm(question: str) -> bool:
+    """Ask a yes-or-no question on the terminal, in the interface language: no unless the answer
+    is yes; another answer asks again; the end of input aborts (exit 1, `Aborted.`)."""
     # TRANSLATORS: the answers that mean yes, separated by commas; keep "y, yes".
     yes = _answers(_("y, yes"))
     # TRANSLATORS: the answers that mean no, separated by commas; keep "n, no".
     no = _answers(_("n, no"))
-    prompt = (_("{question} [Y/n]:") if default else _("{question} [y/N]:")).format(
-        question=question)
+    prompt = _("{question} [y/N]:").format(question=question)
     while True:
         answer = typer.prompt(prompt, default="", show_default=False, value_proc=str,
                               prompt_suffix=" ")
         answer = answer.strip().lower()
-        if not answer:
-            return default
-        if answer in yes or answer in no:
+        if not answer or answer in yes or answer in no:
             return answer in yes
         typer.echo(_("Please answer {yes} or {no}.").format(yes=yes[0], no=no[0]), err=True)
 
