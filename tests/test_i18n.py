@@ -281,3 +281,29 @@ def test_installed_cli_speaks_english_when_asked(db_path) -> None:
     error = _run(["show", "999999"], db_path, **language)
     assert error.returncode == 1 and error.stderr.startswith("Error: ")
     assert "Usage: msgu" in _run(["--help"], db_path, **language).stdout
+
+
+_HEAVY = ("httpx", "sqlite_utils", "pydantic", "rich.console", "typer.rich_utils", "babel",
+          "snowballstemmer")
+_PROBE = (
+    "import sys\n"
+    "sys.argv = ['msgu', *sys.argv[1:]]\n"
+    "from msgu_cli.cli import main\n"
+    "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    f"sys.stderr.write(' '.join(m for m in {_HEAVY!r} if m in sys.modules))\n"
+)
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"]])
+def test_french_start_up_loads_what_english_does(db_path, args) -> None:
+    """The catalogue costs a file read: no module more (Babel never runs outside the tools)."""
+    loaded = {}
+    for language in ("en", "fr"):
+        env = {**os.environ, "MSGU_LANG": language, "MSGU_DB": str(db_path)}
+        done = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True,
+                              text=True, env=env, timeout=60)
+        loaded[language] = set(done.stderr.split())
+    assert loaded["fr"] == loaded["en"]
+    assert "babel" not in loaded["fr"]
+    if args == ["--version"]:
+        assert loaded["fr"] == set()
