@@ -92,13 +92,13 @@ def progress_bar():
                     console=err, transient=True, disable=not err.is_terminal)
 
 
-# The stages that services report to a progress bar, by the names they give them.
-_STAGES = {"Reading": N_("Reading"), "Checking": N_("Checking"), "Writing": N_("Writing")}
+# The stages that services report to a progress bar, by the English names they give them.
+_STAGES = frozenset((N_("Reading"), N_("Checking"), N_("Writing")))
 
 
 def stage_label(stage: str) -> str:
     """A progress bar's stage in the interface language (an unknown stage shows as it is)."""
-    return _(_STAGES[stage]) if stage in _STAGES else stage
+    return _(stage) if stage in _STAGES else stage
 
 
 def print_json(data: Any) -> None:
