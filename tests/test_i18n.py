@@ -10,12 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 from cli_results import rows
 from fakenet import add, install, load
+from typer import BadParameter
+from typer._click.exceptions import MissingParameter
 
 from msgu_cli import i18n
+from msgu_cli.cli import app
 from msgu_cli.cli._shared import stage_label
-from msgu_cli.cli._typer_messages import translated_sentence
+from msgu_cli.cli._typer_messages import translated_sentence, usage_message
 
 NBSP = "\u00a0"
 LOCALE_VARIABLES = ("MSGU_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
@@ -72,6 +76,23 @@ def test_stage_labels_of_progress_bars(interface_language) -> None:
     assert [stage_label(s) for s in ("Reading", "Checking", "Writing")] == [
         "Lecture", "Vérification", "Écriture"]
     assert stage_label("Sorting") == "Sorting"  # a stage without a label shows as it is
+
+
+def test_an_option_read_from_the_environment_is_named_in_french(interface_language) -> None:
+    db = next(p for p in typer.main.get_command(app).params if p.name == "db")
+    refused = BadParameter("un dossier", param=db)
+    assert refused.format_message() == (
+        "Invalid value for '--db' (env var: 'MSGU_DB'): un dossier")
+    interface_language("fr")
+    assert usage_message(refused) == (
+        f"Valeur invalide pour '--db' (variable d'environnement 'MSGU_DB'){NBSP}: un dossier")
+
+
+def test_a_missing_option_in_french(interface_language) -> None:
+    status = next(p for p in typer.main.get_command(app).commands["follow"].params
+                  if p.name == "status")
+    interface_language("fr")
+    assert usage_message(MissingParameter(param=status)) == "Option '--status' manquante."
 
 
 def test_pydantic_bounds_in_french(interface_language) -> None:
