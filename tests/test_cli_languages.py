@@ -39,16 +39,17 @@ COMMAND_NAMES = {name for path in COMMAND_PATHS for name in path}
 # root lists every command's summary, so it comes last.
 TRANSLATED_HELP: set[tuple[str, ...]] = set()
 
-# English function words and the verbs msgu's help uses: none is a French word.
+# English function words and verbs of msgu's help that no French help would use (`a`, `on`,
+# `or`, `an`, `but`, `no`, `change`, `record` are French words too: left out).
 ENGLISH_WORDS = frozenset("""
 about after all also and any are at be been before being both by can cannot could do does
 each either every for from has have how if in into is it its itself least less many may more
-most must no nor not of off once one only other our out over own same shall should so some
-such than that the their them then there these they this those through to too under unless
-until up upon very was we were what when where whether which while who whom whose why will
-with within without would yet you your yours
-add adds change changes default delete example find finds instead keep keeps print prints read
-reads record records repeatable show shows write writes
+most must nor not of off once one only other our out over own same shall should so some such
+than that the their them then there these they this those through to too under unless until
+up upon very was we were what when where whether which while who whom whose why will with
+within without would yet you your yours
+add adds default delete example find finds instead keep keeps print prints read reads
+repeatable show shows write writes
 """.split())
 
 # Words that may stand in French help as they are: codes (kind, status, platform, format) and
