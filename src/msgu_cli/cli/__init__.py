@@ -6,7 +6,7 @@ import typer
 
 from .. import __version__
 from ..i18n import _
-from ._help import PlainHelpGroup
+from ._help import PlainHelpGroup, command_help
 from ._typer_messages import InterfaceLanguageGroup
 
 
@@ -42,9 +42,9 @@ def _db_first(args: list[str]) -> list[str]:
 app = typer.Typer(
     name="msgu",
     cls=_RootGroup,
-    help=_("Find, follow and keep track of the emergency-management accounts that matter to "
-           "your organisation (MSGU / SMEM), from a local directory.") + "\n\n"
-    + _("Example: {command}").format(command="msgu recommend --topic geolocalisation"),
+    help=command_help(_("Find, follow and keep track of the emergency-management accounts that "
+                        "matter to your organisation (MSGU / SMEM), from a local directory."),
+                      "msgu recommend --topic geolocalisation"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

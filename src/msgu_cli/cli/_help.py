@@ -21,6 +21,13 @@ _TYPE_WORDS = {"str": N_("TEXT"), "int": N_("INTEGER"), "float": N_("FLOAT"), "p
                "int range": N_("INTEGER RANGE"), "float range": N_("FLOAT RANGE")}
 
 
+def command_help(summary: str, example: str) -> str:
+    """A command's help: its summary (already translated, `_("…")`), then its example, which
+    is code and stays as it is: `help=command_help(_("List contacts…"), "msgu list --region 17")`.
+    """
+    return summary + "\n\n" + _("Example: {command}").format(command=example)
+
+
 def _type_word(param: TyperOption | TyperArgument, ctx: Context) -> str:
     """`<str>` -> TEXT, `<list[str]>` -> TEXT, `<int range>` -> INTEGER RANGE, a choice -> [a|b]."""
     if isinstance(param, TyperOption) and param.is_flag:
