@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -186,19 +186,26 @@ def child_env(**extra: str) -> dict[str, str]:
 
 
 def startup_rows(bench: Bench) -> list[Row]:
-    """--version, --help and recommend on the starter directory against the Typer floor."""
+    """--version, --help and recommend on the starter directory against the Typer floor, in
+    English; --version and --help in French too (the French catalogue is read at start-up)."""
     starter = bench.folder / "starter.db"
     if not starter.exists():
         run_once([*bench.msgu, "--db", str(starter), "init"], bench.env)
     floor, msgu = bench.floor_app(), bench.msgu
+    english = replace(bench, env={**bench.env, "MSGU_LANG": "en"})
+    french = replace(bench, env={**bench.env, "MSGU_LANG": "fr"})
     return [
-        bench.compare("start-up", "msgu --version", [*msgu, "--version"],
-                      "typer app --name x", [*floor, "--name", "x"], "<= 1.3x"),
-        bench.compare("start-up", "msgu --help", [*msgu, "--help"],
-                      "typer app --help", [*floor, "--help"], "<= 1.5x"),
-        bench.compare("start-up", "msgu recommend --topic geolocalisation (starter)",
-                      [*msgu, "--db", str(starter), "recommend", "--topic", "geolocalisation"],
-                      "typer app --name x", [*floor, "--name", "x"], "<= 2.5x"),
+        english.compare("start-up", "msgu --version", [*msgu, "--version"],
+                        "typer app --name x", [*floor, "--name", "x"], "<= 1.3x"),
+        english.compare("start-up", "msgu --help", [*msgu, "--help"],
+                        "typer app --help", [*floor, "--help"], "<= 1.5x"),
+        french.compare("start-up", "msgu --version (MSGU_LANG=fr)", [*msgu, "--version"],
+                       "typer app --name x", [*floor, "--name", "x"], "<= 1.3x"),
+        french.compare("start-up", "msgu --help (MSGU_LANG=fr)", [*msgu, "--help"],
+                       "typer app --help", [*floor, "--help"], "<= 1.5x"),
+        english.compare("start-up", "msgu recommend --topic geolocalisation (starter)",
+                        [*msgu, "--db", str(starter), "recommend", "--topic", "geolocalisation"],
+                        "typer app --name x", [*floor, "--name", "x"], "<= 2.5x"),
     ]
 
 

@@ -3,7 +3,8 @@
 The floor is a one-command Typer app with one option: Typer itself (and pydantic, which Typer
 imports when it parses a command) costs that much before msgu does anything. Prints the
 start-up rows of benchmarks/run.py (medians, max, peak memory, ratios); targets: --version
-<= 1.3x the app, --help <= 1.5x the app's --help, recommend (starter directory) <= 2.5x the app.
+<= 1.3x the app, --help <= 1.5x the app's --help, in English and in French (MSGU_LANG=fr reads
+the catalogue at start-up), recommend (starter directory) <= 2.5x the app.
 
     python benchmarks/startup.py [--runs 15]
 """

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from msgu_cli.cli import app
+# The suite reads English whatever the machine's locale. The language is chosen once per process
+# and help texts are translated when msgu_cli.cli is imported, so this comes before that import;
+# a test that wants French asks the `interface_language` fixture (or runs a subprocess).
+os.environ["MSGU_LANG"] = "en"
+
+from msgu_cli import i18n  # noqa: E402
+from msgu_cli.cli import app  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +25,20 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MSGU_BLUESKY_API", raising=False)
     monkeypatch.delenv("MSGU_MASTODON_INSTANCES", raising=False)
     monkeypatch.delenv("MSGU_HTTP_TIMEOUT", raising=False)
+
+
+@pytest.fixture
+def interface_language(monkeypatch: pytest.MonkeyPatch):
+    """interface_language("fr"): what the CLI says at run time in that language, for this test
+    (help texts keep the language they were imported in: a subprocess reads French help)."""
+
+    def switch(code: str) -> None:
+        monkeypatch.setenv("MSGU_LANG", code)
+        i18n.reset()
+
+    yield switch
+    monkeypatch.setenv("MSGU_LANG", "en")
+    i18n.reset()
 
 
 @pytest.fixture

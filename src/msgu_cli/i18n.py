@@ -3,7 +3,8 @@
 Everything a person reads goes through `_()` (or `ngettext`); codes, JSON keys and CSV headers
 never do. Messages are written in English with named placeholders, so a translation may reorder
 them: `_("Added #{id} {name}.").format(id=..., name=...)`. The French catalogue lives in
-`locale/fr/LC_MESSAGES/msgu.po` (compiled to `msgu.mo`, shipped in the wheel).
+`locale/fr/LC_MESSAGES/msgu.po`, compiled to `msgu.mo` when the wheel is built (hatch_build.py)
+or by `python tools/catalogue.py`, which also brings new messages of the code into it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import gettext as _gettext
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -75,10 +77,45 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _catalogue().ngettext(singular, plural, count)
 
 
+def N_(message: str) -> str:
+    """`message` unchanged: marks a message kept in a table, translated by `_()` when used."""
+    return message
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence for people that a command may also print in JSON: people read it in the
+    interface language (`str(message)`), JSON gets `english()`, the same text in both
+    languages, as the contract wants of everything but recommend's reasons. Mark the template
+    with `N_()` so the catalogue has it: `Message(N_("{count} broken reference(s)"), {"count": 2})`.
+    """
+
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def english(self) -> str:
+        return self.template.format(**{k: _shown(v, english=True)
+                                       for k, v in self.params.items()})
+
+    def __str__(self) -> str:
+        return _(self.template).format(**{k: _shown(v, english=False)
+                                          for k, v in self.params.items()})
+
+
+def _shown(value: object, *, english: bool) -> object:
+    """A parameter as its message shows it: a Message in the chosen language, a list of
+    Messages joined with `; `, anything else as it is."""
+    if isinstance(value, Message):
+        return value.english() if english else str(value)
+    if isinstance(value, list) and all(isinstance(v, Message) for v in value):
+        return "; ".join(_shown(v, english=english) for v in value)  # type: ignore[misc]
+    return value
+
+
 def reset() -> None:
     """Forget the chosen language (tests switch `MSGU_LANG` between CLI runs)."""
     language.cache_clear()
     _catalogue.cache_clear()
 
 
-__all__ = ["_", "ngettext", "language", "reset", "system_language"]
+__all__ = ["Message", "N_", "_", "language", "ngettext", "reset", "system_language"]

@@ -5,12 +5,15 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from ._help import PlainHelpGroup
+from ..i18n import _
+from ._help import PlainHelpGroup, command_help
+from ._typer_messages import InterfaceLanguageGroup
 
 
-class _RootGroup(PlainHelpGroup):
+class _RootGroup(PlainHelpGroup, InterfaceLanguageGroup):
     """Takes `--db FILE` after the command's name too (`msgu list --db equipe.db`), as people
-    write it: the option moves before the command, where Click expects a group's option."""
+    write it: the option moves before the command, where Click expects a group's option.
+    Classic value labels in help (PlainHelpGroup); Typer's words in the interface language."""
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _db_first(args))
@@ -39,9 +42,9 @@ def _db_first(args: list[str]) -> list[str]:
 app = typer.Typer(
     name="msgu",
     cls=_RootGroup,
-    help="Find, follow and keep track of the emergency-management accounts that matter to your "
-    "organisation (MSGU / SMEM), from a local directory.\n\n"
-    "Example: msgu recommend --topic geolocalisation",
+    help=command_help(_("Find, follow and keep track of the emergency-management accounts that "
+                        "matter to your organisation (MSGU / SMEM), from a local directory."),
+                      "msgu recommend --topic geolocalisation"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -59,12 +62,12 @@ def _version(value: bool) -> None:
 def _root(
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="MSGU_DB", metavar="FILE", help="The SQLite file (default: "
-                     "msgu.db in your user data folder).", show_default=False),
+        typer.Option("--db", envvar="MSGU_DB", metavar=_("FILE"), show_default=False,
+                     help=_("The SQLite file (default: msgu.db in your user data folder).")),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True,
-                           help="Print the version and exit.")
+                           help=_("Print the version and exit."))
     ] = False,
 ) -> None:
     """msgu: the emergency-management contact directory and follow recommender."""

@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from typer import Context
+from typer._click.core import Context  # the type Typer's own methods take
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-_TYPE_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "Path": "PATH",
-               "datetime": "DATETIME", "range": "RANGE", "UUID": "UUID"}
+from ..i18n import N_, _
+
+# Typer's type names -> the labels of classic help, translated when shown (`ENTIER` in French).
+_TYPE_WORDS = {"str": N_("TEXT"), "int": N_("INTEGER"), "float": N_("FLOAT"), "path": N_("PATH"),
+               "file": N_("FILE"), "dir": N_("DIRECTORY"), "datetime": N_("DATETIME"),
+               "int range": N_("INTEGER RANGE"), "float range": N_("FLOAT RANGE")}
+
+
+def command_help(summary: str, example: str) -> str:
+    """A command's help: its summary (already translated, `_("…")`), then its example, which
+    is code and stays as it is: `help=command_help(_("List contacts…"), "msgu list --region 17")`.
+    """
+    return summary + "\n\n" + _("Example: {command}").format(command=example)
 
 
 def _type_word(param: TyperOption | TyperArgument, ctx: Context) -> str:
@@ -26,7 +37,10 @@ def _type_word(param: TyperOption | TyperArgument, ctx: Context) -> str:
         label = label[len("list["):-1]
     if "|" in label:
         return f"[{label}]"
-    return " ".join(_TYPE_WORDS.get(word, word.upper()) for word in label.split())
+    if label in _TYPE_WORDS:
+        return _(_TYPE_WORDS[label])
+    return " ".join(_(_TYPE_WORDS[word]) if word in _TYPE_WORDS else word.upper()
+                    for word in label.split())
 
 
 class _PlainArgument(TyperArgument):

@@ -13,13 +13,14 @@ from typing import Any, TypeVar
 import typer
 
 from ..errors import MsguError
+from ..i18n import N_, _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str) -> typer.Exit:
-    """Print the one `Error:` line and return the Exit to raise."""
-    sys.stderr.write(f"Error: {message}\n")
+    """Print the one `Error:` line (`Erreur :` in French) and return the Exit to raise."""
+    sys.stderr.write(_("Error: {message}").format(message=message) + "\n")
     return typer.Exit(code=1)
 
 
@@ -51,15 +52,14 @@ def guarded(command: F) -> F:
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            sys.stderr.write("Interrupted: nothing more was written.\n")
+            sys.stderr.write(_("Interrupted: nothing more was written.") + "\n")
             raise typer.Exit(code=130) from None
         except Exception as error:  # a bug or an environment problem: still no traceback
             if os.environ.get("MSGU_DEBUG") == "1":
                 raise
-            raise fail(
-                f"{type(error).__name__}: {error}. This is unexpected; "
-                "run again with MSGU_DEBUG=1 to see the details."
-            ) from None
+            raise fail(_("{error_type}: {error}. This is unexpected; run again with "
+                         "MSGU_DEBUG=1 to see the details.").format(
+                error_type=type(error).__name__, error=error)) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -90,6 +90,15 @@ def progress_bar():
     err = err_console()
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     console=err, transient=True, disable=not err.is_terminal)
+
+
+# The stages that services report to a progress bar, by the English names they give them.
+_STAGES = frozenset((N_("Reading"), N_("Checking"), N_("Writing")))
+
+
+def stage_label(stage: str) -> str:
+    """A progress bar's stage in the interface language (an unknown stage shows as it is)."""
+    return _(stage) if stage in _STAGES else stage
 
 
 def print_json(data: Any) -> None:

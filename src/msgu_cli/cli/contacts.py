@@ -4,9 +4,11 @@ from typing import Annotated
 
 import typer
 
+from ..domain.text import shown
 from ..i18n import _
 from . import app
 from ._shared import console, guarded, open_database, print_json
+from ._typer_messages import confirm
 
 Many = list[str] | None
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
@@ -234,7 +236,8 @@ def remove(
 
     db = open_database(ctx)
     contact = get_contact(db, ref)
-    if not yes and not typer.confirm(f"Delete #{contact.id} {contact.name}?", default=False):
+    if not yes and not confirm(_("Delete #{id} {name}?").format(id=contact.id,
+                                                                name=shown(contact.name))):
         raise typer.Exit(code=1)
     remove_contact(db, str(contact.id))
     console().print(f"Removed #{contact.id} {contact.name}.")

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from . import app
 from ._shared import console, guarded, open_database, print_json, progress_bar
 
@@ -30,7 +31,7 @@ def refresh(
 
     db = open_database(ctx)
     with progress_bar() as bar:
-        task = bar.add_task("Refreshing", total=None)
+        task = bar.add_task(_("Refreshing"), total=None)
         report = run(db, refs or [], platform=platform, older_than=older_than,
                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     summary = {"checked": report.checked, "states": dict(report.states),
@@ -73,7 +74,7 @@ def discover(
 
     db = open_database(ctx)
     with progress_bar() as bar:
-        task = bar.add_task("Discovering", total=None)
+        task = bar.add_task(_("Discovering"), total=None)
         report = run(db, refs, platform=platform, limit=limit,
                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     if json_:

@@ -5,8 +5,11 @@ from typing import Annotated
 
 import typer
 
+from ..domain.text import shown
+from ..i18n import _
 from . import app
 from ._shared import console, db_path, fail, guarded, open_database, print_json
+from ._typer_messages import confirm
 
 
 @app.command("init")
@@ -25,8 +28,8 @@ def init(
     from ..services.maintenance import create_database, directory_stats
 
     path = db_path(ctx)
-    if force and path.exists() and not yes and not typer.confirm(
-            f"Recreate {path}? Everything in it will be lost.", default=False):
+    if force and path.exists() and not yes and not confirm(
+            _("Recreate {path}? Everything in it will be lost.").format(path=shown(path))):
         raise fail("Nothing was changed.")
     db = create_database(path, empty=empty, force=force)
     ctx.call_on_close(db.close)
@@ -52,7 +55,7 @@ def doctor(
         raise fail(f"{path} does not exist yet: run 'msgu init' first.")
     findings = check_database(open_database(ctx))
     if json_:
-        print_json([{"check": f.check, "ok": f.ok, "detail": f.detail} for f in findings])
+        print_json([{"check": f.check, "ok": f.ok, "detail": _english(f.detail)} for f in findings])
     else:
         for f in findings:
             mark = "[green]ok[/]  " if f.ok else "[red]FAIL[/]"
@@ -78,3 +81,10 @@ def backup(
 
     target = backup_database(open_database(ctx), file, force=force)
     console().print(f"Backed up to {target}.")
+
+
+def _english(detail: object) -> str:
+    """JSON carries a finding's English text, the same in both languages (contract)."""
+    from ..i18n import Message
+
+    return detail.english() if isinstance(detail, Message) else str(detail)

@@ -10,7 +10,7 @@ import typer
 
 from ..i18n import _
 from . import app
-from ._shared import guarded, open_database, print_json, progress_bar
+from ._shared import guarded, open_database, print_json, progress_bar, stage_label
 
 if TYPE_CHECKING:
     from ..domain.packs import PackInfo
@@ -119,8 +119,9 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         if "bar" not in state:
             state["bar"] = progress_bar()
             state["bar"].start()
-            state["task"] = state["bar"].add_task(stage, total=total)
-        state["bar"].update(state["task"], description=stage, completed=done, total=total)
+            state["task"] = state["bar"].add_task(stage_label(stage), total=total)
+        state["bar"].update(state["task"], description=stage_label(stage), completed=done,
+                            total=total)
 
     try:
         yield tick

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from ..domain.text import shown
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 from ..storage.contacts import contact_count
 from ..storage.database import check_database_file
 from ..storage.migrations import known_migration_names, migrations
@@ -80,7 +80,7 @@ def directory_stats(db: Database) -> Stats:
 class Finding:
     check: str
     ok: bool
-    detail: str
+    detail: str | Message  # a Message: JSON gets its English text, people their language
 
 
 def check_database(db: Database) -> list[Finding]:
@@ -120,16 +120,16 @@ def _impersonation(db: Database) -> Finding:
     claims = misplaced_claims(db)
     if not claims:
         return Finding("impersonation", True,
-                       _("no account sits on another organisation's official domain"))
-    listed = "; ".join(
-        _("bluesky:{handle} of #{id} {name} sits on {domain}, the domain of {owner}").format(
-            handle=shown(c.handle), id=c.contact_id, name=shown(c.contact_name),
-            domain=c.owner.domain, owner=shown(c.owner.name))
-        for c in claims)
-    return Finding("impersonation", False, _(
+                       Message(N_("no account sits on another organisation's official domain")))
+    listed = [Message(N_("bluesky:{handle} of #{id} {name} sits on {domain}, the domain of "
+                         "{owner}"),
+                      {"handle": shown(c.handle), "id": c.contact_id, "name": shown(c.contact_name),
+                       "domain": c.owner.domain, "owner": shown(c.owner.name)})
+              for c in claims]
+    return Finding("impersonation", False, Message(N_(
         "{count} account(s) claim an organisation's name from another organisation's domain: "
         "{accounts}. Check them, then fix or remove them (msgu edit REF --remove-account …)."
-    ).format(count=len(claims), accounts=listed))
+    ), {"count": len(claims), "accounts": listed}))
 
 
 def backup_database(db: Database, target: Path, *, force: bool) -> Path:
