@@ -202,10 +202,10 @@ def test_503_retry_after_is_honoured(connect, sleeps) -> None:
 def test_rate_limit_beyond_the_cap_fails_fast_and_blocks_the_host(connect, sleeps) -> None:
     server = Server({"/api/v1/x": httpx.Response(429, headers={"Retry-After": "3600"})})
     client, limiter = connect(server), quiet()
-    with pytest.raises(ApiError, match="has rate limited msgu until") as caught:
+    with pytest.raises(ApiError, match="has rate limited msgu for") as caught:
         get(client, sleeps, limiter=limiter)
     assert (caught.value.status, len(server.requests), sleeps) == (429, 1, [])
-    with pytest.raises(ApiError, match="has rate limited msgu until"):
+    with pytest.raises(ApiError, match="has rate limited msgu for"):
         get(client, sleeps, limiter=limiter)
     assert len(server.requests) == 1  # refused without asking again
 
@@ -667,7 +667,7 @@ def test_mastodon_paging_budget_makes_long_crawls_wait(connect, sleeps) -> None:
                    link=f'<{MASTO}/accounts/109345987654321012/following?max_id={n}>; rel="next"')
              for n in range(3, 0, -1)]
     server = _mastodon_server(*pages, reply([]))
-    limiter = RateLimiter(min_interval=0, paging_budget=2)
+    limiter = RateLimiter(min_interval=0, paging_budget=2, max_wait=3600)
     follows = list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
                                           limit=None, sleep=sleeps.append, limiter=limiter))
     assert [f.handle for f in follows] == ["u3@mastodon.quebec", "u2@mastodon.quebec",
@@ -807,3 +807,53 @@ def test_low_budget_spreads_the_remaining_requests_until_the_reset(connect, slee
     assert sleeps == [pytest.approx(10.0)]  # 40 s left for 4 requests: one every 10 s
     get(client, sleeps, limiter=limiter)  # that answer carried no budget: pacing stops
     assert sleeps == [pytest.approx(10.0)]
+
+
+# --- servers are believed only within reason (MSGU_MAX_WAIT) ------------------------------------
+
+
+def test_pacing_towards_a_far_reset_is_refused_not_slept(connect, sleeps) -> None:
+    low = reply({}, ratelimit_remaining="3", ratelimit_reset=str(int(NOW) + 10**9))
+    server = Server({"/api/v1/x": [low, reply({})]})
+    client, limiter = connect(server), quiet()
+    get(client, sleeps, limiter=limiter)
+    with pytest.raises(ApiError, match="left for the next run"):
+        get(client, sleeps, limiter=limiter)
+    assert sleeps == [] and len(server.requests) == 1
+
+
+@pytest.mark.parametrize(("until", "words"), [
+    (NOW + 3600, ["3600 s", "until 20"]),
+    (NOW + 86400, ["24 hours"]),
+    (NOW + 30 * 86400, ["30 days"]),
+    (NOW + 10**12, ["more than ten years"]),
+    (1e300, ["more than ten years"]),
+])
+def test_rate_limited_message_never_fails_on_absurd_moments(until, words) -> None:
+    from msgu_cli.clients.limits import rate_limited_message
+
+    message = rate_limited_message("h.example", until, NOW, max_wait=120)
+    assert message.startswith("h.example has rate limited msgu for ")
+    assert all(word in message for word in words)
+    assert "MSGU_MAX_WAIT (120 s)" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(("env", "expected"), [(None, 120.0), ("0", 0.0), (" 30 ", 30.0),
+                                               ("86400", 86400.0)])
+def test_max_wait_comes_from_env(monkeypatch, env, expected) -> None:
+    from msgu_cli.clients.http import max_wait
+
+    if env is not None:
+        monkeypatch.setenv("MSGU_MAX_WAIT", env)
+    assert max_wait() == expected
+    with make_http_client() as client:
+        assert limiter_for(client).max_wait == expected
+
+
+def test_max_wait_zero_sleeps_no_rate_limit_at_all(connect, sleeps, monkeypatch) -> None:
+    monkeypatch.setenv("MSGU_MAX_WAIT", "0")
+    server = Server({"/api/v1/x": httpx.Response(429, headers={"Retry-After": "1"})})
+    client = connect(server)
+    with pytest.raises(ApiError, match=r"MSGU_MAX_WAIT \(0 s\)"):
+        request_json(client, "GET", f"{MASTO}/x", sleep=sleeps.append, clock=lambda: NOW)
+    assert sleeps == []

@@ -22,7 +22,14 @@ from urllib.parse import quote, urljoin
 import httpx
 
 from msgu_cli.clients.http import ApiResponse, RateLimiter, Sleep, request_json
-from msgu_cli.clients.models import FetchFailure, RemoteProfile, json_count, json_text
+from msgu_cli.clients.models import (
+    TEXT_LIMIT,
+    FetchFailure,
+    RemoteProfile,
+    fetched_text,
+    json_count,
+    json_text,
+)
 from msgu_cli.errors import ApiError, InvalidInput
 
 PLATFORM = "mastodon"
@@ -118,6 +125,9 @@ def fetch_profile(
         return FetchFailure(PLATFORM, handle, str(exc), status=exc.status)
     if answer.ok and isinstance(answer.data, dict):
         return _profile(answer.data, domain, query=handle)
+    if answer.ok:
+        return FetchFailure(PLATFORM, handle, str(answer.wrong_shape("an Account")),
+                            status=answer.status)
     if answer.status in (404, 410) and isinstance(answer.data, dict) and "error" in answer.data:
         return RemoteProfile(PLATFORM, handle, state="not-found", query=handle)
     if answer.status == 404:
@@ -187,11 +197,13 @@ def _following_page(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of Account entities and the URL of the next page, if any."""
     answer = request_json(client, "GET", url, params=params, sleep=sleep, limiter=limiter)
-    if not answer.ok or not isinstance(answer.data, list):
+    if not answer.ok:
         raise ApiError(
             f"Could not list whom {handle} follows: {answer.problem()}.",
             url=answer.url, status=answer.status,
         )
+    if not isinstance(answer.data, list):
+        raise answer.wrong_shape("a list of accounts")
     accounts = [account for account in answer.data if isinstance(account, dict)]
     return accounts, next_link(answer.headers.get("link"), answer.url)
 
@@ -233,9 +245,9 @@ def _account_id(
 def _profile(account: dict[str, Any], domain: str, *, query: str | None = None) -> RemoteProfile:
     """A Mastodon Account entity → RemoteProfile; local `acct`s get the server's domain."""
     handle = _qualify(account.get("acct") or account.get("username"), domain) or (query or "")
-    remote_id = str(account["id"]) if account.get("id") is not None else None
-    url = account.get("url") if isinstance(account.get("url"), str) else None
-    if account.get("suspended"):
+    remote_id = _account_id_of(account.get("id"))
+    url = _web_address(account.get("url"))
+    if account.get("suspended") is True:
         return RemoteProfile(
             PLATFORM, handle, state="suspended", remote_id=remote_id, url=url, query=query
         )
@@ -245,10 +257,11 @@ def _profile(account: dict[str, Any], domain: str, *, query: str | None = None) 
     return RemoteProfile(
         platform=PLATFORM,
         handle=handle,
-        state="deactivated" if moved_to or account.get("memorial") else "ok",
+        state="deactivated" if moved_to or account.get("memorial") is True else "ok",
         remote_id=remote_id,
-        display_name=json_text(account.get("display_name")),
-        description=html_to_text(note) if isinstance(note, str) else None,
+        display_name=fetched_text(account.get("display_name")),
+        description=(fetched_text(html_to_text(note[: TEXT_LIMIT * 8]), multiline=True,
+                                  limit=TEXT_LIMIT) if isinstance(note, str) else None),
         followers_count=json_count(account.get("followers_count")),
         following_count=json_count(account.get("following_count")),
         posts_count=json_count(account.get("statuses_count")),
@@ -260,9 +273,29 @@ def _profile(account: dict[str, Any], domain: str, *, query: str | None = None) 
     )
 
 
+def _account_id_of(value: object) -> str | None:
+    """Account ids are strings of digits in practice ("not guaranteed to be a number"): any
+    short plain string or integer will do as the path segment that `following` wants."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable():
+        return value
+    return None
+
+
+def _web_address(value: object) -> str | None:
+    """The profile page's http(s) URL, or None for anything else (or absurdly long)."""
+    if (isinstance(value, str) and value.startswith(("https://", "http://"))
+            and len(value) <= 2048 and value.isprintable() and " " not in value):
+        return value
+    return None
+
+
 def _qualify(acct: object, domain: str) -> str | None:
     """`acct` is bare for the asked server's own users: add its domain."""
     if not isinstance(acct, str) or not acct.strip():
         return None
     text = acct.strip().removeprefix("@").lower()
+    if len(text) > 320 or not text.isprintable():  # not an address: user (30) @ a domain
+        return None
     return text if "@" in text else f"{text}@{domain}"

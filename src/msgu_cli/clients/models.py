@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from msgu_cli.domain.text import strip_unsafe
+
 
 @dataclass(frozen=True)
 class RemoteProfile:
@@ -58,11 +60,32 @@ class FollowList:
     error: str | None = None
 
 
+# Longest fetched texts kept: far above what the platforms allow (Bluesky: a display name of
+# 64 graphemes, a description of 256; Mastodon: 30 and 500 by default), so only a broken or
+# hostile server is cut.
+NAME_LIMIT = 200
+TEXT_LIMIT = 5000
+_COUNT_MAX = 2**63 - 1  # SQLite's INTEGER
+
+
+def fetched_text(value: object, *, multiline: bool = False,
+                 limit: int = NAME_LIMIT) -> str | None:
+    """A JSON string field as msgu stores it: control characters stripped (newlines and tabs
+    kept when `multiline`), at most `limit` characters; None when the API left it out or sent
+    something other than a string."""
+    if not isinstance(value, str):
+        return None
+    return strip_unsafe(value[: limit * 2], multiline=multiline)[:limit]
+
+
 def json_text(value: object) -> str | None:
-    """A JSON string field, or None when the API left it out or sent something else."""
-    return value if isinstance(value, str) else None
+    """A JSON string field used as an identifier or a date (short, one line), or None."""
+    return fetched_text(value)
 
 
 def json_count(value: object) -> int | None:
-    """A JSON integer field (not a boolean), or None: "not said" is never turned into 0."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """A JSON count (an integer from 0 to SQLite's largest, not a boolean), or None: "not
+    said" is never turned into 0, and an absurd number is not said either."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= _COUNT_MAX else None

@@ -66,6 +66,16 @@ def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
     return "".join(out)
 
 
+_KEPT_IN_TEXT = frozenset("\n\t")
+
+
+def strip_unsafe(text: str, *, multiline: bool = False) -> str:
+    """`text` without the characters that are never shown raw (`UNSAFE_CHARACTERS`): what a
+    server sends is stored clean. `multiline` keeps newlines and tabs (descriptions, notes)."""
+    kept = _KEPT_IN_TEXT if multiline else frozenset()
+    return "".join(ch for ch in text if ch not in UNSAFE_CHARACTERS or ch in kept)
+
+
 def fold(text: str) -> str:
     """Lower-case `text` and strip its accents, so `Géolocalisation` == `geolocalisation`."""
     if text.isascii():  # nothing to translate or decompose: the common case, made cheap
