@@ -17,9 +17,11 @@ from ..storage.database import transaction
 from ..storage.graph import account_ids, save_follows
 from .directory import resolve_ref
 from .reference import load_reference, today, utc_now
-from .refresh import bluesky_dids, fetchable_platforms, open_client
+from .refresh import bluesky_dids, fetchable_platforms
 
 if TYPE_CHECKING:
+    import httpx
+
     from ..clients.models import FollowList, RemoteProfile
 
 DEFAULT_LIMIT = 200
@@ -39,10 +41,11 @@ class DiscoverReport:
 
 
 def discover(
-    db: Database, refs: Sequence[str], *, platform: str | None = None,
+    db: Database, refs: Sequence[str], *, http: httpx.Client, platform: str | None = None,
     limit: int | None = DEFAULT_LIMIT, progress: Callable[[int, int], None] | None = None,
 ) -> DiscoverReport:
-    """Read the follow lists of the named contacts' Bluesky and Mastodon accounts.
+    """Read the follow lists of the named contacts' Bluesky and Mastodon accounts (through
+    `http`).
 
     Each list is stored in its own transaction as soon as it arrives. Raises ApiError only when
     not one list could be read (and then nothing was written).
@@ -64,16 +67,15 @@ def discover(
     report = DiscoverReport()
     taxonomy = load_reference(db).taxonomy
     known_dids = {did: handle for handle, did in bluesky_dids(db, None).items()}
-    with open_client() as http:
-        for follow_list in fetch_follow_lists(http, sources, limit=limit):
-            label = f"{follow_list.platform}:{follow_list.handle}"
-            report.sources.append(label)
-            if follow_list.error:
-                report.errors.append((label, follow_list.error))
-            with transaction(db):
-                _save(db, follow_list, taxonomy, known_dids, report)
-            if progress is not None:
-                progress(len(report.sources), len(sources))
+    for follow_list in fetch_follow_lists(http, sources, limit=limit):
+        label = f"{follow_list.platform}:{follow_list.handle}"
+        report.sources.append(label)
+        if follow_list.error:
+            report.errors.append((label, follow_list.error))
+        with transaction(db):
+            _save(db, follow_list, taxonomy, known_dids, report)
+        if progress is not None:
+            progress(len(report.sources), len(sources))
     report.sources.sort()
     report.errors.sort()
     if len(report.errors) == len(sources) and not report.followed:
