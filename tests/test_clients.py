@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import msgu_cli
 from msgu_cli.clients import bluesky, mastodon, social
+from msgu_cli.clients import models as social_models
 from msgu_cli.clients.http import (
     RateLimiter,
     backoff_delay,
@@ -648,10 +649,32 @@ def test_mastodon_follows_follow_the_link_header(connect, sleeps, limit, count, 
     assert [str(url) for url in calls[1:]] == [NEXT][: pages - 1]
 
 
-def test_mastodon_hidden_follows_are_an_empty_list(connect, sleeps) -> None:
-    server = _mastodon_server(reply([]))
+def test_mastodon_hidden_follows_are_said_to_be_hidden(connect, sleeps) -> None:
+    server = _mastodon_server(reply([]))  # the account follows 145: the empty list is hidden
+    with pytest.raises(mastodon.HiddenCollection, match="hides whom it follows"):
+        list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
+                                    limit=None, sleep=sleeps.append, limiter=quiet()))
+
+
+def test_mastodon_empty_list_of_an_account_without_follows_is_just_empty(connect,
+                                                                         sleeps) -> None:
+    server = Server({"/api/v1/accounts/lookup": reply({**load("mastodon_lookup"),
+                                                        "following_count": 0}),
+                     "/api/v1/accounts/109345987654321012/following": reply([])})
     assert list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
                                        limit=None, sleep=sleeps.append, limiter=quiet())) == []
+
+
+def test_mastodon_followers_and_a_next_page_on_another_host(connect, sleeps) -> None:
+    evil = '<https://evil.example/api/v1/accounts/1/followers?max_id=3>; rel="next"'
+    server = Server({"/api/v1/accounts/lookup": reply(load("mastodon_lookup")),
+                     "/api/v1/accounts/109345987654321012/followers": reply(
+                         load("mastodon_following_page1"), link=evil)})
+    found = list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
+                                        limit=None, collection="followers",
+                                        sleep=sleeps.append, limiter=quiet()))
+    assert [f.handle for f in found] == ["meteo@mastodon.quebec", "croixrougeqc@mastodon.social"]
+    assert {r.url.host for r in server.requests} == {"mastodon.quebec"}
 
 
 def test_mastodon_follows_of_an_unknown_account(connect, sleeps) -> None:
@@ -857,3 +880,87 @@ def test_max_wait_zero_sleeps_no_rate_limit_at_all(connect, sleeps, monkeypatch)
     with pytest.raises(ApiError, match=r"MSGU_MAX_WAIT \(0 s\)"):
         request_json(client, "GET", f"{MASTO}/x", sleep=sleeps.append, clock=lambda: NOW)
     assert sleeps == []
+
+
+# --- bluesky relationships (sync) ----------------------------------------------------------------
+
+ORG = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"
+
+
+def _relationship(did: str, following: bool = False, followed_by: bool = False) -> dict:
+    item: dict[str, Any] = {"$type": "app.bsky.graph.defs#relationship", "did": did}
+    if following:
+        item["following"] = f"at://{ORG}/app.bsky.graph.follow/3lx"
+    if followed_by:
+        item["followedBy"] = f"at://{did}/app.bsky.graph.follow/3ly"
+    return item
+
+
+def test_relationships_map_back_by_place_by_did_and_not_found(connect, sleeps) -> None:
+    known = "did:plc:bbbbbbbbbbbbbbbbbbbbbbbb"
+    server = Server({"/xrpc/app.bsky.graph.getRelationships": reply({"actor": ORG,
+        "relationships": [
+            _relationship("did:plc:cccccccccccccccccccccccc", following=True),
+            {"$type": "app.bsky.graph.defs#notFoundActor", "actor": "Gone.bsky.social",
+             "notFound": True},
+            _relationship(known, following=True, followed_by=True),
+        ]})})
+    found = bluesky.fetch_relationships(
+        connect(server), "@Ville.Exemple.qc.ca", ["a.bsky.social", "gone.bsky.social", known],
+        sleep=sleeps.append, limiter=quiet())
+    assert found == [
+        social_models.Relationship("a.bsky.social", following=True),
+        social_models.Relationship("gone.bsky.social", found=False),
+        social_models.Relationship(known, following=True, followed_by=True),
+    ]
+    [url] = server.calls("/xrpc/app.bsky.graph.getRelationships")
+    assert url.params["actor"] == "ville.exemple.qc.ca"
+    assert url.params.get_list("others") == ["a.bsky.social", "gone.bsky.social", known]
+
+
+def test_relationships_out_of_order_are_matched_by_did_only(connect, sleeps) -> None:
+    known = "did:plc:bbbbbbbbbbbbbbbbbbbbbbbb"
+    server = Server({"/xrpc/app.bsky.graph.getRelationships": reply({"relationships": [
+        _relationship(known, followed_by=True)]})})  # one answer for two asked
+    found = bluesky.fetch_relationships(connect(server), ORG, ["a.bsky.social", known],
+                                        sleep=sleeps.append, limiter=quiet())
+    assert found == [social_models.Relationship(known, followed_by=True)]
+
+
+@pytest.mark.parametrize("body", [{"relationships": {}}, {"actor": ORG}, [], "x"])
+def test_relationships_of_the_wrong_shape_fail_the_batch(connect, sleeps, body) -> None:
+    server = Server({"/xrpc/app.bsky.graph.getRelationships": reply(body)})
+    with pytest.raises(ApiError, match="wrong shape"):
+        bluesky.fetch_relationships(connect(server), ORG, ["a.bsky.social"],
+                                    sleep=sleeps.append, limiter=quiet())
+
+
+def test_relationships_of_an_unknown_actor_fail_the_batch(connect, sleeps) -> None:
+    server = Server({"/xrpc/app.bsky.graph.getRelationships": reply(
+        {"error": "ActorNotFound", "message": "Actor not found"}, 400)})
+    with pytest.raises(ApiError, match="relationships of nobody.bsky.social: Actor not found"):
+        bluesky.fetch_relationships(connect(server), "nobody.bsky.social", ["a.bsky.social"],
+                                    sleep=sleeps.append, limiter=quiet())
+    with pytest.raises(ValueError):
+        bluesky.fetch_relationships(connect(server), ORG, ["x"] * 31)
+
+
+def test_relationship_batches_of_30_with_dids_named_back_by_handle() -> None:
+    asked: list[list[str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        others = request.url.params.get_list("others")
+        asked.append(others)
+        return reply({"relationships": [_relationship(f"did:plc:{n:024d}")
+                                        for n, _other in enumerate(others)]})
+
+    client = make_http_client(transport=httpx.MockTransport(handler), sleep=lambda s: None)
+    handles = [f"org{n}.bsky.social" for n in range(61)]
+    with client:
+        batches = list(social.fetch_relationships(client, ORG, handles,
+                                                  dids={"org0.bsky.social": ORG}))
+    assert sorted(len(b.handles) for b in batches) == [1, 30, 30]
+    assert sorted(len(a) for a in asked) == [1, 30, 30]
+    assert ORG in [other for a in asked for other in a]  # asked by its DID
+    named = sorted(r.handle for b in batches for r in b.relationships)
+    assert named == sorted(handles) and all(b.error is None for b in batches)

@@ -12,17 +12,20 @@ from msgu_cli.clients.http import RateLimiter, Sleep, request_json
 from msgu_cli.clients.models import (
     TEXT_LIMIT,
     FetchFailure,
+    Relationship,
     RemoteProfile,
     fetched_text,
     json_count,
     json_text,
 )
 from msgu_cli.errors import ApiError, InvalidInput
+from msgu_cli.i18n import _
 
 DEFAULT_BLUESKY_API = "https://public.api.bsky.app"
 PLATFORM = "bluesky"
 PROFILES_BATCH = 25  # getProfiles: actors maxLength 25
 FOLLOWS_PAGE = 100  # getFollows: limit 1-100
+RELATIONSHIPS_BATCH = 30  # getRelationships: others maxLength 30
 MAX_HANDLE, MAX_DID = 253, 2048  # atproto handle and DID specs
 # getProfile's 400 `error` names (bsky appview api/app/bsky/actor/getProfile.ts).
 _ERROR_STATES = {
@@ -191,6 +194,68 @@ def fetch_follows(
         if not follows or not isinstance(next_cursor, str) or next_cursor in ("", cursor):
             return
         cursor = next_cursor
+
+
+def fetch_relationships(
+    client: httpx.Client,
+    actor: str,
+    others: Sequence[str],
+    *,
+    base_url: str | None = None,
+    sleep: Sleep | None = None,
+    limiter: RateLimiter | None = None,
+) -> list[Relationship]:
+    """Whether `actor` follows each of `others` (at most 30 handles or DIDs) and is followed
+    back, from getRelationships (public, no login): one Relationship per account the answer
+    covers, in the order asked. Raises ApiError when the request fails or its answer is not a
+    list of relationships (the whole batch is then unknown, never "not following")."""
+    if not 1 <= len(others) <= RELATIONSHIPS_BATCH:
+        raise ValueError(f"getRelationships takes 1 to {RELATIONSHIPS_BATCH} others")
+    base = base_url or bluesky_base_url()
+    answer = request_json(
+        client, "GET", f"{base}/xrpc/app.bsky.graph.getRelationships",
+        params={"actor": normalize_handle(actor), "others": list(others)},
+        sleep=sleep, limiter=limiter,
+    )
+    if not answer.ok:
+        raise ApiError(_("Bluesky could not give the relationships of {actor}: {problem}.")
+                       .format(actor=actor, problem=answer.problem()),
+                       url=answer.url, status=answer.status)
+    items = answer.data.get("relationships") if isinstance(answer.data, dict) else None
+    if not isinstance(items, list):
+        raise answer.wrong_shape("a list of relationships")
+    return _relationships(list(others), items)
+
+
+def _relationships(asked: list[str], items: list[Any]) -> list[Relationship]:
+    """Each item mapped back to what was asked: a `#notFoundActor` by its `actor`, a
+    `#relationship` by its `did` when a DID was asked, otherwise by its place (the AppView
+    answers `others` in order, one item each)."""
+    keys = {normalize_handle(query): query for query in asked}
+    in_order = len(items) == len(asked)
+    found: dict[str, Relationship] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        by_place = asked[index] if in_order else None
+        if item.get("notFound") is True:
+            actor = item.get("actor")
+            query = keys.get(normalize_handle(actor)) if isinstance(actor, str) else None
+            if query or by_place:
+                found.setdefault(query or by_place, Relationship(query or by_place, found=False))
+            continue
+        did = item.get("did")
+        query = (keys.get(did) if isinstance(did, str) else None) or by_place
+        if isinstance(did, str) and query is not None:
+            found.setdefault(query, Relationship(
+                query, following=_is_record(item.get("following")),
+                followed_by=_is_record(item.get("followedBy"))))
+    return [found[query] for query in asked if query in found]
+
+
+def _is_record(value: object) -> bool:
+    """`following` / `followedBy` hold the at-uri of the follow record; absent means no."""
+    return isinstance(value, str) and value.startswith("at://")
 
 
 def _follows_page(

@@ -48,15 +48,47 @@ class FetchFailure:
 
 @dataclass(frozen=True)
 class FollowList:
-    """Whom one account follows, as far as it could be read.
+    """Whom one account follows (`collection` "following") or who follows it ("followers"),
+    as far as it could be read.
 
-    `error` is set when reading stopped early (or never started); `followed` then holds the
-    pages read before the failure, which are still true.
+    `error` is set when reading stopped early (or never started); `accounts` then holds the
+    pages read before the failure, which are still true. `hidden`: the owner hides the list
+    (Mastodon answers an empty one), so its emptiness says nothing.
     """
 
     platform: str
     handle: str  # the account asked about, as the caller named it
-    followed: tuple[RemoteProfile, ...] = ()
+    accounts: tuple[RemoteProfile, ...] = ()
+    error: str | None = None
+    collection: str = "following"
+    hidden: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Every page was read: an account missing from the list is really not on it."""
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """Between one account of the organisation and another account, as the platform says now.
+    `found` is False when the platform knows no such account (then neither flag means much)."""
+
+    handle: str  # the other account, as the caller named it
+    following: bool = False  # the organisation's account follows it
+    followed_by: bool = False  # it follows the organisation's account
+    found: bool = True
+
+
+@dataclass(frozen=True)
+class RelationshipBatch:
+    """One request's worth of relationships with `actor` (the organisation's account): one
+    `Relationship` per handle the answer covered; `error` when the request failed (then
+    none), so those handles are left for the next run."""
+
+    actor: str
+    handles: tuple[str, ...]
+    relationships: tuple[Relationship, ...] = ()
     error: str | None = None
 
 

@@ -110,6 +110,7 @@ class RelationEvent:
     status: str
     date: str  # YYYY-MM-DD
     note: str | None = None
+    observed_on: str | None = None  # the platform where `sync` saw it; None: a person said so
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +124,4 @@ class Profile:
     topics: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
+    accounts: tuple[Account, ...] = ()  # the organisation's own accounts (sync reads them)

@@ -90,14 +90,15 @@ def _save(db: Database, follow_list: FollowList, taxonomy: Taxonomy,
     source = f"{follow_list.platform}:{follow_list.handle}"
     words = store.topic_words(db)
     targets: list[int] = []
-    for profile in follow_list.followed:
-        account = _account(profile)
+    for profile in follow_list.accounts:
+        account = fetched_account(profile)
         if account is None:
             continue
         report.followed += 1
         known = _known_account(db, account, profile, known_dids)
         if known is None:
-            contact = _candidate(account, profile, source, taxonomy)
+            contact = new_candidate(account, profile, taxonomy,
+                                    source=f"msgu discover, {today()}: followed by {source}")
             namesakes = store.find_by_name(db, contact.name)
             [contact_id] = store.save_contacts(db, [contact], now=utc_now(), words=words)
             report.new_candidates.append((contact_id, contact.name))
@@ -124,8 +125,8 @@ def _known_account(db: Database, account: Account, profile: RemoteProfile,
     return next(iter(found.values()), None)
 
 
-def _account(profile: RemoteProfile) -> Account | None:
-    """A followed account in our normalised form; None when its handle is not usable."""
+def fetched_account(profile: RemoteProfile) -> Account | None:
+    """A fetched account in our normalised form; None when its handle is not usable."""
     try:
         parsed = parse_account(profile.platform, profile.handle)
     except InvalidInput:
@@ -140,14 +141,13 @@ def _account(profile: RemoteProfile) -> Account | None:
     )
 
 
-def _candidate(account: Account, profile: RemoteProfile, source: str,
-               taxonomy: Taxonomy) -> Contact:
+def new_candidate(account: Account, profile: RemoteProfile, taxonomy: Taxonomy, *,
+                  source: str) -> Contact:
     """A new contact to review: named as it names itself, topics only suggested."""
     text = " ".join(filter(None, [profile.display_name, profile.description]))
     suggested = tuple(dict.fromkeys(code for code, _ in taxonomy.topics_in_text(text)))
     return Contact(
         name=(profile.display_name or "").strip() or account.handle,
         status="candidate", description=profile.description, accounts=(account,),
-        suggested_topics=suggested,
-        source=f"msgu discover, {today()}: followed by {source}",
+        suggested_topics=suggested, source=source,
     )

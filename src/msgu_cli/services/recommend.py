@@ -101,6 +101,7 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     filters = pool.Filters(
         excluded_statuses=("unfollowed", *(() if request.include_followed
                                            else sorted(FOLLOWED_STATUSES))),
+        excluded_ids=own_contact_ids(db, profile),
         kinds=query.kinds,
         platforms=tuple(parse_platform(p) for p in request.platforms) or profile.platforms,
     )
@@ -126,6 +127,13 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
         Recommendation(i, contacts[r.contact_id], r.score, r.reasons)
         for i, r in enumerate(ranked, 1)
     ])
+
+
+def own_contact_ids(db: Database, profile: Profile) -> tuple[int, ...]:
+    """Contacts holding one of the profile's own accounts: the organisation itself, never
+    recommended to itself (nor read by sync as a relationship with itself)."""
+    held = store.find_by_accounts(db, [(a.platform, a.handle) for a in profile.accounts])
+    return tuple(sorted(set(held.values())))
 
 
 def _trusted_network(db: Database, query: Query,

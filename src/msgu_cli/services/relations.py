@@ -9,9 +9,12 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from ..domain.models import STATUSES, Contact, Profile, RelationEvent
+from ..domain.handles import parse_account_spec
+from ..domain.models import STATUSES, Account, Contact, Profile, RelationEvent
+from ..domain.text import shown
 from ..domain.vocabulary import parse_kind, parse_language, parse_platform, parse_status
 from ..errors import InvalidInput
+from ..i18n import _
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.relations import add_relation, load_profile, load_relations, save_profile
@@ -83,6 +86,22 @@ def network(db: Database) -> dict[str, list[Relationship]]:
     return {status: items for status, items in groups.items() if items}
 
 
+def _own_accounts(stored: Sequence[Account], specs: Sequence[str]) -> tuple[Account, ...]:
+    """The organisation's accounts after `profile set`: each `PLATFORM:HANDLE` normalised as
+    a contact's would be; those given for a platform replace that platform's stored ones."""
+    given = []
+    for spec in specs:
+        try:
+            given.append(parse_account_spec(spec))
+        except InvalidInput as error:
+            raise InvalidInput(_("The profile's account {spec} is not valid: {reason}").format(
+                spec=shown(spec), reason=error)) from None
+    replaced = {a.platform for a in given}
+    kept = [a for a in stored if a.platform not in replaced]
+    merged = {(a.platform, a.handle): a for a in (*kept, *given)}
+    return tuple(merged[key] for key in sorted(merged))
+
+
 def get_profile(db: Database) -> Profile:
     return load_profile(db)
 
@@ -110,6 +129,8 @@ def set_profile(db: Database, changes: dict, *, clear: Sequence[str] = ()) -> Pr
     if "platforms" in changes:
         updates["platforms"] = tuple(dict.fromkeys(parse_platform(p)
                                                    for p in changes["platforms"]))
+    if "accounts" in changes:
+        updates["accounts"] = _own_accounts(profile.accounts, changes["accounts"])
     for name in clear:
         if name not in Profile.__dataclass_fields__:
             raise InvalidInput(f"Unknown profile field '{name}'.")

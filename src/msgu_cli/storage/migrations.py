@@ -159,5 +159,20 @@ def m004_topic_index_covers_suggested(db: Database) -> None:
     db.execute("CREATE INDEX contact_topics_topic ON contact_topics(topic, contact_id, suggested)")
 
 
+@migrations()
+def m007_relationship_loop(db: Database) -> None:
+    """What `sync` and `next` need: the organisation's own accounts (the profile's), which
+    history steps a sync observed (`observed_on`: the platform; NULL when a person recorded
+    the step), and when each own account was last read (`syncs`, one row per account per run).
+    """
+    db.execute("CREATE TABLE IF NOT EXISTS profile_accounts (platform TEXT NOT NULL, "
+               "handle TEXT NOT NULL, url TEXT, PRIMARY KEY (platform, handle))")
+    if "observed_on" not in db["relations"].columns_dict:
+        db.execute("ALTER TABLE relations ADD COLUMN observed_on TEXT")
+    db.execute("CREATE TABLE IF NOT EXISTS syncs (id INTEGER PRIMARY KEY, "
+               "synced_at TEXT NOT NULL, platform TEXT NOT NULL, account TEXT NOT NULL)")
+    db.execute("CREATE INDEX IF NOT EXISTS syncs_synced_at ON syncs(synced_at)")
+
+
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations.pending(Database(memory=True))}
