@@ -87,3 +87,61 @@ def _print_sync(report) -> None:
                                                                        error=e))
     if report.dry_run:
         say(_("Dry run: nothing was written."))
+
+
+@app.command("next")
+@guarded
+def next_(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help=_("At most this "
+                     "many per group."))] = 5,
+    json_: JsonOpt = False,
+) -> None:
+    """What to do now: follow, engage, nudge, meet, review.
+
+    Example: msgu next --limit 3
+    """
+    from datetime import date
+
+    from ..services.next_steps import GROUPS, next_steps
+    from ..services.reference import today
+
+    groups = next_steps(open_database(ctx), today=date.fromisoformat(today()), limit=limit)
+    if json_:
+        print_json({group: [_step_json(step) for step in groups[group]] for group in GROUPS})
+        return
+    _print_next(groups)
+
+
+def _step_json(step) -> dict:
+    account = step.account
+    return {"id": step.contact.id, "name": step.contact.name, "status": step.contact.status,
+            "account": None if account is None else {"platform": account.platform,
+                                                     "handle": account.handle,
+                                                     "url": account.url},
+            "why": step.why, "since": step.since}
+
+
+def _print_next(groups) -> None:
+    from rich.text import Text
+
+    from .render import short_handle
+
+    titles = {"follow": _("Follow"), "engage": _("Engage: they follow you back"),
+              "nudge": _("Nudge: no follow-back yet"), "meet": _("Meet"),
+              "review": _("Review the candidates")}
+    out = console()
+    if not any(groups.values()):
+        out.print(_("Nothing to do now: msgu recommend finds contacts to follow, and msgu sync "
+                    "records who follows back."), markup=False)
+        return
+    for group, steps in groups.items():
+        if not steps:
+            continue
+        out.print(Text(f"\n{titles[group]} ({len(steps)})", style="bold"))
+        for step in steps:
+            where = short_handle(step.account.platform, step.account.handle) if step.account \
+                else _("no account to follow")
+            out.print(Text(f"  #{step.contact.id} {step.contact.name}  ").append(where,
+                                                                                 style="cyan"))
+            out.print(Text(f"      {step.why}", style="dim"))

@@ -69,19 +69,23 @@ def regions(ctx: typer.Context, json_: JsonOpt = False) -> None:
 @app.command("stats")
 @guarded
 def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
-    """Counts by kind, region, topic, platform and status, drawn as bars.
+    """Counts by kind, region, topic, platform and status, and the relationship funnel, drawn
+    as bars.
 
     Example: msgu stats
     """
     from dataclasses import asdict
 
     from ..services.maintenance import directory_stats
-    from .render import bar
+    from .render import bar, funnel_lines
 
     result = directory_stats(open_database(ctx))
     if json_:
-        print_json({k: (dict(v) if isinstance(v, list) else v)
-                    for k, v in asdict(result).items()})
+        data = {k: (dict(v) if isinstance(v, list) else v) for k, v in asdict(result).items()
+                if k != "funnel"}
+        data["funnel"] = [{"stage": s.stage, "reached": s.reached, "went_on": s.went_on,
+                           "share": s.share} for s in result.funnel]
+        print_json(data)
         return
     out = console()
     out.print(f"[bold]{result.contacts}[/] contacts, [bold]{result.accounts}[/] accounts")
@@ -93,3 +97,6 @@ def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
         width = max((len(k) for k, _ in counts), default=0)
         for key, n in counts:
             out.print(f"  {key:<{width}} {n:>5} [cyan]{bar(n, largest)}[/]")
+    out.print()
+    for line in funnel_lines(result.funnel):
+        out.print(line)

@@ -44,13 +44,15 @@ def follow(
 @guarded
 def network(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json",
             help="Print JSON on stdout.")] = False) -> None:
-    """Your relationships, grouped by status, each with its dated history.
+    """Your relationships, grouped by status, each with its dated history, and the funnel.
 
     Example: msgu network
     """
+    from ..services.relations import funnel
     from ..services.relations import network as load
 
-    groups = load(open_database(ctx))
+    db = open_database(ctx)
+    groups = load(db)
     if json_:
         print_json([{"id": r.contact.id, "name": r.contact.name, "kind": r.contact.kind,
                      "region": r.contact.region, "status": status,
@@ -69,6 +71,11 @@ def network(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json",
             for e in r.history:
                 note = f" — {e.note}" if e.note else ""
                 out.print(f"      {e.date}  {e.status}{note}")
+    from .render import funnel_lines
+
+    out.print()
+    for line in funnel_lines(funnel(db)):
+        out.print(line)
 
 
 def _profile_dict(profile) -> dict:

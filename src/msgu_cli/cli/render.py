@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..domain.models import PLATFORMS, Contact, RelationEvent
-
-# The platforms people follow on, most useful first, for the short "accounts" column.
-_FOLLOW_ORDER = ("bluesky", "mastodon", "x", "facebook", "instagram", "threads", "linkedin",
-                 "youtube", "tiktok", "website")
+from ..domain.models import FOLLOW_ORDER, PLATFORMS, Contact, RelationEvent
 
 
 def region_names() -> dict[str, str]:
@@ -30,7 +26,7 @@ def short_handle(platform: str, handle: str) -> str:
 def best_handles(contact: Contact, limit: int = 3) -> str:
     """One handle per platform, most followable platform first."""
     seen: dict[str, str] = {}
-    for platform in _FOLLOW_ORDER:
+    for platform in FOLLOW_ORDER:
         for account in contact.accounts:
             if account.platform == platform and platform not in seen:
                 seen[platform] = short_handle(platform, account.handle)
@@ -107,3 +103,23 @@ def bar(count: int, largest: int, width: int = 30) -> str:
     """A text bar, so counts read at a glance in any terminal."""
     filled = round(width * count / largest) if largest else 0
     return "█" * max(filled, 1 if count else 0)
+
+
+def funnel_lines(stages) -> list:
+    """The relationship funnel as bars, each stage with the share that went on to the next
+    (rich Text: stage names are codes, but nothing here is parsed as markup)."""
+    from rich.text import Text
+
+    from ..i18n import _
+
+    largest = max((s.reached for s in stages), default=0)
+    width = max((len(s.stage) for s in stages), default=0)
+    lines = [Text(_("relationship funnel"), style="bold")]
+    for rank, stage in enumerate(stages):
+        line = Text(f"  {stage.stage:<{width}} {stage.reached:>5} ")
+        line.append(bar(stage.reached, largest, width=20), style="cyan")
+        if stage.share is not None:
+            line.append("  " + _("{share} went on to {next}").format(
+                share=f"{stage.share:.0%}", next=stages[rank + 1].stage), style="dim")
+        lines.append(line)
+    return lines

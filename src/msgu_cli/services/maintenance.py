@@ -9,10 +9,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..domain.relationships import FunnelStage
 from ..errors import InvalidInput
 from ..storage.contacts import contact_count
 from ..storage.database import check_database_file
 from ..storage.migrations import known_migration_names, migrations
+from .relations import funnel
 from .session import open_directory
 
 
@@ -38,6 +40,7 @@ class Stats:
     by_topic: list[tuple[str, int]]
     by_platform: list[tuple[str, int]]
     by_status: list[tuple[str, int]]
+    funnel: list[FunnelStage]
 
 
 def _counts(db: Database, sql: str) -> list[tuple[str, int]]:
@@ -59,6 +62,7 @@ def directory_stats(db: Database) -> Stats:
                                 "ORDER BY n DESC, platform"),
         by_status=_counts(db, "SELECT status, count(*) n FROM contacts GROUP BY status "
                               "ORDER BY n DESC, status"),
+        funnel=funnel(db),
     )
 
 

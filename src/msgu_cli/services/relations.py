@@ -11,13 +11,20 @@ from sqlite_utils import Database
 
 from ..domain.handles import parse_account_spec
 from ..domain.models import STATUSES, Account, Contact, Profile, RelationEvent
+from ..domain.relationships import FUNNEL, FunnelStage, relationship_funnel
 from ..domain.text import shown
 from ..domain.vocabulary import parse_kind, parse_language, parse_platform, parse_status
 from ..errors import InvalidInput
 from ..i18n import _
 from ..storage import contacts as store
 from ..storage.database import transaction
-from ..storage.relations import add_relation, load_profile, load_relations, save_profile
+from ..storage.relations import (
+    add_relation,
+    load_profile,
+    load_relations,
+    save_profile,
+    statuses_held,
+)
 from .directory import resolve_ref
 from .reference import load_reference, today, utc_now
 
@@ -100,6 +107,11 @@ def _own_accounts(stored: Sequence[Account], specs: Sequence[str]) -> tuple[Acco
     kept = [a for a in stored if a.platform not in replaced]
     merged = {(a.platform, a.handle): a for a in (*kept, *given)}
     return tuple(merged[key] for key in sorted(merged))
+
+
+def funnel(db: Database) -> list[FunnelStage]:
+    """How many contacts reached each stage of the relationship, now or in their history."""
+    return relationship_funnel(statuses_held(db, FUNNEL))
 
 
 def get_profile(db: Database) -> Profile:

@@ -66,23 +66,21 @@ def save_profile(db: Database, profile: Profile) -> None:
                         [(a.platform, a.handle, a.url) for a in profile.accounts])
 
 
-def save_sync(db: Database, platform: str, account: str, *, synced_at: str) -> None:
-    """Remember that `sync` read the organisation's `account` on `platform` at `synced_at`."""
-    db.execute("INSERT INTO syncs (synced_at, platform, account) VALUES (?, ?, ?)",
-               [synced_at, platform, account])
+def save_sync(db: Database, accounts: Sequence[tuple[str, str]], *, synced_at: str) -> None:
+    """Remember a sync that read the own `accounts` (platform, handle), after its steps."""
+    db.execute("INSERT INTO syncs (synced_at, accounts, last_step) "
+               "VALUES (?, ?, (SELECT coalesce(max(id), 0) FROM relations))",
+               [synced_at, json.dumps([list(a) for a in accounts])])
 
 
-def sync_times(db: Database) -> list[str]:
-    """When `sync` ran (and read something), latest first."""
-    return [row[0] for row in db.execute(
-        "SELECT DISTINCT synced_at FROM syncs ORDER BY synced_at DESC")]
-
-
-def recorded_since(db: Database, status: str, moment: str | None) -> set[int]:
-    """Contacts with a `status` step recorded after `moment` (every one when it is None)."""
+def steps_since_previous_sync(db: Database, status: str) -> set[int]:
+    """Contacts with a `status` step recorded after the sync before the latest one (every
+    such contact when there were fewer than two syncs)."""
+    previous = db.execute("SELECT last_step FROM syncs ORDER BY id DESC LIMIT 1 OFFSET 1"
+                          ).fetchone()
     return {row[0] for row in db.execute(
-        "SELECT DISTINCT contact_id FROM relations WHERE status = ? "
-        "AND (? IS NULL OR recorded_at > ?)", [status, moment, moment])}
+        "SELECT DISTINCT contact_id FROM relations WHERE status = ? AND id > ?",
+        [status, previous[0] if previous else 0])}
 
 
 def statuses_held(db: Database, statuses: Sequence[str]) -> dict[int, set[str]]:
@@ -98,8 +96,9 @@ def statuses_held(db: Database, statuses: Sequence[str]) -> dict[int, set[str]]:
     return held
 
 
-def waiting_candidates(db: Database, *, limit: int) -> list[int]:
-    """Candidates waiting for review, the longest-waiting first (then by name)."""
-    return [row[0] for row in db.execute(
-        "SELECT id FROM contacts WHERE status = 'candidate' "
+def waiting_candidates(db: Database, *, limit: int) -> list[tuple[int, str]]:
+    """(id, date added) of the candidates waiting for review, the longest-waiting first (then
+    by name)."""
+    return [(row[0], row[1][:10]) for row in db.execute(
+        "SELECT id, created_at FROM contacts WHERE status = 'candidate' "
         "ORDER BY created_at, name_key, id LIMIT ?", [limit])]
