@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from cli_results import ok_json, rows
+from cli_results import ok_json
 
 TODAY = datetime.now(UTC).date()
 GROUPS = ["follow", "engage", "nudge", "meet", "review"]
@@ -128,19 +128,29 @@ def test_next_limit_applies_per_group(story, invoke) -> None:
 
 
 def test_engage_counts_follow_backs_since_the_previous_sync(story, invoke, db_path) -> None:
-    # Two syncs ran after every step so far (as `sync` records them): none of those is new.
+    """Engage lists the follow-backs recorded since the sync before the latest one that saw
+    a change; a sync that sees nothing new does not make the last news old."""
     import sqlite3
 
-    last = rows(db_path, "SELECT max(id) FROM relations")[0][0]
-    conn = sqlite3.connect(db_path)
-    with conn:
-        conn.execute("INSERT INTO syncs (synced_at, accounts, last_step) VALUES "
-                     "('2026-01-01T00:00:00+00:00', '[]', ?), "
-                     "('2026-01-08T00:00:00+00:00', '[]', ?)", [last, last])
-    conn.close()
-    assert ok_json(invoke("next", "--json"))["engage"] == []
+    def synced(changes: int) -> None:  # as `sync` records a run, after its steps
+        conn = sqlite3.connect(db_path)
+        with conn:
+            conn.execute("INSERT INTO syncs (synced_at, accounts, changes, last_step) VALUES "
+                         "('2026-01-01T00:00:00+00:00', '[]', ?, "
+                         "(SELECT max(id) FROM relations))", [changes])
+        conn.close()
+
+    synced(4)
+    synced(0)
+    assert len(ok_json(invoke("next", "--json"))["engage"]) == 3  # one sync with news: all
     invoke("follow", str(story["suivi_recent"]), "--status", "follows-back")
+    synced(1)
     assert names(ok_json(invoke("next", "--json"))["engage"]) == ["Suivi récemment"]
+    synced(0)
+    assert names(ok_json(invoke("next", "--json"))["engage"]) == ["Suivi récemment"]
+    invoke("follow", str(story["suivi_vieux"]), "--status", "follows-back")
+    assert names(ok_json(invoke("next", "--json"))["engage"]) == [
+        "Suivi depuis longtemps", "Suivi récemment"]  # recorded by a person since: new too
 
 
 def test_next_human_output_in_either_language(story, invoke, monkeypatch) -> None:

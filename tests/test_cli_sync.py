@@ -125,9 +125,9 @@ def test_sync_moves_statuses_forward_and_dates_each_step(net, directory, invoke,
                         "meteo-mauricie.bsky.social follow each other.", "bluesky")
     assert rows(db_path, "SELECT DISTINCT date FROM relations WHERE observed_on IS NOT NULL"
                 ) == rows(db_path, "SELECT date('now')")
-    assert rows(db_path, "SELECT accounts, last_step FROM syncs") == [(json.dumps(
-        [["bluesky", VILLE], ["mastodon", VILLE_MASTO]]), rows(db_path, "SELECT max(id) FROM "
-                                                                       "relations")[0][0])]
+    assert rows(db_path, "SELECT accounts, changes, last_step FROM syncs") == [(json.dumps(
+        [["bluesky", VILLE], ["mastodon", VILLE_MASTO]]), 3, rows(
+            db_path, "SELECT max(id) FROM relations")[0][0])]
     # Whom Ville follows, then one getRelationships for the directory's 6 Bluesky accounts.
     [asked] = net.calls(RELATIONSHIPS)
     assert asked.params["actor"] == VILLE

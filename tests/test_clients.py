@@ -666,15 +666,19 @@ def test_mastodon_empty_list_of_an_account_without_follows_is_just_empty(connect
 
 
 def test_mastodon_followers_and_a_next_page_on_another_host(connect, sleeps) -> None:
-    evil = '<https://evil.example/api/v1/accounts/1/followers?max_id=3>; rel="next"'
+    path = "/api/v1/accounts/109345987654321012/followers"
+    evil = f'<https://evil.example{path}?max_id=3>; rel="next"'
     server = Server({"/api/v1/accounts/lookup": reply(load("mastodon_lookup")),
-                     "/api/v1/accounts/109345987654321012/followers": reply(
-                         load("mastodon_following_page1"), link=evil)})
+                     path: [reply(load("mastodon_following_page1"), link=evil),
+                            reply(load("mastodon_following_page2"))]})
     found = list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
                                         limit=None, collection="followers",
                                         sleep=sleeps.append, limiter=quiet()))
-    assert [f.handle for f in found] == ["meteo@mastodon.quebec", "croixrougeqc@mastodon.social"]
+    assert [f.handle for f in found] == ["meteo@mastodon.quebec", "croixrougeqc@mastodon.social",
+                                         "vost_qc@fedi.example.org"]
+    # The next page is asked of the server itself, never of the host the Link names.
     assert {r.url.host for r in server.requests} == {"mastodon.quebec"}
+    assert str(server.requests[-1].url) == f"https://mastodon.quebec{path}?max_id=3"
 
 
 def test_mastodon_follows_of_an_unknown_account(connect, sleeps) -> None:

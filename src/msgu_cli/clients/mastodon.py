@@ -201,7 +201,7 @@ def fetch_follows(
             count += 1
         if not accounts:
             return
-        url, params = _same_server(next_url, base), None
+        url, params = _on_server(next_url, base), None
 
 
 def _has_some(owner: RemoteProfile, collection: str) -> bool:
@@ -219,11 +219,16 @@ def _hidden_message(handle: str, domain: str, collection: str) -> str:
              "concluded from it.").format(handle=handle, domain=domain)
 
 
-def _same_server(url: str | None, base: str) -> str | None:
-    """A next page is asked of the server that gave the first one, never of another host."""
-    if url is None or httpx.URL(url).netloc != httpx.URL(base).netloc:
+def _on_server(url: str | None, base: str) -> str | None:
+    """A next page is asked of the server that gave the first one, never of another host: a
+    Link naming another one (the server's public name, when MSGU_MASTODON_INSTANCES points
+    elsewhere, or a hostile host) keeps only its path and query."""
+    if url is None:
         return None
-    return url
+    target, home = httpx.URL(url), httpx.URL(base)
+    if (target.scheme, target.netloc) == (home.scheme, home.netloc):
+        return url
+    return str(home.copy_with(path=target.path, query=target.query or None))
 
 
 def _list_page(

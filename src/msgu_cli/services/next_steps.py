@@ -2,7 +2,8 @@
 
 Groups, each best first and at most `limit` long: `follow` (to-follow contacts, the longest on
 the list first, then the best recommendations not yet followed), `engage` (follow-backs
-recorded since the sync before the latest one, newest first), `nudge` (following for 60 days
+recorded since the previous sync, newest first: since the sync before the latest one that saw
+a change, so a sync that finds nothing new keeps the last news), `nudge` (following for 60 days
 or more without a follow-back, the longest first), `meet` (following each other for 90 days or
 more, never met, the longest first), `review` (candidates, the longest-waiting first). Ties go
 by name, then id. Without a profile, `follow` lists only the to-follow contacts.

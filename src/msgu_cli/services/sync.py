@@ -275,7 +275,7 @@ def _write(db: Database, report: SyncReport, *, add_missing: bool) -> None:
             store.set_status(db, change.contact_id, change.after, now=now)
         if add_missing and report.missing:
             report.added = _add_candidates(db, report.missing, day)
-        save_sync(db, report.read, synced_at=now)
+        save_sync(db, report.read, synced_at=now, changes=len(report.changes))
 
 
 def _note(change: StatusChange) -> str:

@@ -66,18 +66,21 @@ def save_profile(db: Database, profile: Profile) -> None:
                         [(a.platform, a.handle, a.url) for a in profile.accounts])
 
 
-def save_sync(db: Database, accounts: Sequence[tuple[str, str]], *, synced_at: str) -> None:
-    """Remember a sync that read the own `accounts` (platform, handle), after its steps."""
-    db.execute("INSERT INTO syncs (synced_at, accounts, last_step) "
-               "VALUES (?, ?, (SELECT coalesce(max(id), 0) FROM relations))",
-               [synced_at, json.dumps([list(a) for a in accounts])])
+def save_sync(db: Database, accounts: Sequence[tuple[str, str]], *, synced_at: str,
+              changes: int) -> None:
+    """Remember a sync that read the own `accounts` (platform, handle) and changed `changes`
+    statuses, after its steps."""
+    db.execute("INSERT INTO syncs (synced_at, accounts, changes, last_step) "
+               "VALUES (?, ?, ?, (SELECT coalesce(max(id), 0) FROM relations))",
+               [synced_at, json.dumps([list(a) for a in accounts]), changes])
 
 
 def steps_since_previous_sync(db: Database, status: str) -> set[int]:
-    """Contacts with a `status` step recorded after the sync before the latest one (every
-    such contact when there were fewer than two syncs)."""
-    previous = db.execute("SELECT last_step FROM syncs ORDER BY id DESC LIMIT 1 OFFSET 1"
-                          ).fetchone()
+    """Contacts with a `status` step recorded after the sync before the latest one that saw a
+    change (a sync that saw nothing new does not make earlier news old); every such contact
+    when there were fewer than two such syncs."""
+    previous = db.execute("SELECT last_step FROM syncs WHERE changes > 0 "
+                          "ORDER BY id DESC LIMIT 1 OFFSET 1").fetchone()
     return {row[0] for row in db.execute(
         "SELECT DISTINCT contact_id FROM relations WHERE status = ? AND id > ?",
         [status, previous[0] if previous else 0])}
