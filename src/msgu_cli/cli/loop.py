@@ -57,16 +57,18 @@ def _sync_json(report) -> dict:
 
 
 def _print_sync(report) -> None:
+    from rich.text import Text
+
     out = console()
 
     def say(text: str) -> None:  # names, handles and servers' words are data, not markup
-        out.print(text, markup=False)
+        out.print(Text(text))
 
     say(_("Read {accounts}.").format(accounts=", ".join(f"{p}:{h}" for p, h in report.read)))
     if not report.changes:
         say(_("No relationship changed."))
     for c in report.changes:
-        say(_("  #{id} {name}: {before} -> {after} (seen on {platform}: {account})").format(
+        say("  " + _("#{id} {name}: {before} -> {after} (seen on {platform}: {account})").format(
             id=c.contact_id, name=c.name, before=c.before, after=c.after, platform=c.platform,
             account=c.account))
     if report.missing:
@@ -80,11 +82,11 @@ def _print_sync(report) -> None:
     elif report.missing and not report.dry_run:
         say(_("msgu sync --add-missing adds them as candidates."))
     for p, h in report.not_found:
-        say(_("  not found on {platform}: {handle} (msgu refresh tells more)").format(
+        say("  " + _("not found on {platform}: {handle} (msgu refresh tells more)").format(
             platform=p, handle=h))
     for p, h, e in report.errors:
-        say(_("  could not read {platform} ({handle}): {error}").format(platform=p, handle=h,
-                                                                       error=e))
+        say("  " + _("could not read {platform} ({handle}): {error}").format(
+            platform=p, handle=h, error=e))
     if report.dry_run:
         say(_("Dry run: nothing was written."))
 
@@ -132,8 +134,8 @@ def _print_next(groups) -> None:
               "review": _("Review the candidates")}
     out = console()
     if not any(groups.values()):
-        out.print(_("Nothing to do now: msgu recommend finds contacts to follow, and msgu sync "
-                    "records who follows back."), markup=False)
+        out.print(Text(_("Nothing to do now: msgu recommend finds contacts to follow, and msgu "
+                         "sync records who follows back.")))
         return
     for group, steps in groups.items():
         if not steps:
