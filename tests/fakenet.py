@@ -239,6 +239,19 @@ def install(monkeypatch: pytest.MonkeyPatch) -> FakeNet:
     return fake
 
 
+def serve_profiles(fake: FakeNet) -> None:
+    """The profiles `refresh` asks for in tests/test_cli_refresh.py and others: two Bluesky
+    accounts with their feeds, Sécurité civile on mastodon.quebec, the Croix-Rouge on
+    mastodon.social."""
+    profiles = load("bluesky_getProfiles")["profiles"]
+    fake.add_bsky(profiles[0], load("bluesky_getAuthorFeed"))
+    fake.add_bsky(profiles[1], load("bluesky_getAuthorFeed_repost"))
+    fake.add_masto("mastodon.quebec", load("mastodon_lookup"))
+    fake.add_masto("mastodon.social", masto_account(
+        "CroixRougeQC", "110002222222222222", display_name="Croix-Rouge Québec",
+        note="<p>Aide aux sinistrés.</p>", last_status_at="2025-02-01"))
+
+
 def accounts(db_path: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """(platform, handle) -> the accounts row, read straight from the SQLite file."""
     conn = sqlite3.connect(db_path)

@@ -385,6 +385,21 @@ def test_progress_bar_on_a_terminal_and_json_alone_on_stdout(net, directory, inv
     assert json.loads(shown.stdout)["dry_run"] is True
 
 
+def test_the_organisations_other_accounts_are_not_missing(net, directory, invoke,
+                                                          db_path) -> None:
+    """Ville's own contact also holds its second Bluesky account, which Ville follows: it is
+    not a relationship, nor an account the directory lacks."""
+    the_story(net)
+    net.add_bsky(bsky_view("ville-urgence.bsky.social", did(50), displayName="Urgence Ville"))
+    net.bsky_follow(VILLE, "ville-urgence.bsky.social")
+    ok(invoke("edit", str(directory["soi"]), "--add-account", "bluesky:ville-urgence.bsky.social",
+              "--json"))
+    report = ok(invoke("sync", "--add-missing", "--json"))
+    assert [m["handle"] for m in report["missing"]] == ["nouveau.bsky.social"]
+    assert [a["name"] for a in report["added"]] == ["Nouveau[31m compte"]
+    assert status(db_path, directory["soi"]) == "none"
+
+
 def test_the_organisation_is_never_recommended_to_itself(net, directory, invoke) -> None:
     names = [r["name"] for r in ok(invoke("recommend", "--topic", "inondations", "--json"))]
     assert "Ville d'Exemple" not in names

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -173,15 +172,7 @@ def msgu(double: Double, db: Path, *args: str, check: bool = True) -> subprocess
     return done
 
 
-def dump(db: Path) -> str:
-    conn = sqlite3.connect(db)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
-
-
-def test_the_whole_loop_over_real_http(double: Double, tmp_path: Path) -> None:
+def test_the_whole_loop_over_real_http(double: Double, tmp_path: Path, dump) -> None:
     db = tmp_path / "ville.db"
     for handle, name in [("ville.example.org", "Ville d'Exemple"),
                          ("croixrouge.example.org", "Croix-Rouge Québec"),

@@ -9,7 +9,7 @@ import json
 
 import httpx
 import pytest
-from fakenet import accounts, add, install, load, masto_account, ok, reply
+from fakenet import accounts, add, install, load, ok, reply, serve_profiles
 
 SECU_BSKY = ("bluesky", "securitecivile-qc.bsky.social")
 METEO_BSKY = ("bluesky", "meteo-mauricie.bsky.social")
@@ -20,12 +20,7 @@ BSKY_BATCH = "/xrpc/app.bsky.actor.getProfiles"
 @pytest.fixture
 def net(monkeypatch: pytest.MonkeyPatch):
     fake = install(monkeypatch)
-    profiles = load("bluesky_getProfiles")["profiles"]
-    fake.add_bsky(profiles[0], load("bluesky_getAuthorFeed"))
-    fake.add_bsky(profiles[1], load("bluesky_getAuthorFeed_repost"))
-    fake.add_masto("mastodon.social", masto_account(
-        "CroixRougeQC", "110002222222222222", display_name="Croix-Rouge Québec",
-        note="<p>Aide aux sinistrés.</p>", last_status_at="2025-02-01"))
+    serve_profiles(fake)
     yield fake
     assert fake.unexpected == []
 

@@ -240,9 +240,10 @@ def _relationships(asked: list[str], items: list[Any]) -> list[Relationship]:
         by_place = asked[index] if in_order else None
         if item.get("notFound") is True:
             actor = item.get("actor")
-            query = keys.get(normalize_handle(actor)) if isinstance(actor, str) else None
-            if query or by_place:
-                found.setdefault(query or by_place, Relationship(query or by_place, found=False))
+            query = (keys.get(normalize_handle(actor)) if isinstance(actor, str) else None
+                     ) or by_place
+            if query is not None:
+                found.setdefault(query, Relationship(query, found=False))
             continue
         did = item.get("did")
         query = (keys.get(did) if isinstance(did, str) else None) or by_place
@@ -359,12 +360,16 @@ def _item_date(item: dict[str, Any]) -> str | None:
     reason = item.get("reason")
     if isinstance(reason, dict) and isinstance(reason.get("indexedAt"), str):
         return json_text(reason["indexedAt"])
-    post = item.get("post") if isinstance(item.get("post"), dict) else {}
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+    post = _object(item.get("post"))
+    record = _object(post.get("record"))
     for value in (post.get("indexedAt"), record.get("createdAt")):
         if isinstance(value, str) and value:
             return json_text(value)
     return None
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _failure(query: str, exc: ApiError) -> FetchFailure:

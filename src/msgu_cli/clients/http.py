@@ -82,34 +82,33 @@ class ApiResponse:
 
 def http_timeout() -> float:
     """Seconds per request from MSGU_HTTP_TIMEOUT (default 10); a bad value is the user's to fix."""
-    raw = os.environ.get("MSGU_HTTP_TIMEOUT", "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise InvalidInput(
-            f"MSGU_HTTP_TIMEOUT must be a number of seconds greater than 0 (e.g. 10 or 2.5), "
-            f"not {raw!r}."
-        )
-    return value
+    return _seconds_setting(
+        "MSGU_HTTP_TIMEOUT", DEFAULT_TIMEOUT, valid=lambda value: value > 0,
+        message=_("MSGU_HTTP_TIMEOUT must be a number of seconds greater than 0 (e.g. 10 or "
+                  "2.5), not {value}."))
 
 
 def max_wait() -> float:
     """The longest rate-limit wait msgu sleeps, from MSGU_MAX_WAIT (default 120 seconds)."""
-    raw = os.environ.get("MSGU_MAX_WAIT", "").strip()
+    return _seconds_setting(
+        "MSGU_MAX_WAIT", MAX_WAIT, valid=lambda value: 0 <= value <= MAX_WAIT_SETTING,
+        message=_("MSGU_MAX_WAIT must be a number of seconds from 0 to 86400 (e.g. 120), "
+                  "not {value}."))
+
+
+def _seconds_setting(name: str, default: float, *, valid: Callable[[float], bool],
+                     message: str) -> float:
+    """A number of seconds from the environment variable `name`; `message` (with `{value}`)
+    when it is not a finite number that is `valid`."""
+    raw = os.environ.get(name, "").strip()
     if not raw:
-        return MAX_WAIT
+        return default
     try:
         value = float(raw)
     except ValueError:
         value = math.nan
-    if not 0 <= value <= MAX_WAIT_SETTING:  # nan fails too
-        raise InvalidInput(
-            _("MSGU_MAX_WAIT must be a number of seconds from 0 to 86400 (e.g. 120), "
-              "not {value}.").format(value=shown(raw)))
+    if not math.isfinite(value) or not valid(value):
+        raise InvalidInput(message.format(value=shown(raw)))
     return value
 
 

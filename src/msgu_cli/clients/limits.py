@@ -214,10 +214,9 @@ def _parse_retry_after(value: str, now: float) -> float | None:
     if number is not None:
         return number
     try:
-        moment = parsedate_to_datetime(value)
+        moment = _timestamp(parsedate_to_datetime(value))
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    moment = _timestamp(moment)
     return None if moment is None else moment - now
 
 

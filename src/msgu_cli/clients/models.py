@@ -51,9 +51,8 @@ class FollowList:
     """Whom one account follows (`collection` "following") or who follows it ("followers"),
     as far as it could be read.
 
-    `error` is set when reading stopped early (or never started); `accounts` then holds the
-    pages read before the failure, which are still true. `hidden`: the owner hides the list
-    (Mastodon answers an empty one), so its emptiness says nothing.
+    `error` is set when reading stopped early (or never started, or the owner hides the list);
+    `accounts` then holds the pages read before the failure, which are still true.
     """
 
     platform: str
@@ -61,7 +60,6 @@ class FollowList:
     accounts: tuple[RemoteProfile, ...] = ()
     error: str | None = None
     collection: str = "following"
-    hidden: bool = False
 
     @property
     def complete(self) -> bool:

@@ -80,8 +80,7 @@ def _follow_list(client: httpx.Client, platform: str, handle: str, collection: s
             read.extend(mastodon.fetch_follows(client, handle, limit=limit,
                                                collection=collection))
     except MsguError as exc:
-        return FollowList(platform, handle, tuple(read), error=str(exc), collection=collection,
-                          hidden=isinstance(exc, mastodon.HiddenCollection))
+        return FollowList(platform, handle, tuple(read), error=str(exc), collection=collection)
     return FollowList(platform, handle, tuple(read), collection=collection)
 
 

@@ -29,7 +29,8 @@ from ..storage.relations import (
     steps_since_previous_sync,
     waiting_candidates,
 )
-from .recommend import RecommendRequest, own_contact_ids, recommend
+from .recommend import RecommendRequest, recommend
+from .relations import own_contact_ids
 
 GROUPS = ("follow", "engage", "nudge", "meet", "review")
 NUDGE_DAYS, MEET_DAYS = 60, 90
@@ -64,16 +65,18 @@ def next_steps(db: Database, *, today: date,
     ids = [i for i in store.filter_contact_ids(
         db, statuses=["to-follow", "following", "follows-back"]) if i not in mine]
     histories = load_relations(db, ids)
-    known = [_Known(c, histories.get(c.id, [])) for c in store.load_contacts(db, ids)]
+    contacts = {c.id: c for c in store.load_contacts(db, ids)}
+    known = [_Known(contacts[i], histories.get(i, [])) for i in ids]
     follow = _follow(db, known, prefer, today, limit)
     fresh = steps_since_previous_sync(db, "follows-back")
+    listed = {s.contact.id for s in follow}
     return {
         "follow": follow,
         "engage": _engage([k for k in known if k.contact.id in fresh], prefer, limit),
         "nudge": _waiting(known, "following", NUDGE_DAYS, prefer, today, limit, _nudge_why),
         "meet": _waiting([k for k in known if not ever_met(k.history)], "follows-back",
                          MEET_DAYS, prefer, today, limit, _meet_why),
-        "review": _review(db, {s.contact.id for s in follow} | mine, prefer, limit),
+        "review": _review(db, {i for i in listed if i is not None} | mine, prefer, limit),
     }
 
 
@@ -82,7 +85,7 @@ def _follow(db: Database, known: list[_Known], prefer: Sequence[str], today: dat
     """To-follow contacts, the longest on the list first; then the best recommendations."""
     listed = sorted((k for k in known if k.contact.status == "to-follow"),
                     key=lambda k: (_start(k, "to-follow"), *_by_name(k.contact)))
-    steps = [NextStep(k.contact, act_on(k.contact, prefer), _to_follow_why(k),
+    steps = [NextStep(k.contact, _act_on(k.contact, prefer), _to_follow_why(k),
                       _start(k, "to-follow") or None) for k in listed[:limit]]
     if len(steps) < limit:
         taken = {k.contact.id for k in listed}
@@ -91,7 +94,7 @@ def _follow(db: Database, known: list[_Known], prefer: Sequence[str], today: dat
         except InvalidInput:  # no profile, no interests: nothing to recommend from
             found = None
         for r in found.recommendations if found else ():
-            account = act_on(r.contact, prefer)
+            account = _act_on(r.contact, prefer)
             followable = account is not None and account.platform != "website"
             if r.contact.id not in taken and followable and len(steps) < limit:
                 best = max(r.reasons, key=lambda reason: reason.points, default=None)
@@ -110,7 +113,7 @@ def _engage(fresh: list[_Known], prefer: Sequence[str], limit: int) -> list[Next
     for k in chosen[:limit]:
         start = stage_start(k.history, "follows-back")
         seen_on = start.observed_on if start else None
-        steps.append(NextStep(k.contact, act_on(k.contact, (*filter(None, [seen_on]), *prefer)),
+        steps.append(NextStep(k.contact, _act_on(k.contact, (*filter(None, [seen_on]), *prefer)),
                               _("Follows you back since {date}: thank them and share their "
                                 "posts.").format(date=start.date if start else "?"),
                               start.date if start else None))
@@ -126,7 +129,7 @@ def _waiting(known: list[_Known], status: str, days: int, prefer: Sequence[str],
         if start is not None and days_since(start, today) >= days:
             due.append((start, k))
     due.sort(key=lambda item: (item[0].date, *_by_name(item[1].contact)))
-    return [NextStep(k.contact, act_on(k.contact, (*filter(None, [start.observed_on]), *prefer)),
+    return [NextStep(k.contact, _act_on(k.contact, (*filter(None, [start.observed_on]), *prefer)),
                      why(days_since(start, today)), start.date) for start, k in due[:limit]]
 
 
@@ -136,12 +139,12 @@ def _review(db: Database, left_out: set[int], prefer: Sequence[str],
     waiting = [(i, day) for i, day in waiting_candidates(db, limit=limit + len(left_out))
                if i not in left_out][:limit]
     contacts = {c.id: c for c in store.load_contacts(db, [i for i, _day in waiting])}
-    return [NextStep(contacts[i], act_on(contacts[i], prefer),
+    return [NextStep(contacts[i], _act_on(contacts[i], prefer),
                      _("Waiting for review since {date}: tag it, then mark it to-follow or "
                        "remove it.").format(date=day), day) for i, day in waiting]
 
 
-def act_on(contact: Contact, prefer: Sequence[str] = ()) -> Account | None:
+def _act_on(contact: Contact, prefer: Sequence[str] = ()) -> Account | None:
     """The account to act on: on the first `prefer` platform that it has (where the
     organisation is), else in FOLLOW_ORDER; a website only when there is nothing else."""
     order = [*dict.fromkeys([*prefer, *FOLLOW_ORDER])]

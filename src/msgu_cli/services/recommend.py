@@ -28,6 +28,7 @@ from ..storage import contacts as store
 from ..storage.graph import trusted_count, trusted_followers
 from ..storage.relations import load_profile
 from .reference import Reference, load_reference
+from .relations import own_contact_ids
 
 
 @dataclass(frozen=True)
@@ -127,13 +128,6 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
         Recommendation(i, contacts[r.contact_id], r.score, r.reasons)
         for i, r in enumerate(ranked, 1)
     ])
-
-
-def own_contact_ids(db: Database, profile: Profile) -> tuple[int, ...]:
-    """Contacts holding one of the profile's own accounts: the organisation itself, never
-    recommended to itself (nor read by sync as a relationship with itself)."""
-    held = store.find_by_accounts(db, [(a.platform, a.handle) for a in profile.accounts])
-    return tuple(sorted(set(held.values())))
 
 
 def _trusted_network(db: Database, query: Query,

@@ -27,8 +27,8 @@ from ..storage.database import transaction
 from ..storage.graph import platform_accounts
 from ..storage.relations import add_relation, load_profile, load_relations, save_sync
 from .discover import fetched_account, new_candidate
-from .recommend import own_contact_ids
 from .reference import load_reference, today, utc_now
+from .relations import own_contact_ids
 
 if TYPE_CHECKING:
     import httpx
@@ -73,12 +73,14 @@ class SyncReport:
 
 
 class _Directory:
-    """The directory's Bluesky and Mastodon accounts (the organisation's own contacts left
-    out), found by handle or, on Bluesky, by DID."""
+    """The directory's Bluesky and Mastodon accounts, found by handle or, on Bluesky, by DID;
+    `accounts` are those whose relationships sync reads: the organisation's own contacts
+    (`held`) are left out."""
 
-    def __init__(self, rows: Sequence[tuple[int, str, str, str | None]]) -> None:
+    def __init__(self, rows: Sequence[tuple[int, str, str, str | None]],
+                 held: set[int]) -> None:
         self.accounts = [(contact_id, platform, handle) for contact_id, platform, handle, _x
-                         in rows]
+                         in rows if contact_id not in held]
         self.dids = {handle: did for _c, platform, handle, did in rows
                      if platform == "bluesky" and did and did.startswith("did:")}
         self._keys: dict[tuple[str, str], tuple[int, str]] = {}
@@ -107,9 +109,7 @@ def sync(db: Database, *, http: httpx.Client, platform: str | None = None,
     could be read; a platform that fails is listed in `errors` and changes nothing."""
     profile = load_profile(db)
     own = _own_accounts(profile.accounts, platform)
-    held = set(own_contact_ids(db, profile))
-    directory = _Directory([row for row in platform_accounts(db, SYNCABLE)
-                            if row[0] not in held])
+    directory = _Directory(platform_accounts(db, SYNCABLE), set(own_contact_ids(db, profile)))
     lists, batches = _read(http, own, directory, progress)
     report = SyncReport(dry_run=dry_run)
     seen = _observations(lists, batches, directory, report)
@@ -232,15 +232,16 @@ def _note_errors(lists: list[FollowList], batches: list[RelationshipBatch],
 
 
 def _changes(db: Database, seen: dict[int, list[Observation]]) -> list[StatusChange]:
-    contacts = store.load_contacts(db, sorted(seen))
-    histories = load_relations(db, [c.id for c in contacts])
+    ids = sorted(seen)
+    contacts = {c.id: c for c in store.load_contacts(db, ids)}
+    histories = load_relations(db, ids)
     changes = []
-    for contact in contacts:
-        history = histories.get(contact.id, [])
-        change = observed_change(contact.status, seen[contact.id],
-                                 synced_on=synced_platform(history, contact.status))
+    for contact_id in ids:
+        contact = contacts[contact_id]
+        change = observed_change(contact.status, seen[contact_id], synced_on=synced_platform(
+            histories.get(contact_id, []), contact.status))
         if change is not None:
-            changes.append(StatusChange(contact.id, contact.name, contact.status, change.status,
+            changes.append(StatusChange(contact_id, contact.name, contact.status, change.status,
                                         change.seen.platform, change.seen.account,
                                         change.seen.own))
     return sorted(changes, key=lambda c: (fold(c.name), c.contact_id))
