@@ -42,16 +42,15 @@ def sync(
 
 
 def _sync_json(report) -> dict:
+    """The contract's shape (`changes`, `missing`, `errors`, their items exactly), with what
+    this run added, the accounts Bluesky does not know, and whether it was a dry run."""
     return {
         "changes": [{"id": c.contact_id, "name": c.name, "from": c.before, "to": c.after,
-                     "platform": c.platform, "account": c.account} for c in report.changes],
-        "missing": [{"platform": m.platform, "handle": m.handle,
-                     "display_name": m.profile.display_name, "followed_by": m.followed_by}
-                    for m in report.missing],
-        "added": [{"id": i, "name": n} for i, n in report.added],
+                     "platform": c.platform} for c in report.changes],
+        "missing": [{"platform": m.platform, "handle": m.handle} for m in report.missing],
         "errors": [{"platform": p, "handle": h, "error": e} for p, h, e in report.errors],
+        "added": [{"id": i, "name": n} for i, n in report.added],
         "not_found": [{"platform": p, "handle": h} for p, h in report.not_found],
-        "read": [{"platform": p, "handle": h} for p, h in report.read],
         "dry_run": report.dry_run,
     }
 
