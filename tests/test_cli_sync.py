@@ -304,6 +304,25 @@ def test_a_failing_server_loses_nothing_and_is_named(net, directory, invoke, db_
     assert dump(db_path) == before
 
 
+def test_a_server_that_times_out_is_named_and_the_other_goes_on(net, directory, invoke,
+                                                                 db_path) -> None:
+    the_story(net)
+
+    def hang(request: httpx.Request) -> httpx.Response | None:
+        if request.url.host == "mastodon.quebec":
+            raise httpx.ReadTimeout("timed out", request=request)
+        return None
+
+    net.intercept = hang
+    report = ok(invoke("sync", "--json"))
+    assert [(c["name"], c["to"]) for c in report["changes"]] == [
+        ("Croix-Rouge Québec", "following"), ("Météo Mauricie", "follows-back")]
+    assert {(e["platform"], e["handle"]) for e in report["errors"]} == {
+        ("mastodon", VILLE_MASTO)}
+    assert all("did not answer in time" in e["error"] for e in report["errors"])
+    assert status(db_path, directory["vost"]) == "candidate"
+
+
 def test_a_relationship_batch_left_for_the_next_run(net, directory, invoke, db_path) -> None:
     the_story(net)
 

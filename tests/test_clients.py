@@ -968,3 +968,13 @@ def test_relationship_batches_of_30_with_dids_named_back_by_handle() -> None:
     assert ORG in [other for a in asked for other in a]  # asked by its DID
     named = sorted(r.handle for b in batches for r in b.relationships)
     assert named == sorted(handles) and all(b.error is None for b in batches)
+
+
+def test_max_wait_zero_still_spaces_requests_politely(connect, sleeps, monkeypatch) -> None:
+    """MSGU_MAX_WAIT=0 refuses every wait a server imposes, never msgu's own spacing."""
+    server = Server({"/api/v1/x": reply({})})
+    client = connect(server)
+    limiter = RateLimiter(min_interval=1.0, max_wait=0)
+    for _ in range(3):
+        get(client, sleeps, limiter=limiter)
+    assert sleeps == [1.0, 1.0] and len(server.requests) == 3

@@ -103,17 +103,20 @@ class RateLimiter:
 
     def _reserve(self, url: httpx.URL, now: float) -> float:
         """The wait before this request; books its start time so concurrent ones queue up.
-        A wait beyond `max_wait` books nothing: the request is refused."""
+        A wait the server's budget imposes beyond `max_wait` books nothing: the request is
+        refused (msgu's own spacing, `min_interval`, is never refused)."""
         host = url.host
-        blocked = self._blocked_until.get(host, now) - now
-        interval = max(self.min_interval, self._spacing.get(host, 0.0))
-        wait = max(0.0, blocked, self._last.get(host, -math.inf) + interval - now)
+        last = self._last.get(host, -math.inf)
+        imposed = max(self._blocked_until.get(host, now) - now,
+                      last + self._spacing.get(host, 0.0) - now)
         paging = any(key in PAGING_PARAMS for key in url.params)
         if paging:
-            wait = max(wait, self._paging_wait(host, now + wait))
-        if wait > self.max_wait:
-            raise ApiError(rate_limited_message(host, now + wait, now, max_wait=self.max_wait),
+            imposed = max(imposed, self._paging_wait(host, now + max(0.0, imposed)))
+        if imposed > self.max_wait:
+            raise ApiError(rate_limited_message(host, now + imposed, now,
+                                                max_wait=self.max_wait),
                            url=str(url), status=429)
+        wait = max(0.0, imposed, last + self.min_interval - now)
         self._blocked_until.pop(host, None)  # the booking below holds the host's others back
         if paging:
             self._pages.setdefault(host, deque()).append(now + wait)
