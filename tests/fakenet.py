@@ -65,6 +65,8 @@ class FakeNet:
         self.bsky_follows: dict[str, dict[str | None, dict]] = {}  # actor -> cursor -> page
         self.masto: dict[str, dict] = {}  # user@host (lowercase) -> Account
         self.following: dict[tuple[str, str], list[list[dict]]] = {}  # (host, id) -> pages
+        self.followers: dict[tuple[str, str], list[list[dict]]] = {}  # (host, id) -> pages
+        self.bsky_edges: set[tuple[str, str]] = set()  # (follower DID, followee DID)
         self.files: dict[str, httpx.Response] = {}
         self.intercept: Intercept | None = None
         self.requests: list[httpx.Request] = []
@@ -87,6 +89,13 @@ class FakeNet:
 
     def add_masto(self, host: str, account: dict) -> None:
         self.masto[f"{account['acct'].lower()}@{host}"] = account
+
+    def bsky_follow(self, follower: str, followee: str) -> None:
+        """`follower` follows `followee` (handles of accounts added with add_bsky)."""
+        self.bsky_edges.add((self.bsky[follower]["did"], self.bsky[followee]["did"]))
+
+    def bsky_unfollow(self, follower: str, followee: str) -> None:
+        self.bsky_edges.discard((self.bsky[follower]["did"], self.bsky[followee]["did"]))
 
     # -- what was asked --------------------------------------------------------------------
     def calls(self, path: str, host: str | None = None) -> list[httpx.URL]:
@@ -123,7 +132,45 @@ class FakeNet:
 
     def _view(self, actor: str) -> dict | None:
         actor = actor.lower()
-        return next((v for h, v in self.bsky.items() if actor in (h, v["did"].lower())), None)
+        if actor in self.bsky:
+            return self.bsky[actor]
+        return next((v for v in self.bsky.values() if v["did"].lower() == actor), None)
+
+    def _relationships(self, params: httpx.QueryParams) -> httpx.Response:
+        """getRelationships as the AppView answers it: one item per `others`, in order."""
+        others = params.get_list("others")
+        if len(others) > 30:
+            return reply({"error": "InvalidRequest", "message": "others: at most 30"}, 400)
+        actor = self._view(params["actor"])
+        if actor is None:
+            return reply({"error": "ActorNotFound", "message": "Actor not found"}, 400)
+        items = []
+        for other in others:
+            view = self._view(other)
+            if view is None:
+                items.append({"$type": "app.bsky.graph.defs#notFoundActor", "actor": other,
+                              "notFound": True})
+                continue
+            item = {"$type": "app.bsky.graph.defs#relationship", "did": view["did"]}
+            if (actor["did"], view["did"]) in self.bsky_edges:
+                item["following"] = f"at://{actor['did']}/app.bsky.graph.follow/3l{len(items)}"
+            if (view["did"], actor["did"]) in self.bsky_edges:
+                item["followedBy"] = f"at://{view['did']}/app.bsky.graph.follow/3m{len(items)}"
+            items.append(item)
+        return reply({"actor": actor["did"], "relationships": items})
+
+    def _follows_from_edges(self, params: httpx.QueryParams) -> httpx.Response:
+        """getFollows of an account whose follows are `bsky_edges`: pages, a cursor between."""
+        actor = self._view(params["actor"])
+        if actor is None:
+            return reply(load("bluesky_error_not_found"), 400)
+        followed = sorted(did for follower, did in self.bsky_edges if follower == actor["did"])
+        start, limit = int(params.get("cursor") or 0), int(params["limit"])
+        page = [self._view(did) for did in followed[start:start + limit]]
+        body: dict[str, Any] = {"subject": actor, "follows": page}
+        if start + limit < len(followed):
+            body["cursor"] = str(start + limit)
+        return reply(body)
 
     def _bluesky(self, request: httpx.Request) -> httpx.Response:
         path, params = request.url.path.removeprefix("/xrpc/"), request.url.params
@@ -143,6 +190,10 @@ class FakeNet:
             if view is None:
                 return reply(load("bluesky_error_not_found"), 400)
             return reply(self.feeds.get(view["did"], load("bluesky_getAuthorFeed_empty")))
+        if path == "app.bsky.graph.getRelationships":
+            return self._relationships(params)
+        if path == "app.bsky.graph.getFollows" and params["actor"] not in self.bsky_follows:
+            return self._follows_from_edges(params)
         if path == "app.bsky.graph.getFollows" and params["actor"] in self.bsky_follows:
             limit = int(params["limit"])
             if not 1 <= limit <= 100:
@@ -157,16 +208,17 @@ class FakeNet:
         if path == "/api/v1/accounts/lookup":
             account = self.masto.get(f"{params['acct'].lower()}@{host}")
             return reply(account) if account else reply(load("mastodon_error_not_found"), 404)
-        match = re.fullmatch(r"/api/v1/accounts/([^/]+)/following", path)
-        if match and (host, match[1]) in self.following:
-            pages = self.following[(host, match[1])]
+        match = re.fullmatch(r"/api/v1/accounts/([^/]+)/(following|followers)", path)
+        lists = self.following if match and match[2] == "following" else self.followers
+        if match and (host, match[1]) in lists:
+            pages = lists[(host, match[1])]
             index = 9000 - int(params["max_id"]) if "max_id" in params else 0
             limit = int(params.get("limit", 40))
             if limit > 80:
                 return reply({"error": "limit too high"}, 400)
             headers = {}
             if index + 1 < len(pages):
-                base = f"https://{host}/api/v1/accounts/{match[1]}/following?limit={limit}"
+                base = f"https://{host}/api/v1/accounts/{match[1]}/{match[2]}?limit={limit}"
                 headers["link"] = (f'<{base}&max_id={9000 - index - 1}>; rel="next", '
                                    f'<{base}&min_id={9999}>; rel="prev"')
             return reply(pages[index][:limit], **headers)
@@ -185,6 +237,19 @@ def install(monkeypatch: pytest.MonkeyPatch) -> FakeNet:
                                clock=fake.clock, **kw),
     )
     return fake
+
+
+def serve_profiles(fake: FakeNet) -> None:
+    """The profiles `refresh` asks for in tests/test_cli_refresh.py and others: two Bluesky
+    accounts with their feeds, Sécurité civile on mastodon.quebec, the Croix-Rouge on
+    mastodon.social."""
+    profiles = load("bluesky_getProfiles")["profiles"]
+    fake.add_bsky(profiles[0], load("bluesky_getAuthorFeed"))
+    fake.add_bsky(profiles[1], load("bluesky_getAuthorFeed_repost"))
+    fake.add_masto("mastodon.quebec", load("mastodon_lookup"))
+    fake.add_masto("mastodon.social", masto_account(
+        "CroixRougeQC", "110002222222222222", display_name="Croix-Rouge Québec",
+        note="<p>Aide aux sinistrés.</p>", last_status_at="2025-02-01"))
 
 
 def accounts(db_path: Path) -> dict[tuple[str, str], dict[str, Any]]:

@@ -254,20 +254,31 @@ def test_a_failing_page_keeps_the_pages_before_it(net, directory, invoke) -> Non
     assert human.exit_code == 0 and "error" in human.stdout
 
 
-def test_malformed_json_and_hidden_follows(net, directory, invoke) -> None:
+def test_malformed_json_and_hidden_follows(net, directory, invoke, dump) -> None:
+    def hidden(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.endswith("/following"):
+            return reply([])  # the owner hides whom they follow: Mastodon answers []
+        return None
+
+    net.intercept = hidden
+    summary = ok(invoke("discover", TRUSTED, "--json"))
+    assert summary["followed"] == 5  # Bluesky's list, read whole
+    [(source, error)] = [(e["source"], e["error"]) for e in summary["errors"]]
+    assert source == "mastodon:securitecivile@mastodon.quebec"
+    assert "hides whom it follows" in error and "nothing is concluded" in error
+
     def broken(request: httpx.Request) -> httpx.Response | None:
         if request.url.path.endswith("getFollows"):
             return httpx.Response(200, text='{"follows": [', headers={
                 "content-type": "application/json"})
-        if request.url.path.endswith("/following"):
-            return reply([])  # the owner hides whom they follow
-        return None
+        return hidden(request)
 
     net.intercept = broken
-    summary = ok(invoke("discover", TRUSTED, "--json"))
-    assert summary["followed"] == 0 and summary["new_candidates"] == []
-    [(source, error)] = [(e["source"], e["error"]) for e in summary["errors"]]
-    assert source == f"bluesky:{SECU_BSKY}" and "not JSON" in error
+    before = dump(directory)
+    result = invoke("discover", TRUSTED, "--json")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: No follow list could be read")
+    assert dump(directory) == before
 
 
 def test_429_with_retry_after_is_waited_out(net, directory, invoke) -> None:

@@ -14,7 +14,7 @@ import pytest
 import typer
 from cli_results import ok_json
 from evalset import copy_database
-from fakenet import add, install, load
+from fakenet import add, bsky_view, install, load
 
 from msgu_cli.cli import app
 
@@ -178,6 +178,21 @@ def _network(invoke, monkeypatch):
     return fake
 
 
+def _relationships(invoke, monkeypatch):
+    """The organisation's own Bluesky account follows a contact that follows it back, and an
+    account the directory lacks."""
+    fake = install(monkeypatch)
+    for n, handle in enumerate(("ville.exemple.qc.ca", "partenaire.bsky.social",
+                                "inconnu.bsky.social")):
+        fake.add_bsky(bsky_view(handle, f"did:plc:{'abc'[n] * 24}", displayName=handle))
+    fake.bsky_follow("ville.exemple.qc.ca", "partenaire.bsky.social")
+    fake.bsky_follow("ville.exemple.qc.ca", "inconnu.bsky.social")
+    fake.bsky_follow("partenaire.bsky.social", "ville.exemple.qc.ca")
+    add(invoke, "Partenaire", "--bluesky", "partenaire.bsky.social")
+    assert invoke("profile", "set", "--bluesky", "ville.exemple.qc.ca").exit_code == 0
+    return fake
+
+
 # command -> (its arguments, what the database needs first). Commands not named here (new
 # ones) run as `COMMAND --json` on the starter directory and must succeed.
 def _pack(invoke, *, subscribed: bool = False) -> None:
@@ -203,6 +218,7 @@ JSON_RUNS = {
     "import": (["import", "contacts.csv", "--skip-invalid"], None),
     "profile set": (["profile", "set", "--name", "MRC de Nicolet-Yamaska", "--kind", "mrc",
                      "--region", "17", "--topic", "inondations"], None),
+    "sync": (["sync", "--platform", "bluesky"], _relationships),
     "subscribe": (["subscribe", "pack.json", "--name", "crues"], lambda invoke, mp: _pack(invoke)),
     "pull": (["pull"], lambda invoke, mp: _pack(invoke, subscribed=True)),
     "profile show": (["profile", "show"],

@@ -16,6 +16,7 @@ from fakenet import (
     masto_account,
     ok,
     reply,
+    serve_profiles,
 )
 
 SECU_BSKY = ("bluesky", "securitecivile-qc.bsky.social")
@@ -27,13 +28,7 @@ CROIX_MASTO = ("mastodon", "croixrougeqc@mastodon.social")
 @pytest.fixture
 def net(monkeypatch: pytest.MonkeyPatch):
     fake = install(monkeypatch)
-    profiles = load("bluesky_getProfiles")["profiles"]
-    fake.add_bsky(profiles[0], load("bluesky_getAuthorFeed"))
-    fake.add_bsky(profiles[1], load("bluesky_getAuthorFeed_repost"))
-    fake.add_masto("mastodon.quebec", load("mastodon_lookup"))
-    fake.add_masto("mastodon.social", masto_account(
-        "CroixRougeQC", "110002222222222222", display_name="Croix-Rouge Québec",
-        note="<p>Aide aux sinistrés.</p>", last_status_at="2025-02-01"))
+    serve_profiles(fake)
     yield fake
     assert fake.unexpected == []
 

@@ -194,7 +194,8 @@ def test_profile_set_and_show(invoke, empty_db, db_path):
                            "français", "--platform", "Bluesky", "--json"))
     expected = {"name": "MRC de Nicolet-Yamaska", "kind": "mrc", "region": "17",
                 "mrc": "Nicolet-Yamaska", "topics": ["inondations", "geolocalisation"],
-                "languages": ["fr"], "platforms": ["bluesky"], "municipality": None}
+                "languages": ["fr"], "platforms": ["bluesky"], "municipality": None,
+                "accounts": []}
     assert saved == expected
     assert ok_json(invoke("profile", "show", "--json")) == expected
     shown = invoke("profile", "show").stdout
@@ -232,4 +233,56 @@ def test_bad_profile_values_change_nothing(invoke, empty_db, db_path, dump, args
     invoke("profile", "set", "--name", "Ville", "--kind", "municipality")
     before = dump(db_path)
     failed(invoke("profile", "set", *args), *words)
+    assert dump(db_path) == before
+
+
+# --- the profile's own accounts ---------------------------------------------------------------
+
+
+def test_profile_accounts_are_normalised_shown_and_replaced_per_platform(invoke, empty_db,
+                                                                        db_path):
+    saved = ok_json(invoke("profile", "set", "--bluesky", "@Ville.Exemple.QC.CA",
+                           "--mastodon", "https://mastodon.quebec/@Ville", "--x", "x.com/VilleEx",
+                           "--account", "facebook:villeexemple",
+                           "--account", "bluesky:ville.bsky.social", "--json"))
+    assert saved["accounts"] == [
+        {"platform": "bluesky", "handle": "ville.bsky.social",
+         "url": "https://bsky.app/profile/ville.bsky.social"},
+        {"platform": "bluesky", "handle": "ville.exemple.qc.ca",
+         "url": "https://bsky.app/profile/ville.exemple.qc.ca"},
+        {"platform": "facebook", "handle": "villeexemple",
+         "url": "https://www.facebook.com/villeexemple"},
+        {"platform": "mastodon", "handle": "ville@mastodon.quebec",
+         "url": "https://mastodon.quebec/@ville"},
+        {"platform": "x", "handle": "villeex", "url": "https://x.com/villeex"},
+    ]
+    assert ok_json(invoke("profile", "show", "--json"))["accounts"] == saved["accounts"]
+    shown = " ".join(invoke("profile", "show").stdout.split())
+    assert "accounts bluesky:ville.bsky.social, bluesky:ville.exemple.qc.ca" in shown
+
+    # A platform given again replaces that platform's accounts; the others stay.
+    changed = ok_json(invoke("profile", "set", "--mastodon", "urgence@social.example",
+                             "--name", "Ville", "--json"))
+    assert [(a["platform"], a["handle"]) for a in changed["accounts"]] == [
+        ("bluesky", "ville.bsky.social"), ("bluesky", "ville.exemple.qc.ca"),
+        ("facebook", "villeexemple"), ("mastodon", "urgence@social.example"),
+        ("x", "villeex")]
+    assert rows(db_path, "SELECT platform, handle FROM profile_accounts "
+                         "WHERE platform = 'mastodon'") == [("mastodon", "urgence@social.example")]
+    cleared = ok_json(invoke("profile", "set", "--clear", "accounts", "--json"))
+    assert cleared["accounts"] == [] and cleared["name"] == "Ville"
+    assert rows(db_path, "SELECT count(*) FROM profile_accounts") == [(0,)]
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--bluesky", "pas un handle"), ("bluesky:pas un handle", "Invalid Bluesky")),
+    (("--mastodon", "ville"), ("mastodon:ville", "user@instance")),
+    (("--account", "myspace:ville"), ("myspace", "Unknown platform")),
+    (("--account", "ville"), ("Cannot tell the platform",)),
+    (("--x", "@ceci-est-trop-long-pour-x"), ("Invalid X",)),
+])
+def test_bad_profile_accounts_change_nothing(invoke, empty_db, db_path, dump, args, words):
+    invoke("profile", "set", "--bluesky", "ville.bsky.social")
+    before = dump(db_path)
+    failed(invoke("profile", "set", *args), "The profile's account", *words)
     assert dump(db_path) == before

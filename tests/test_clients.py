@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import msgu_cli
 from msgu_cli.clients import bluesky, mastodon, social
+from msgu_cli.clients import models as social_models
 from msgu_cli.clients.http import (
     RateLimiter,
     backoff_delay,
@@ -202,10 +203,10 @@ def test_503_retry_after_is_honoured(connect, sleeps) -> None:
 def test_rate_limit_beyond_the_cap_fails_fast_and_blocks_the_host(connect, sleeps) -> None:
     server = Server({"/api/v1/x": httpx.Response(429, headers={"Retry-After": "3600"})})
     client, limiter = connect(server), quiet()
-    with pytest.raises(ApiError, match="has rate limited msgu until") as caught:
+    with pytest.raises(ApiError, match="has rate limited msgu for") as caught:
         get(client, sleeps, limiter=limiter)
     assert (caught.value.status, len(server.requests), sleeps) == (429, 1, [])
-    with pytest.raises(ApiError, match="has rate limited msgu until"):
+    with pytest.raises(ApiError, match="has rate limited msgu for"):
         get(client, sleeps, limiter=limiter)
     assert len(server.requests) == 1  # refused without asking again
 
@@ -649,10 +650,36 @@ def test_mastodon_follows_follow_the_link_header(connect, sleeps, limit, count, 
     assert [str(url) for url in calls[1:]] == [NEXT][: pages - 1]
 
 
-def test_mastodon_hidden_follows_are_an_empty_list(connect, sleeps) -> None:
-    server = _mastodon_server(reply([]))
+def test_mastodon_hidden_follows_are_said_to_be_hidden(connect, sleeps) -> None:
+    server = _mastodon_server(reply([]))  # the account follows 145: the empty list is hidden
+    with pytest.raises(mastodon.HiddenCollection, match="hides whom it follows"):
+        list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
+                                    limit=None, sleep=sleeps.append, limiter=quiet()))
+
+
+def test_mastodon_empty_list_of_an_account_without_follows_is_just_empty(connect,
+                                                                         sleeps) -> None:
+    server = Server({"/api/v1/accounts/lookup": reply({**load("mastodon_lookup"),
+                                                        "following_count": 0}),
+                     "/api/v1/accounts/109345987654321012/following": reply([])})
     assert list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
                                        limit=None, sleep=sleeps.append, limiter=quiet())) == []
+
+
+def test_mastodon_followers_and_a_next_page_on_another_host(connect, sleeps) -> None:
+    path = "/api/v1/accounts/109345987654321012/followers"
+    evil = f'<https://evil.example{path}?max_id=3>; rel="next"'
+    server = Server({"/api/v1/accounts/lookup": reply(load("mastodon_lookup")),
+                     path: [reply(load("mastodon_following_page1"), link=evil),
+                            reply(load("mastodon_following_page2"))]})
+    found = list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
+                                        limit=None, collection="followers",
+                                        sleep=sleeps.append, limiter=quiet()))
+    assert [f.handle for f in found] == ["meteo@mastodon.quebec", "croixrougeqc@mastodon.social",
+                                         "vost_qc@fedi.example.org"]
+    # The next page is asked of the server itself, never of the host the Link names.
+    assert {r.url.host for r in server.requests} == {"mastodon.quebec"}
+    assert str(server.requests[-1].url) == f"https://mastodon.quebec{path}?max_id=3"
 
 
 def test_mastodon_follows_of_an_unknown_account(connect, sleeps) -> None:
@@ -668,7 +695,7 @@ def test_mastodon_paging_budget_makes_long_crawls_wait(connect, sleeps) -> None:
                    link=f'<{MASTO}/accounts/109345987654321012/following?max_id={n}>; rel="next"')
              for n in range(3, 0, -1)]
     server = _mastodon_server(*pages, reply([]))
-    limiter = RateLimiter(min_interval=0, paging_budget=2)
+    limiter = RateLimiter(min_interval=0, paging_budget=2, max_wait=3600)
     follows = list(mastodon.fetch_follows(connect(server), "securitecivile@mastodon.quebec",
                                           limit=None, sleep=sleeps.append, limiter=limiter))
     assert [f.handle for f in follows] == ["u3@mastodon.quebec", "u2@mastodon.quebec",
@@ -808,3 +835,147 @@ def test_low_budget_spreads_the_remaining_requests_until_the_reset(connect, slee
     assert sleeps == [pytest.approx(10.0)]  # 40 s left for 4 requests: one every 10 s
     get(client, sleeps, limiter=limiter)  # that answer carried no budget: pacing stops
     assert sleeps == [pytest.approx(10.0)]
+
+
+# --- servers are believed only within reason (MSGU_MAX_WAIT) ------------------------------------
+
+
+def test_pacing_towards_a_far_reset_is_refused_not_slept(connect, sleeps) -> None:
+    low = reply({}, ratelimit_remaining="3", ratelimit_reset=str(int(NOW) + 10**9))
+    server = Server({"/api/v1/x": [low, reply({})]})
+    client, limiter = connect(server), quiet()
+    get(client, sleeps, limiter=limiter)
+    with pytest.raises(ApiError, match="left for the next run"):
+        get(client, sleeps, limiter=limiter)
+    assert sleeps == [] and len(server.requests) == 1
+
+
+@pytest.mark.parametrize(("until", "words"), [
+    (NOW + 3600, ["3600 s", "until 20"]),
+    (NOW + 86400, ["24 hours"]),
+    (NOW + 30 * 86400, ["30 days"]),
+    (NOW + 10**12, ["more than ten years"]),
+    (1e300, ["more than ten years"]),
+])
+def test_rate_limited_message_never_fails_on_absurd_moments(until, words) -> None:
+    from msgu_cli.clients.limits import rate_limited_message
+
+    message = rate_limited_message("h.example", until, NOW, max_wait=120)
+    assert message.startswith("h.example has rate limited msgu for ")
+    assert all(word in message for word in words)
+    assert "MSGU_MAX_WAIT (120 s)" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(("env", "expected"), [(None, 120.0), ("0", 0.0), (" 30 ", 30.0),
+                                               ("86400", 86400.0)])
+def test_max_wait_comes_from_env(monkeypatch, env, expected) -> None:
+    from msgu_cli.clients.http import max_wait
+
+    if env is not None:
+        monkeypatch.setenv("MSGU_MAX_WAIT", env)
+    assert max_wait() == expected
+    with make_http_client() as client:
+        assert limiter_for(client).max_wait == expected
+
+
+def test_max_wait_zero_sleeps_no_rate_limit_at_all(connect, sleeps, monkeypatch) -> None:
+    monkeypatch.setenv("MSGU_MAX_WAIT", "0")
+    server = Server({"/api/v1/x": httpx.Response(429, headers={"Retry-After": "1"})})
+    client = connect(server)
+    with pytest.raises(ApiError, match=r"MSGU_MAX_WAIT \(0 s\)"):
+        request_json(client, "GET", f"{MASTO}/x", sleep=sleeps.append, clock=lambda: NOW)
+    assert sleeps == []
+
+
+# --- bluesky relationships (sync) ----------------------------------------------------------------
+
+ORG = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"
+
+
+def _relationship(did: str, following: bool = False, followed_by: bool = False) -> dict:
+    item: dict[str, Any] = {"$type": "app.bsky.graph.defs#relationship", "did": did}
+    if following:
+        item["following"] = f"at://{ORG}/app.bsky.graph.follow/3lx"
+    if followed_by:
+        item["followedBy"] = f"at://{did}/app.bsky.graph.follow/3ly"
+    return item
+
+
+def test_relationships_map_back_by_place_by_did_and_not_found(connect, sleeps) -> None:
+    known = "did:plc:bbbbbbbbbbbbbbbbbbbbbbbb"
+    server = Server({"/xrpc/app.bsky.graph.getRelationships": reply({"actor": ORG,
+        "relationships": [
+            _relationship("did:plc:cccccccccccccccccccccccc", following=True),
+            {"$type": "app.bsky.graph.defs#notFoundActor", "actor": "Gone.bsky.social",
+             "notFound": True},
+            _relationship(known, following=True, followed_by=True),
+        ]})})
+    found = bluesky.fetch_relationships(
+        connect(server), "@Ville.Exemple.qc.ca", ["a.bsky.social", "gone.bsky.social", known],
+        sleep=sleeps.append, limiter=quiet())
+    assert found == [
+        social_models.Relationship("a.bsky.social", following=True),
+        social_models.Relationship("gone.bsky.social", found=False),
+        social_models.Relationship(known, following=True, followed_by=True),
+    ]
+    [url] = server.calls("/xrpc/app.bsky.graph.getRelationships")
+    assert url.params["actor"] == "ville.exemple.qc.ca"
+    assert url.params.get_list("others") == ["a.bsky.social", "gone.bsky.social", known]
+
+
+def test_relationships_out_of_order_are_matched_by_did_only(connect, sleeps) -> None:
+    known = "did:plc:bbbbbbbbbbbbbbbbbbbbbbbb"
+    server = Server({"/xrpc/app.bsky.graph.getRelationships": reply({"relationships": [
+        _relationship(known, followed_by=True)]})})  # one answer for two asked
+    found = bluesky.fetch_relationships(connect(server), ORG, ["a.bsky.social", known],
+                                        sleep=sleeps.append, limiter=quiet())
+    assert found == [social_models.Relationship(known, followed_by=True)]
+
+
+@pytest.mark.parametrize("body", [{"relationships": {}}, {"actor": ORG}, [], "x"])
+def test_relationships_of_the_wrong_shape_fail_the_batch(connect, sleeps, body) -> None:
+    server = Server({"/xrpc/app.bsky.graph.getRelationships": reply(body)})
+    with pytest.raises(ApiError, match="wrong shape"):
+        bluesky.fetch_relationships(connect(server), ORG, ["a.bsky.social"],
+                                    sleep=sleeps.append, limiter=quiet())
+
+
+def test_relationships_of_an_unknown_actor_fail_the_batch(connect, sleeps) -> None:
+    server = Server({"/xrpc/app.bsky.graph.getRelationships": reply(
+        {"error": "ActorNotFound", "message": "Actor not found"}, 400)})
+    with pytest.raises(ApiError, match="relationships of nobody.bsky.social: Actor not found"):
+        bluesky.fetch_relationships(connect(server), "nobody.bsky.social", ["a.bsky.social"],
+                                    sleep=sleeps.append, limiter=quiet())
+    with pytest.raises(ValueError):
+        bluesky.fetch_relationships(connect(server), ORG, ["x"] * 31)
+
+
+def test_relationship_batches_of_30_with_dids_named_back_by_handle() -> None:
+    asked: list[list[str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        others = request.url.params.get_list("others")
+        asked.append(others)
+        return reply({"relationships": [_relationship(f"did:plc:{n:024d}")
+                                        for n, _other in enumerate(others)]})
+
+    client = make_http_client(transport=httpx.MockTransport(handler), sleep=lambda s: None)
+    handles = [f"org{n}.bsky.social" for n in range(61)]
+    with client:
+        batches = list(social.fetch_relationships(client, ORG, handles,
+                                                  dids={"org0.bsky.social": ORG}))
+    assert sorted(len(b.handles) for b in batches) == [1, 30, 30]
+    assert sorted(len(a) for a in asked) == [1, 30, 30]
+    assert ORG in [other for a in asked for other in a]  # asked by its DID
+    named = sorted(r.handle for b in batches for r in b.relationships)
+    assert named == sorted(handles) and all(b.error is None for b in batches)
+
+
+def test_max_wait_zero_still_spaces_requests_politely(connect, sleeps, monkeypatch) -> None:
+    """MSGU_MAX_WAIT=0 refuses every wait a server imposes, never msgu's own spacing."""
+    server = Server({"/api/v1/x": reply({})})
+    client = connect(server)
+    limiter = RateLimiter(min_interval=1.0, max_wait=0)
+    for _ in range(3):
+        get(client, sleeps, limiter=limiter)
+    assert sleeps == [1.0, 1.0] and len(server.requests) == 3

@@ -77,6 +77,7 @@ def _root(
 from . import (  # noqa: E402, F401
     contacts,
     fetch,
+    loop,
     maintenance,
     overview,
     packs,

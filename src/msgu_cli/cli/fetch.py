@@ -28,11 +28,12 @@ def refresh(
     Example: msgu refresh --older-than 30
     """
     from ..services.refresh import refresh as run
+    from ..services.session import http_client
 
     db = open_database(ctx)
-    with progress_bar() as bar:
+    with http_client() as http, progress_bar() as bar:
         task = bar.add_task(_("Refreshing"), total=None)
-        report = run(db, refs or [], platform=platform, older_than=older_than,
+        report = run(db, refs or [], http=http, platform=platform, older_than=older_than,
                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     summary = {"checked": report.checked, "states": dict(report.states),
                "errors": [{"platform": p, "handle": h, "error": e} for p, h, e in report.errors],
@@ -71,11 +72,12 @@ def discover(
     Example: msgu discover @zone911.bsky.social --limit 100
     """
     from ..services.discover import discover as run
+    from ..services.session import http_client
 
     db = open_database(ctx)
-    with progress_bar() as bar:
+    with http_client() as http, progress_bar() as bar:
         task = bar.add_task(_("Discovering"), total=None)
-        report = run(db, refs, platform=platform, limit=limit,
+        report = run(db, refs, http=http, platform=platform, limit=limit,
                      progress=lambda done, total: bar.update(task, completed=done, total=total))
     if json_:
         print_json({"sources": report.sources, "followed": report.followed,

@@ -99,20 +99,23 @@ def municipalities(
 @app.command("stats")
 @guarded
 def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
-    """Counts by kind, region, topic, platform and status, and what each region has to
-    follow, drawn as bars.
+    """Counts by kind, region, topic, platform and status, what each region has to follow, and
+    the relationship funnel, drawn as bars.
 
     Example: msgu stats
     """
     from dataclasses import asdict
 
     from ..services.maintenance import directory_stats
-    from .render import bar
+    from .render import bar, funnel_lines
 
     result = directory_stats(open_database(ctx))
     if json_:
-        print_json({k: (dict(v) if isinstance(v, list) else v)
-                    for k, v in asdict(result).items()})
+        data = {k: (dict(v) if isinstance(v, list) else v) for k, v in asdict(result).items()
+                if k != "funnel"}
+        data["funnel"] = [{"stage": s.stage, "reached": s.reached, "went_on": s.went_on,
+                           "share": s.share} for s in result.funnel]
+        print_json(data)
         return
     out = console()
     out.print(f"[bold]{result.contacts}[/] contacts, [bold]{result.accounts}[/] accounts")
@@ -129,3 +132,6 @@ def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
         width = max((len(k) for k, _n in counts), default=0)
         for key, n in counts:
             out.print(f"  {key:<{width}} {n:>5} [cyan]{bar(n, largest)}[/]")
+    out.print()
+    for line in funnel_lines(result.funnel):
+        out.print(line)

@@ -44,13 +44,15 @@ def follow(
 @guarded
 def network(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json",
             help="Print JSON on stdout.")] = False) -> None:
-    """Your relationships, grouped by status, each with its dated history.
+    """Your relationships, grouped by status, each with its dated history, and the funnel.
 
     Example: msgu network
     """
+    from ..services.relations import funnel
     from ..services.relations import network as load
 
-    groups = load(open_database(ctx))
+    db = open_database(ctx)
+    groups = load(db)
     if json_:
         print_json([{"id": r.contact.id, "name": r.contact.name, "kind": r.contact.kind,
                      "region": r.contact.region, "status": status,
@@ -69,12 +71,20 @@ def network(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json",
             for e in r.history:
                 note = f" — {e.note}" if e.note else ""
                 out.print(f"      {e.date}  {e.status}{note}")
+    from .render import funnel_lines
+
+    out.print()
+    for line in funnel_lines(funnel(db)):
+        out.print(line)
 
 
 def _profile_dict(profile) -> dict:
     from dataclasses import asdict
 
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(profile).items()}
+    data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(profile).items()}
+    data["accounts"] = [{"platform": a.platform, "handle": a.handle, "url": a.url}
+                        for a in profile.accounts]
+    return data
 
 
 @profile_app.command("show")
@@ -95,6 +105,7 @@ def profile_show(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json
     if not any(data.values()):
         out.print("No profile yet: msgu profile set --name … --kind … --region … --topic …")
         return
+    data["accounts"] = [f"{a['platform']}:{a['handle']}" for a in data["accounts"]]
     for key, value in data.items():
         shown = ", ".join(value) if isinstance(value, list) else value
         out.print(f"[dim]{key:>10}[/]  {shown or ''}")
@@ -116,19 +127,32 @@ def profile_set(
     lang: Annotated[Many, typer.Option("--lang", help="Languages (repeatable).")] = None,
     platform: Annotated[Many, typer.Option("--platform", help="Platforms you use (repeatable):"
                         " recommend keeps to them.")] = None,
+    account: Annotated[Many, typer.Option("--account", help=_("Your own account, "
+                       "PLATFORM:HANDLE (repeatable); sync reads your Bluesky and Mastodon "
+                       "ones."))] = None,
+    bluesky: Annotated[str | None, typer.Option("--bluesky", help=_("Your Bluesky "
+                       "handle."))] = None,
+    mastodon: Annotated[str | None, typer.Option("--mastodon", help=_("Your Mastodon "
+                        "address, user@instance."))] = None,
+    x: Annotated[str | None, typer.Option("--x", help=_("Your X (Twitter) handle."))] = None,
+    facebook: Annotated[str | None, typer.Option("--facebook", help=_("Your Facebook "
+                        "page."))] = None,
     clear: Annotated[Many, typer.Option("--clear", help="Empty a field (repeatable): "
-                     "topics, platforms, mrc…")] = None,
+                     "topics, platforms, accounts, mrc…")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Set your organisation's profile; fields you leave out are kept.
 
     Example: msgu profile set --name "MRC de Nicolet-Yamaska" --kind mrc --region 17
+    --bluesky mrc-ny.bsky.social
     """
     from ..services.relations import set_profile
 
+    shortcuts = {"bluesky": bluesky, "mastodon": mastodon, "x": x, "facebook": facebook}
+    accounts = [f"{p}:{h}" for p, h in shortcuts.items() if h is not None] + (account or [])
     given = {"name": name, "kind": kind, "region": region, "mrc": mrc,
-             "municipality": municipality, "topics": topic,
-             "languages": lang, "platforms": platform}
+             "municipality": municipality, "topics": topic, "languages": lang,
+             "platforms": platform, "accounts": accounts or None}
     changes = {k: v for k, v in given.items() if v is not None}
     profile = set_profile(open_database(ctx), changes, clear=clear or [])
     if json_:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..domain.models import PLATFORMS, Account, Contact, Municipality, RelationEvent
-
-# The platforms people follow on, most useful first, for the short "accounts" column.
-_FOLLOW_ORDER = ("bluesky", "mastodon", "x", "facebook", "instagram", "threads", "linkedin",
-                 "youtube", "tiktok", "website")
+from ..domain.models import (
+    FOLLOW_ORDER,
+    PLATFORMS,
+    Account,
+    Contact,
+    Municipality,
+    RelationEvent,
+)
 
 
 def region_names() -> dict[str, str]:
@@ -44,7 +47,7 @@ def best_handles(contact: Contact, limit: int = 3) -> str:
     contact has several there), ✓ marking verified accounts."""
     seen: dict[str, str] = {}
     verified_first = sorted(contact.accounts, key=lambda a: not a.verified)
-    for platform in _FOLLOW_ORDER:
+    for platform in FOLLOW_ORDER:
         for account in verified_first:
             if account.platform == platform and platform not in seen:
                 seen[platform] = short_handle(platform, account.handle) + _mark(account)
@@ -154,3 +157,23 @@ def municipalities_table(towns: Sequence[Municipality], title: str):
             m.code, m.name, m.designation, m.mrc or "", m.region,
             f"{m.population:,}".replace(",", "\u202f"), m.website or "")))
     return table
+
+
+def funnel_lines(stages) -> list:
+    """The relationship funnel as bars, each stage with the share that went on to the next
+    (rich Text: stage names are codes, but nothing here is parsed as markup)."""
+    from rich.text import Text
+
+    from ..i18n import _
+
+    largest = max((s.reached for s in stages), default=0)
+    width = max((len(s.stage) for s in stages), default=0)
+    lines = [Text(_("relationship funnel"), style="bold")]
+    for rank, stage in enumerate(stages):
+        line = Text(f"  {stage.stage:<{width}} {stage.reached:>5} ")
+        line.append(bar(stage.reached, largest, width=20), style="cyan")
+        if stage.share is not None:
+            line.append("  " + _("{share} went on to {next}").format(
+                share=f"{stage.share:.0%}", next=stages[rank + 1].stage), style="dim")
+        lines.append(line)
+    return lines

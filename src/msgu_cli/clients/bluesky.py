@@ -9,13 +9,24 @@ from typing import Any
 import httpx
 
 from msgu_cli.clients.http import RateLimiter, Sleep, request_json
-from msgu_cli.clients.models import FetchFailure, RemoteProfile, json_count, json_text
+from msgu_cli.clients.models import (
+    TEXT_LIMIT,
+    FetchFailure,
+    Relationship,
+    RemoteProfile,
+    fetched_text,
+    json_count,
+    json_text,
+)
 from msgu_cli.errors import ApiError, InvalidInput
+from msgu_cli.i18n import _
 
 DEFAULT_BLUESKY_API = "https://public.api.bsky.app"
 PLATFORM = "bluesky"
 PROFILES_BATCH = 25  # getProfiles: actors maxLength 25
 FOLLOWS_PAGE = 100  # getFollows: limit 1-100
+RELATIONSHIPS_BATCH = 30  # getRelationships: others maxLength 30
+MAX_HANDLE, MAX_DID = 253, 2048  # atproto handle and DID specs
 # getProfile's 400 `error` names (bsky appview api/app/bsky/actor/getProfile.ts).
 _ERROR_STATES = {
     "AccountTakedown": "suspended",
@@ -107,12 +118,14 @@ def fetch_profile(
         )
     except ApiError as exc:
         return _failure(query, exc)
-    if answer.ok and isinstance(answer.data, dict) and not last_post:
+    if answer.ok and not _is_profile(answer.data):
+        return _failure(query, answer.wrong_shape("a profile"))
+    if answer.ok and not last_post:
         return _profile(answer.data, query=query)
-    if answer.ok and isinstance(answer.data, dict):
+    if answer.ok:
         return _with_last_post(client, base, answer.data, query, sleep=sleep, limiter=limiter)
     error = answer.data.get("error") if isinstance(answer.data, dict) else None
-    if error in _ERROR_STATES:
+    if isinstance(error, str) and error in _ERROR_STATES:
         return RemoteProfile(PLATFORM, query, state=_ERROR_STATES[error], query=query)
     if answer.status == 400 and "not found" in answer.problem().lower():
         return RemoteProfile(PLATFORM, query, state="not-found", query=query)
@@ -139,12 +152,14 @@ def fetch_last_post_at(
         client, "GET", f"{base}/xrpc/app.bsky.feed.getAuthorFeed",
         params={"actor": actor, "limit": 1}, sleep=sleep, limiter=limiter,
     )
-    if not answer.ok or not isinstance(answer.data, dict):
+    if not answer.ok:
         raise ApiError(
             f"Bluesky could not give the posts of {actor}: {answer.problem()}.",
             url=answer.url, status=answer.status,
         )
-    feed = answer.data.get("feed") or []
+    feed = answer.data.get("feed") if isinstance(answer.data, dict) else None
+    if not isinstance(feed, list):
+        raise answer.wrong_shape("a feed list")
     return _item_date(feed[0]) if feed and isinstance(feed[0], dict) else None
 
 
@@ -171,7 +186,7 @@ def fetch_follows(
         if cursor:
             params["cursor"] = cursor
         page = _follows_page(client, base, actor, params, sleep=sleep, limiter=limiter)
-        follows = [view for view in page.get("follows") or [] if isinstance(view, dict)]
+        follows = [view for view in page["follows"] if _is_profile(view)]
         for view in follows[: None if limit is None else limit - count]:
             yield _profile(view)
             count += 1
@@ -179,6 +194,69 @@ def fetch_follows(
         if not follows or not isinstance(next_cursor, str) or next_cursor in ("", cursor):
             return
         cursor = next_cursor
+
+
+def fetch_relationships(
+    client: httpx.Client,
+    actor: str,
+    others: Sequence[str],
+    *,
+    base_url: str | None = None,
+    sleep: Sleep | None = None,
+    limiter: RateLimiter | None = None,
+) -> list[Relationship]:
+    """Whether `actor` follows each of `others` (at most 30 handles or DIDs) and is followed
+    back, from getRelationships (public, no login): one Relationship per account the answer
+    covers, in the order asked. Raises ApiError when the request fails or its answer is not a
+    list of relationships (the whole batch is then unknown, never "not following")."""
+    if not 1 <= len(others) <= RELATIONSHIPS_BATCH:
+        raise ValueError(f"getRelationships takes 1 to {RELATIONSHIPS_BATCH} others")
+    base = base_url or bluesky_base_url()
+    answer = request_json(
+        client, "GET", f"{base}/xrpc/app.bsky.graph.getRelationships",
+        params={"actor": normalize_handle(actor), "others": list(others)},
+        sleep=sleep, limiter=limiter,
+    )
+    if not answer.ok:
+        raise ApiError(_("Bluesky could not give the relationships of {actor}: {problem}.")
+                       .format(actor=actor, problem=answer.problem()),
+                       url=answer.url, status=answer.status)
+    items = answer.data.get("relationships") if isinstance(answer.data, dict) else None
+    if not isinstance(items, list):
+        raise answer.wrong_shape("a list of relationships")
+    return _relationships(list(others), items)
+
+
+def _relationships(asked: list[str], items: list[Any]) -> list[Relationship]:
+    """Each item mapped back to what was asked: a `#notFoundActor` by its `actor`, a
+    `#relationship` by its `did` when a DID was asked, otherwise by its place (the AppView
+    answers `others` in order, one item each)."""
+    keys = {normalize_handle(query): query for query in asked}
+    in_order = len(items) == len(asked)
+    found: dict[str, Relationship] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        by_place = asked[index] if in_order else None
+        if item.get("notFound") is True:
+            actor = item.get("actor")
+            query = (keys.get(normalize_handle(actor)) if isinstance(actor, str) else None
+                     ) or by_place
+            if query is not None:
+                found.setdefault(query, Relationship(query, found=False))
+            continue
+        did = item.get("did")
+        query = (keys.get(did) if isinstance(did, str) else None) or by_place
+        if isinstance(did, str) and query is not None:
+            found.setdefault(query, Relationship(
+                query, following=_is_record(item.get("following")),
+                followed_by=_is_record(item.get("followedBy"))))
+    return [found[query] for query in asked if query in found]
+
+
+def _is_record(value: object) -> bool:
+    """`following` / `followedBy` hold the at-uri of the follow record; absent means no."""
+    return isinstance(value, str) and value.startswith("at://")
 
 
 def _follows_page(
@@ -189,11 +267,13 @@ def _follows_page(
         client, "GET", f"{base}/xrpc/app.bsky.graph.getFollows",
         params=params, sleep=sleep, limiter=limiter,
     )
-    if not answer.ok or not isinstance(answer.data, dict):
+    if not answer.ok:
         raise ApiError(
             f"Bluesky could not list whom {actor} follows: {answer.problem()}.",
             url=answer.url, status=answer.status,
         )
+    if not isinstance(answer.data, dict) or not isinstance(answer.data.get("follows"), list):
+        raise answer.wrong_shape("a list of follows")
     return answer.data
 
 
@@ -201,17 +281,22 @@ def _get_batch(
     client: httpx.Client, base: str, batch: list[str], *,
     sleep: Sleep | None, limiter: RateLimiter | None,
 ) -> dict[str, dict[str, Any]]:
-    """Profile views by query; empty when the batch was refused (one bad actor fails all)."""
+    """Profile views by query; empty when the batch was refused (one bad actor fails all).
+    Raises ApiError for an answer that is not a list of profiles."""
     answer = request_json(
         client, "GET", f"{base}/xrpc/app.bsky.actor.getProfiles",
         params={"actors": batch}, sleep=sleep, limiter=limiter,
     )
-    profiles = answer.data.get("profiles") if answer.ok and isinstance(answer.data, dict) else []
+    if not answer.ok:
+        return {}
+    profiles = answer.data.get("profiles") if isinstance(answer.data, dict) else None
+    if not isinstance(profiles, list):
+        raise answer.wrong_shape("a list of profiles")
     found: dict[str, dict[str, Any]] = {}
-    for view in profiles or []:
-        if not isinstance(view, dict):
+    for view in profiles:
+        if not _is_profile(view):
             continue
-        keys = {view.get("did"), normalize_handle(str(view.get("handle", "")))}
+        keys = {view["did"], normalize_handle(view["handle"])}
         for query in batch:
             if query in keys:
                 found[query] = view
@@ -235,22 +320,21 @@ def _profile(
     view: dict[str, Any], *, query: str | None = None, last_post_at: str | None = None,
     error: str | None = None,
 ) -> RemoteProfile:
-    """profileView(Detailed) → RemoteProfile; an invalid handle falls back to the DID.
-
-    An account asked for by a handle it no longer has gets a note saying its new handle.
+    """profileView(Detailed) (`_is_profile`) → RemoteProfile; an invalid handle falls back to
+    the DID. An account asked for by a handle it no longer has gets a note saying its new one.
     """
-    did = view.get("did")
-    handle = normalize_handle(str(view.get("handle") or ""))
-    if not handle or handle == "handle.invalid":
-        handle = str(did or query or "")
+    did = view["did"]
+    handle = normalize_handle(view["handle"])
+    if handle in ("", "handle.invalid") or len(handle) > MAX_HANDLE or not handle.isprintable():
+        handle = did
     elif query and not query.startswith("did:") and handle != query:
         error = "; ".join(filter(None, [f"the handle is now {handle}", error]))
     return RemoteProfile(
         platform=PLATFORM,
         handle=handle,
-        remote_id=did if isinstance(did, str) else None,
-        display_name=json_text(view.get("displayName")),
-        description=json_text(view.get("description")),
+        remote_id=did,
+        display_name=fetched_text(view.get("displayName")),
+        description=fetched_text(view.get("description"), multiline=True, limit=TEXT_LIMIT),
         followers_count=json_count(view.get("followersCount")),
         following_count=json_count(view.get("followsCount")),
         posts_count=json_count(view.get("postsCount")),
@@ -262,9 +346,10 @@ def _profile(
     )
 
 
-def profile_from_view(view: dict[str, Any]) -> RemoteProfile:
-    """A profileView (a list item's subject, a follow) as a RemoteProfile."""
-    return _profile(view)
+def profile_from_view(view: object) -> RemoteProfile | None:
+    """A profileView (a list item's subject, a follow) as a RemoteProfile; None when the
+    server's answer is no profileView (`_is_profile`)."""
+    return _profile(view) if _is_profile(view) else None  # type: ignore[arg-type]
 
 
 def _verification(state: object) -> dict[str, Any]:
@@ -278,17 +363,31 @@ def _verification(state: object) -> dict[str, Any]:
     return {"verified_status": json_text(state.get("verifiedStatus")), "verifiers": issuers}
 
 
+def _is_profile(view: object) -> bool:
+    """A profileView has at least a `did` and a `handle`, both strings (defs.json); a DID is
+    `did:…`, at most 2,048 plain characters (the DID spec's bound)."""
+    if not isinstance(view, dict) or not isinstance(view.get("handle"), str):
+        return False
+    did = view.get("did")
+    return (isinstance(did, str) and did.startswith("did:") and len(did) <= MAX_DID
+            and did.isprintable() and " " not in did)
+
+
 def _item_date(item: dict[str, Any]) -> str | None:
     """A repost dates from the repost (reason.indexedAt), a post from when it was indexed."""
     reason = item.get("reason")
     if isinstance(reason, dict) and isinstance(reason.get("indexedAt"), str):
-        return reason["indexedAt"]
-    post = item.get("post") if isinstance(item.get("post"), dict) else {}
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+        return json_text(reason["indexedAt"])
+    post = _object(item.get("post"))
+    record = _object(post.get("record"))
     for value in (post.get("indexedAt"), record.get("createdAt")):
         if isinstance(value, str) and value:
-            return value
+            return json_text(value)
     return None
+
+
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _failure(query: str, exc: ApiError) -> FetchFailure:

@@ -118,7 +118,8 @@ def _bluesky_list(client: httpx.Client, address: ListAddress) -> CommunityList:
                 "accounts to follow: nothing was imported.").format(url=shown(address.url)))
         name = name or json_text(view.get("name")) or ""
         description = description or json_text(view.get("description"))
-        members += [bluesky.profile_from_view(item["subject"]) for item in page["items"]]
+        members += [p for item in page["items"]
+                    if (p := bluesky.profile_from_view(item["subject"])) is not None]
     return CommunityList(address.kind, public_url(address.url), name or address.rkey,
                          description, tuple(members))
 

@@ -19,6 +19,7 @@ import httpx
 
 from msgu_cli import __version__
 from msgu_cli.clients.limits import (
+    MAX_WAIT,
     Clock,
     RateLimiter,
     Sleep,
@@ -27,7 +28,9 @@ from msgu_cli.clients.limits import (
     rate_limited_message,
     server_wait,
 )
+from msgu_cli.domain.text import shown
 from msgu_cli.errors import ApiError, InvalidInput
+from msgu_cli.i18n import _
 
 USER_AGENT = f"msgu/{__version__} (+https://github.com/msgu)"
 DEFAULT_TIMEOUT = 10.0
@@ -35,6 +38,10 @@ MAX_CONNECTIONS = 8
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
+MAX_WAIT_SETTING = 86_400.0  # MSGU_MAX_WAIT above a day is a typing slip, not a wish
+# An API answer is a page of profiles (tens of kB): a body past this is a broken or hostile
+# server, refused before it fills the memory.
+MAX_BODY_BYTES = 8 * 1024 * 1024
 
 Rng = Callable[[], float]
 __all__ = ["ApiResponse", "RateLimiter", "Sleep", "limiter_for", "make_http_client",
@@ -55,28 +62,53 @@ class ApiResponse:
         return 200 <= self.status < 300
 
     def problem(self) -> str:
-        """The server's own error text (XRPC `message`/`error`, Mastodon `error`), or the status."""
+        """The server's own error text (XRPC `message`/`error`, Mastodon `error`), quoted on one
+        short line, or the status."""
         if isinstance(self.data, dict):
             text = self.data.get("message") or self.data.get("error")
             if isinstance(text, str) and text:
-                return text
+                return shown(text)
         return f"HTTP {self.status}"
+
+    def wrong_shape(self, expected: str) -> ApiError:
+        """The error for a 2xx answer whose JSON is not what the API documents."""
+        host = httpx.URL(self.url).host
+        return ApiError(
+            _("{host} answered {url} with JSON of the wrong shape ({expected} expected); "
+              "is it the right server for this API?").format(
+                host=host, url=shown(self.url, 200), expected=expected),
+            url=self.url, status=self.status)
 
 
 def http_timeout() -> float:
     """Seconds per request from MSGU_HTTP_TIMEOUT (default 10); a bad value is the user's to fix."""
-    raw = os.environ.get("MSGU_HTTP_TIMEOUT", "").strip()
+    return _seconds_setting(
+        "MSGU_HTTP_TIMEOUT", DEFAULT_TIMEOUT, valid=lambda value: value > 0,
+        message=_("MSGU_HTTP_TIMEOUT must be a number of seconds greater than 0 (e.g. 10 or "
+                  "2.5), not {value}."))
+
+
+def max_wait() -> float:
+    """The longest rate-limit wait msgu sleeps, from MSGU_MAX_WAIT (default 120 seconds)."""
+    return _seconds_setting(
+        "MSGU_MAX_WAIT", MAX_WAIT, valid=lambda value: 0 <= value <= MAX_WAIT_SETTING,
+        message=_("MSGU_MAX_WAIT must be a number of seconds from 0 to 86400 (e.g. 120), "
+                  "not {value}."))
+
+
+def _seconds_setting(name: str, default: float, *, valid: Callable[[float], bool],
+                     message: str) -> float:
+    """A number of seconds from the environment variable `name`; `message` (with `{value}`)
+    when it is not a finite number that is `valid`."""
+    raw = os.environ.get(name, "").strip()
     if not raw:
-        return DEFAULT_TIMEOUT
+        return default
     try:
         value = float(raw)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise InvalidInput(
-            f"MSGU_HTTP_TIMEOUT must be a number of seconds greater than 0 (e.g. 10 or 2.5), "
-            f"not {raw!r}."
-        )
+    if not math.isfinite(value) or not valid(value):
+        raise InvalidInput(message.format(value=shown(raw)))
     return value
 
 
@@ -86,7 +118,9 @@ def make_http_client(
 ) -> httpx.Client:
     """THE factory for the run's single client; tests monkeypatch it to inject a MockTransport
     and a `sleep` that does not wait (every back-off and rate-limit wait goes through it), with
-    the `clock` that goes with it."""
+    the `clock` that goes with it. The settings (MSGU_HTTP_TIMEOUT, MSGU_MAX_WAIT) are checked
+    here, before any request leaves."""
+    wait_cap = max_wait()
     client = httpx.Client(
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         timeout=httpx.Timeout(http_timeout() if timeout is None else timeout),
@@ -96,8 +130,7 @@ def make_http_client(
         ),
         transport=transport,
     )
-    if sleep is not None or clock is not None:
-        attach_limiter(client, RateLimiter(sleep=sleep, clock=clock or time.time))
+    attach_limiter(client, RateLimiter(sleep=sleep, clock=clock or time.time, max_wait=wait_cap))
     return client
 
 
@@ -152,7 +185,7 @@ def _send(
     """The response, or None for a network error worth retrying; the last one raises."""
     url = str(request.url)
     try:
-        return client.send(request)
+        return _read_whole(client, request)
     except httpx.UnsupportedProtocol as exc:
         raise ApiError(f"msgu can only fetch http(s) URLs, not {url}.", url=url) from exc
     except httpx.TransportError as exc:
@@ -162,6 +195,33 @@ def _send(
         raise ApiError(_network_message(request.url, exc, attempts), url=url) from exc
     except httpx.HTTPError as exc:  # too many redirects, undecodable body: retrying won't help
         raise ApiError(f"Fetching {url} failed: {exc}.", url=url) from exc
+
+
+def _read_whole(client: httpx.Client, request: httpx.Request) -> httpx.Response:
+    """The answer with its whole body, read within the client's time-out counted from the
+    request's start (a server dripping bytes cannot hold a run: contract, MSGU_HTTP_TIMEOUT),
+    and refused past MAX_BODY_BYTES of decoded body (a compressed bomb included)."""
+    timeout = client.timeout.read
+    deadline = None if timeout is None else time.monotonic() + timeout
+    response = client.send(request, stream=True)
+    body = bytearray()
+    try:
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                raise ApiError(_("{host} sent more than {size} MB for {url}: that is not an "
+                                 "answer of this API.").format(
+                                     host=request.url.host, size=MAX_BODY_BYTES // 2**20,
+                                     url=shown(str(request.url), 200)),
+                               url=str(request.url), status=response.status_code)
+            if deadline is not None and time.monotonic() > deadline:
+                raise httpx.ReadTimeout("the whole answer took too long", request=request)
+    finally:
+        response.close()
+    headers = response.headers.copy()
+    headers.pop("content-encoding", None)  # the body kept is the decoded one
+    return httpx.Response(response.status_code, headers=headers, content=bytes(body),
+                          request=response.request)  # after redirects, the final URL
 
 
 def _retry_delay(
@@ -175,7 +235,8 @@ def _retry_delay(
     if wait is not None:  # the host's other requests wait too; wait_turn does the sleeping
         limiter.block(host, now + wait)
         if wait > limiter.max_wait:
-            message = rate_limited_message(host, now + wait, now, status)
+            message = rate_limited_message(host, now + wait, now, status,
+                                           max_wait=limiter.max_wait)
             raise ApiError(message, url=url, status=status)
     if attempt + 1 >= attempts:
         limiter.set_failing(host, True)
@@ -195,7 +256,7 @@ def _to_api_response(response: httpx.Response) -> ApiResponse:
         raise ApiError(_refused_message(response), url=url, status=status)
     try:
         data = response.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         if 200 <= status < 300:
             kind = response.headers.get("content-type", "no content type")
             raise ApiError(
@@ -228,10 +289,10 @@ def _network_message(url: httpx.URL, exc: httpx.TransportError, attempts: int) -
 def _refused_message(response: httpx.Response) -> str:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None
     said = body.get("error") if isinstance(body, dict) else None
-    detail = f' ("{said}")' if isinstance(said, str) and said else ""
+    detail = f' ("{shown(said)}")' if isinstance(said, str) and said else ""
     return (
         f"{response.url.host} refuses unauthenticated access (HTTP {response.status_code})"
         f"{detail}: it only answers logged-in users, and msgu reads public APIs without an "

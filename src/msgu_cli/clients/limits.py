@@ -7,6 +7,12 @@ Per host it allows at most `per_host` requests in flight at once, keeps requests
 are spread until the reset), waits for the reset when it is spent, and counts Mastodon's anonymous
 paging budget (300 pages / 15 min per server for any request carrying `page`, `min_id`, `max_id`
 or `since_id`, rack_attack.rb). Thread-safe: the fetch workers share one.
+
+Servers are believed only within reason: a wait longer than `max_wait` (MSGU_MAX_WAIT) is never
+slept; the request is refused with an ApiError saying when to try again, so that account or
+batch is left for the next run while the others go on. Absurd or garbled headers (10**12
+seconds, a reset in the year 33715, negative or unreadable values) are such waits or no wait at
+all, never a crash.
 """
 
 from __future__ import annotations
@@ -25,8 +31,9 @@ from weakref import WeakKeyDictionary
 import httpx
 
 from msgu_cli.errors import ApiError
+from msgu_cli.i18n import _
 
-MAX_WAIT = 60.0  # longest wait a server's rate-limit headers may impose before we give up
+MAX_WAIT = 120.0  # longest wait msgu sleeps (MSGU_MAX_WAIT's default)
 MIN_INTERVAL = 0.05  # at most 20 requests a second to one host
 PER_HOST = 2  # requests of ours in flight to one host at once
 PACE_BELOW = 10  # remaining requests under which the rest are spread until the reset
@@ -42,10 +49,11 @@ Clock = Callable[[], float]
 class RateLimiter:
     """Per-host waiting state for one run; times are in the units of `clock`.
 
-    `max_wait` caps waits that rate-limit headers impose; the paging-budget wait is not capped
-    (at most `paging_window`), since the budget is the server's rule and waiting beats failing.
-    `clock` and `pause` are what request_json uses unless told otherwise; `sleep`, when given,
-    replaces the waiting (tests record waits instead of sleeping).
+    `max_wait` caps every wait before a request: the server's reset and Retry-After headers,
+    the pacing of a nearly spent budget and the paging budget (the contract's MSGU_MAX_WAIT is
+    "the longest rate-limit wait msgu sleeps"). `clock` and `pause` are what request_json uses
+    unless told otherwise; `sleep`, when given, replaces the waiting (tests record waits
+    instead of sleeping).
     """
 
     min_interval: float = MIN_INTERVAL
@@ -94,18 +102,23 @@ class RateLimiter:
                            url=str(url))
 
     def _reserve(self, url: httpx.URL, now: float) -> float:
-        """The wait before this request; books its start time so concurrent ones queue up."""
+        """The wait before this request; books its start time so concurrent ones queue up.
+        A wait the server's budget imposes beyond `max_wait` books nothing: the request is
+        refused (msgu's own spacing, `min_interval`, is never refused)."""
         host = url.host
-        blocked = self._blocked_until.get(host, now) - now
-        if blocked > self.max_wait:
-            raise ApiError(rate_limited_message(host, now + blocked, now), url=str(url),
-                           status=429)
-        self._blocked_until.pop(host, None)  # the booking below holds the host's others back
-        interval = max(self.min_interval, self._spacing.get(host, 0.0))
-        wait = max(0.0, blocked, self._last.get(host, -math.inf) + interval - now)
+        last = self._last.get(host, -math.inf)
+        imposed = max(self._blocked_until.get(host, now) - now,
+                      last + self._spacing.get(host, 0.0) - now)
         paging = any(key in PAGING_PARAMS for key in url.params)
         if paging:
-            wait = max(wait, self._paging_wait(host, now + wait))
+            imposed = max(imposed, self._paging_wait(host, now + max(0.0, imposed)))
+        if imposed > self.max_wait:
+            raise ApiError(rate_limited_message(host, now + imposed, now,
+                                                max_wait=self.max_wait),
+                           url=str(url), status=429)
+        wait = max(0.0, imposed, last + self.min_interval - now)
+        self._blocked_until.pop(host, None)  # the booking below holds the host's others back
+        if paging:
             self._pages.setdefault(host, deque()).append(now + wait)
         self._last[host] = now + wait
         return wait
@@ -204,22 +217,28 @@ def _parse_retry_after(value: str, now: float) -> float | None:
     if number is not None:
         return number
     try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        moment = _timestamp(parsedate_to_datetime(value))
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp() - now
+    return None if moment is None else moment - now
 
 
 def _parse_iso(value: str) -> float | None:
     try:
-        moment = datetime.fromisoformat(value)
+        return _timestamp(datetime.fromisoformat(value))
     except ValueError:
         return None
+
+
+def _timestamp(moment: datetime) -> float | None:
+    """Epoch seconds of a parsed date (UTC when it names no zone); None at the calendar's
+    edges, where the arithmetic overflows."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+    try:
+        return moment.timestamp()
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def _number(value: str) -> float | None:
@@ -230,10 +249,32 @@ def _number(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def rate_limited_message(host: str, until: float, now: float, status: int = 429) -> str:
-    when = datetime.fromtimestamp(until, UTC).astimezone()
-    what = "says it is unavailable" if status == 503 else "has rate limited msgu"
-    return (
-        f"{host} {what} until {when:%Y-%m-%d %H:%M:%S %Z} "
-        f"({until - now:.0f} s from now); try again after that."
-    )
+def rate_limited_message(host: str, until: float, now: float, status: int = 429, *,
+                         max_wait: float) -> str:
+    """Why a request was not sent: the server asks to wait longer than `max_wait`."""
+    try:
+        when = f"{datetime.fromtimestamp(until, UTC).astimezone():%Y-%m-%d %H:%M:%S %Z}"
+    except (OverflowError, ValueError, OSError):  # beyond the calendar: say how long only
+        when = None
+    if status == 503:
+        template = (_("{host} says it is unavailable for {wait}, longer than MSGU_MAX_WAIT "
+                      "({limit} s) allows: left for the next run.") if when is None else
+                    _("{host} says it is unavailable for {wait} (until {when}), longer than "
+                      "MSGU_MAX_WAIT ({limit} s) allows: left for the next run."))
+    else:
+        template = (_("{host} has rate limited msgu for {wait}, longer than MSGU_MAX_WAIT "
+                      "({limit} s) allows: left for the next run.") if when is None else
+                    _("{host} has rate limited msgu for {wait} (until {when}), longer than "
+                      "MSGU_MAX_WAIT ({limit} s) allows: left for the next run."))
+    return template.format(host=host, wait=_duration(until - now), when=when,
+                           limit=f"{max_wait:g}")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 2 * 3600:
+        return _("{n} s").format(n=f"{seconds:.0f}")
+    if seconds < 3 * 86400:
+        return _("{n} hours").format(n=f"{seconds / 3600:.0f}")
+    if seconds < 3650 * 86400:
+        return _("{n} days").format(n=f"{seconds / 86400:.0f}")
+    return _("more than ten years")

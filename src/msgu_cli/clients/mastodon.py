@@ -23,11 +23,20 @@ from urllib.parse import quote, urljoin
 import httpx
 
 from msgu_cli.clients.http import ApiResponse, RateLimiter, Sleep, request_json
-from msgu_cli.clients.models import FetchFailure, RemoteProfile, json_count, json_text
+from msgu_cli.clients.models import (
+    TEXT_LIMIT,
+    FetchFailure,
+    RemoteProfile,
+    fetched_text,
+    json_count,
+    json_text,
+)
 from msgu_cli.errors import ApiError, InvalidInput
+from msgu_cli.i18n import _
 
 PLATFORM = "mastodon"
-FOLLOWING_PAGE = 80  # following: limit default 40, max 80
+FOLLOWING_PAGE = 80  # following and followers: limit default 40, max 80
+COLLECTIONS = ("following", "followers")
 # One Link entry: <target> then ;-separated params whose values may be quoted (RFC 8288).
 _LINK = re.compile(r'<([^>]*)>((?:\s*;\s*(?:[^;,<"]|"[^"]*")*)*)')
 
@@ -119,6 +128,9 @@ def fetch_profile(
         return FetchFailure(PLATFORM, handle, str(exc), status=exc.status)
     if answer.ok and isinstance(answer.data, dict):
         return _profile(answer.data, domain, query=handle)
+    if answer.ok:
+        return FetchFailure(PLATFORM, handle, str(answer.wrong_shape("an Account")),
+                            status=answer.status)
     if answer.status in (404, 410) and isinstance(answer.data, dict) and "error" in answer.data:
         return RemoteProfile(PLATFORM, handle, state="not-found", query=handle)
     if answer.status == 404:
@@ -147,52 +159,93 @@ def fetch_profiles(
             yield fetch_profile(client, address, sleep=sleep, limiter=limiter)
 
 
+class HiddenCollection(ApiError):
+    """The owner hides the list (`hide_collections`): the server answers `[]` although the
+    account has follows or followers, so the emptiness says nothing about anyone."""
+
+
 def fetch_follows(
     client: httpx.Client,
     address: str,
     *,
     limit: int | None,
+    collection: str = "following",
     sleep: Sleep | None = None,
     limiter: RateLimiter | None = None,
 ) -> Iterator[RemoteProfile]:
-    """Whom `address` follows, at most `limit`, paged through the Link header.
+    """Whom `address` follows (or, with `collection="followers"`, who follows it), at most
+    `limit`, paged through the Link header.
 
-    Empty when the owner hides their collections. Raises InvalidInput for a bad address and
+    Raises InvalidInput for a bad address, HiddenCollection when the owner hides the list, and
     ApiError when the account or a page cannot be fetched (earlier pages were yielded).
     """
+    if collection not in COLLECTIONS:
+        raise ValueError(f"unknown collection {collection!r}")
     user, domain = parse_address(address)
     if limit is not None and limit <= 0:
         return
-    account_id = _account_id(client, user, domain, sleep=sleep, limiter=limiter)
+    owner = _owner(client, user, domain, sleep=sleep, limiter=limiter)
+    base = instance_base_url(domain)
     url: str | None = (
-        f"{instance_base_url(domain)}/api/v1/accounts/{quote(account_id, safe='')}/following"
-    )
+        f"{base}/api/v1/accounts/{quote(owner.remote_id or '', safe='')}/{collection}")
     params: dict[str, Any] | None = {"limit": min(FOLLOWING_PAGE, limit or FOLLOWING_PAGE)}
     count, seen = 0, set[str]()
     while url and url not in seen and (limit is None or count < limit):
         seen.add(url)
-        accounts, next_url = _following_page(
-            client, url, params, f"{user}@{domain}", sleep=sleep, limiter=limiter
-        )
+        accounts, next_url = _list_page(client, url, params, owner.handle, collection,
+                                        sleep=sleep, limiter=limiter)
+        if not accounts and len(seen) == 1 and _has_some(owner, collection):
+            raise HiddenCollection(_hidden_message(owner.handle, domain, collection),
+                                   url=url, status=200)
         for account in accounts[: None if limit is None else limit - count]:
             yield _profile(account, domain)
             count += 1
         if not accounts:
             return
-        url, params = next_url, None
+        url, params = _on_server(next_url, base), None
 
 
-def _following_page(
-    client: httpx.Client, url: str, params: dict[str, Any] | None, handle: str, *,
-    sleep: Sleep | None, limiter: RateLimiter | None,
+def _has_some(owner: RemoteProfile, collection: str) -> bool:
+    """Whether the account says it has some of `collection` (or does not say: then an empty
+    first page may as well be hidden, and nothing is concluded from it)."""
+    count = owner.following_count if collection == "following" else owner.followers_count
+    return count is None or count > 0
+
+
+def _hidden_message(handle: str, domain: str, collection: str) -> str:
+    if collection == "following":
+        return _("{handle} hides whom it follows ({domain} answers an empty list): nothing "
+                 "is concluded from it.").format(handle=handle, domain=domain)
+    return _("{handle} hides who follows it ({domain} answers an empty list): nothing is "
+             "concluded from it.").format(handle=handle, domain=domain)
+
+
+def _on_server(url: str | None, base: str) -> str | None:
+    """A next page is asked of the server that gave the first one, never of another host: a
+    Link naming another one (the server's public name, when MSGU_MASTODON_INSTANCES points
+    elsewhere, or a hostile host) keeps only its path and query."""
+    if url is None:
+        return None
+    target, home = httpx.URL(url), httpx.URL(base)
+    if (target.scheme, target.netloc) == (home.scheme, home.netloc):
+        return url
+    return str(home.copy_with(path=target.path, query=target.query or None))
+
+
+def _list_page(
+    client: httpx.Client, url: str, params: dict[str, Any] | None, handle: str,
+    collection: str, *, sleep: Sleep | None, limiter: RateLimiter | None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of Account entities and the URL of the next page, if any."""
     answer = request_json(client, "GET", url, params=params, sleep=sleep, limiter=limiter)
-    if not answer.ok or not isinstance(answer.data, list):
-        raise ApiError(
-            f"Could not list whom {handle} follows: {answer.problem()}.",
-            url=answer.url, status=answer.status,
-        )
+    if not answer.ok:
+        template = (_("Could not list whom {handle} follows: {problem}.")
+                    if collection == "following" else
+                    _("Could not list who follows {handle}: {problem}."))
+        raise ApiError(template.format(handle=handle, problem=answer.problem()),
+                       url=answer.url, status=answer.status)
+    if not isinstance(answer.data, list):
+        raise answer.wrong_shape("a list of accounts")
     accounts = [account for account in answer.data if isinstance(account, dict)]
     return accounts, next_link(answer.headers.get("link"), answer.url)
 
@@ -218,25 +271,26 @@ def _lookup(
     )
 
 
-def _account_id(
+def _owner(
     client: httpx.Client, user: str, domain: str, *,
     sleep: Sleep | None, limiter: RateLimiter | None,
-) -> str:
-    """The server-local id that `following` wants, or ApiError saying why there is none."""
+) -> RemoteProfile:
+    """The account whose lists are read, with the server-local id they want (and its counts),
+    or ApiError saying why there is none."""
     found = fetch_profile(client, f"{user}@{domain}", sleep=sleep, limiter=limiter)
     if isinstance(found, FetchFailure):
         raise ApiError(found.error, status=found.status)
     if found.remote_id is None:
         raise ApiError(f"{user}@{domain} was not found on {domain}.", status=404)
-    return found.remote_id
+    return found
 
 
 def _profile(account: dict[str, Any], domain: str, *, query: str | None = None) -> RemoteProfile:
     """A Mastodon Account entity → RemoteProfile; local `acct`s get the server's domain."""
     handle = _qualify(account.get("acct") or account.get("username"), domain) or (query or "")
-    remote_id = str(account["id"]) if account.get("id") is not None else None
-    url = account.get("url") if isinstance(account.get("url"), str) else None
-    if account.get("suspended"):
+    remote_id = _account_id_of(account.get("id"))
+    url = _web_address(account.get("url"))
+    if account.get("suspended") is True:
         return RemoteProfile(
             PLATFORM, handle, state="suspended", remote_id=remote_id, url=url, query=query
         )
@@ -246,10 +300,11 @@ def _profile(account: dict[str, Any], domain: str, *, query: str | None = None) 
     return RemoteProfile(
         platform=PLATFORM,
         handle=handle,
-        state="deactivated" if moved_to or account.get("memorial") else "ok",
+        state="deactivated" if moved_to or account.get("memorial") is True else "ok",
         remote_id=remote_id,
-        display_name=json_text(account.get("display_name")),
-        description=html_to_text(note) if isinstance(note, str) else None,
+        display_name=fetched_text(account.get("display_name")),
+        description=(fetched_text(html_to_text(note[: TEXT_LIMIT * 8]), multiline=True,
+                                  limit=TEXT_LIMIT) if isinstance(note, str) else None),
         followers_count=json_count(account.get("followers_count")),
         following_count=json_count(account.get("following_count")),
         posts_count=json_count(account.get("statuses_count")),
@@ -282,9 +337,29 @@ def verified_links(fields: object) -> tuple[str, ...]:
     return tuple(links)
 
 
+def _account_id_of(value: object) -> str | None:
+    """Account ids are strings of digits in practice ("not guaranteed to be a number"): any
+    short plain string or integer will do as the path segment that `following` wants."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable():
+        return value
+    return None
+
+
+def _web_address(value: object) -> str | None:
+    """The profile page's http(s) URL, or None for anything else (or absurdly long)."""
+    if (isinstance(value, str) and value.startswith(("https://", "http://"))
+            and len(value) <= 2048 and value.isprintable() and " " not in value):
+        return value
+    return None
+
+
 def _qualify(acct: object, domain: str) -> str | None:
     """`acct` is bare for the asked server's own users: add its domain."""
     if not isinstance(acct, str) or not acct.strip():
         return None
     text = acct.strip().removeprefix("@").lower()
+    if len(text) > 320 or not text.isprintable():  # not an address: user (30) @ a domain
+        return None
     return text if "@" in text else f"{text}@{domain}"

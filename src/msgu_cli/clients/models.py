@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from msgu_cli.domain.text import strip_unsafe
+
 
 @dataclass(frozen=True)
 class RemoteProfile:
@@ -51,23 +53,74 @@ class FetchFailure:
 
 @dataclass(frozen=True)
 class FollowList:
-    """Whom one account follows, as far as it could be read.
+    """Whom one account follows (`collection` "following") or who follows it ("followers"),
+    as far as it could be read.
 
-    `error` is set when reading stopped early (or never started); `followed` then holds the
-    pages read before the failure, which are still true.
+    `error` is set when reading stopped early (or never started, or the owner hides the list);
+    `accounts` then holds the pages read before the failure, which are still true.
     """
 
     platform: str
     handle: str  # the account asked about, as the caller named it
-    followed: tuple[RemoteProfile, ...] = ()
+    accounts: tuple[RemoteProfile, ...] = ()
+    error: str | None = None
+    collection: str = "following"
+
+    @property
+    def complete(self) -> bool:
+        """Every page was read: an account missing from the list is really not on it."""
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """Between one account of the organisation and another account, as the platform says now.
+    `found` is False when the platform knows no such account (then neither flag means much)."""
+
+    handle: str  # the other account, as the caller named it
+    following: bool = False  # the organisation's account follows it
+    followed_by: bool = False  # it follows the organisation's account
+    found: bool = True
+
+
+@dataclass(frozen=True)
+class RelationshipBatch:
+    """One request's worth of relationships with `actor` (the organisation's account): one
+    `Relationship` per handle the answer covered; `error` when the request failed (then
+    none), so those handles are left for the next run."""
+
+    actor: str
+    handles: tuple[str, ...]
+    relationships: tuple[Relationship, ...] = ()
     error: str | None = None
 
 
+# Longest fetched texts kept: far above what the platforms allow (Bluesky: a display name of
+# 64 graphemes, a description of 256; Mastodon: 30 and 500 by default), so only a broken or
+# hostile server is cut.
+NAME_LIMIT = 200
+TEXT_LIMIT = 5000
+_COUNT_MAX = 2**63 - 1  # SQLite's INTEGER
+
+
+def fetched_text(value: object, *, multiline: bool = False,
+                 limit: int = NAME_LIMIT) -> str | None:
+    """A JSON string field as msgu stores it: control characters stripped (newlines and tabs
+    kept when `multiline`), at most `limit` characters; None when the API left it out or sent
+    something other than a string."""
+    if not isinstance(value, str):
+        return None
+    return strip_unsafe(value[: limit * 2], multiline=multiline)[:limit]
+
+
 def json_text(value: object) -> str | None:
-    """A JSON string field, or None when the API left it out or sent something else."""
-    return value if isinstance(value, str) else None
+    """A JSON string field used as an identifier or a date (short, one line), or None."""
+    return fetched_text(value)
 
 
 def json_count(value: object) -> int | None:
-    """A JSON integer field (not a boolean), or None: "not said" is never turned into 0."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """A JSON count (an integer from 0 to SQLite's largest, not a boolean), or None: "not
+    said" is never turned into 0, and an absurd number is not said either."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= _COUNT_MAX else None

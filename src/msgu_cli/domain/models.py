@@ -18,6 +18,11 @@ PLATFORMS: tuple[str, ...] = (
     "website",
 )
 
+# The platforms people follow on, most useful first (open, public APIs first; a website is
+# only a reference): the accounts column of tables, the account `next` says to act on.
+FOLLOW_ORDER: tuple[str, ...] = ("bluesky", "mastodon", "x", "facebook", "instagram", "threads",
+                                 "linkedin", "youtube", "tiktok", "website")
+
 # The order in which a relationship usually grows (contract: status).
 STATUSES: tuple[str, ...] = (
     "candidate",
@@ -141,6 +146,7 @@ class RelationEvent:
     status: str
     date: str  # YYYY-MM-DD
     note: str | None = None
+    observed_on: str | None = None  # the platform where `sync` saw it; None: a person said so
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,3 +161,4 @@ class Profile:
     languages: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
     municipality: str | None = None
+    accounts: tuple[Account, ...] = ()  # the organisation's own accounts (sync reads them)

@@ -20,7 +20,7 @@ from ..formats.records import RawRow, Table
 from ..i18n import _
 from .discover import suggest_topics
 from .reference import load_reference
-from .refresh import open_client
+from .session import http_client
 
 if TYPE_CHECKING:
     from ..clients.community import CommunityList
@@ -35,7 +35,7 @@ def community_table(db: Database, source: str) -> Table | None:
         return None
     from ..clients.community import fetch_community_list
 
-    with open_client() as http:
+    with http_client() as http:
         found = fetch_community_list(http, address)
     if not found.members:
         raise InvalidInput(_("The list {name} ({url}) has no members: nothing was imported.")

@@ -17,9 +17,11 @@ from ..storage.database import transaction
 from ..storage.graph import account_ids, save_follows
 from .directory import resolve_ref
 from .reference import load_reference, today, utc_now
-from .refresh import bluesky_dids, fetchable_platforms, open_client
+from .refresh import bluesky_dids, fetchable_platforms
 
 if TYPE_CHECKING:
+    import httpx
+
     from ..clients.models import FollowList, RemoteProfile
 
 DEFAULT_LIMIT = 200
@@ -39,10 +41,11 @@ class DiscoverReport:
 
 
 def discover(
-    db: Database, refs: Sequence[str], *, platform: str | None = None,
+    db: Database, refs: Sequence[str], *, http: httpx.Client, platform: str | None = None,
     limit: int | None = DEFAULT_LIMIT, progress: Callable[[int, int], None] | None = None,
 ) -> DiscoverReport:
-    """Read the follow lists of the named contacts' Bluesky and Mastodon accounts.
+    """Read the follow lists of the named contacts' Bluesky and Mastodon accounts (through
+    `http`).
 
     Each list is stored in its own transaction as soon as it arrives. Raises ApiError only when
     not one list could be read (and then nothing was written).
@@ -64,16 +67,15 @@ def discover(
     report = DiscoverReport()
     taxonomy = load_reference(db).taxonomy
     known_dids = {did: handle for handle, did in bluesky_dids(db, None).items()}
-    with open_client() as http:
-        for follow_list in fetch_follow_lists(http, sources, limit=limit):
-            label = f"{follow_list.platform}:{follow_list.handle}"
-            report.sources.append(label)
-            if follow_list.error:
-                report.errors.append((label, follow_list.error))
-            with transaction(db):
-                _save(db, follow_list, taxonomy, known_dids, report)
-            if progress is not None:
-                progress(len(report.sources), len(sources))
+    for follow_list in fetch_follow_lists(http, sources, limit=limit):
+        label = f"{follow_list.platform}:{follow_list.handle}"
+        report.sources.append(label)
+        if follow_list.error:
+            report.errors.append((label, follow_list.error))
+        with transaction(db):
+            _save(db, follow_list, taxonomy, known_dids, report)
+        if progress is not None:
+            progress(len(report.sources), len(sources))
     report.sources.sort()
     report.errors.sort()
     if len(report.errors) == len(sources) and not report.followed:
@@ -88,14 +90,15 @@ def _save(db: Database, follow_list: FollowList, taxonomy: Taxonomy,
     source = f"{follow_list.platform}:{follow_list.handle}"
     words = store.topic_words(db)
     targets: list[int] = []
-    for profile in follow_list.followed:
-        account = _account(profile)
+    for profile in follow_list.accounts:
+        account = fetched_account(profile)
         if account is None:
             continue
         report.followed += 1
         known = _known_account(db, account, profile, known_dids)
         if known is None:
-            contact = _candidate(account, profile, source, taxonomy)
+            contact = new_candidate(account, profile, taxonomy,
+                                    source=f"msgu discover, {today()}: followed by {source}")
             namesakes = store.find_by_name(db, contact.name)
             [contact_id] = store.save_contacts(db, [contact], now=utc_now(), words=words)
             report.new_candidates.append((contact_id, contact.name))
@@ -122,8 +125,8 @@ def _known_account(db: Database, account: Account, profile: RemoteProfile,
     return next(iter(found.values()), None)
 
 
-def _account(profile: RemoteProfile) -> Account | None:
-    """A followed account in our normalised form; None when its handle is not usable."""
+def fetched_account(profile: RemoteProfile) -> Account | None:
+    """A fetched account in our normalised form; None when its handle is not usable."""
     try:
         parsed = parse_account(profile.platform, profile.handle)
     except InvalidInput:
@@ -138,15 +141,14 @@ def _account(profile: RemoteProfile) -> Account | None:
     )
 
 
-def _candidate(account: Account, profile: RemoteProfile, source: str,
-               taxonomy: Taxonomy) -> Contact:
+def new_candidate(account: Account, profile: RemoteProfile, taxonomy: Taxonomy, *,
+                  source: str) -> Contact:
     """A new contact to review: named as it names itself, topics only suggested."""
     suggested = suggest_topics(taxonomy, profile.display_name, profile.description)
     return Contact(
         name=(profile.display_name or "").strip() or account.handle,
         status="candidate", description=profile.description, accounts=(account,),
-        suggested_topics=suggested,
-        source=f"msgu discover, {today()}: followed by {source}",
+        suggested_topics=suggested, source=source,
     )
 
 

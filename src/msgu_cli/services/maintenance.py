@@ -9,12 +9,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..domain.relationships import FunnelStage
 from ..domain.text import shown
 from ..errors import InvalidInput
 from ..i18n import N_, Message
 from ..storage.contacts import contact_count
 from ..storage.database import check_database_file
 from ..storage.migrations import known_migration_names, migrations
+from .relations import funnel
 from .session import open_directory
 
 
@@ -43,6 +45,7 @@ class Stats:
     followable: int = 0  # contacts with an account to follow (a platform other than website)
     # Local and regional followable contacts, by region: what a territory has to follow.
     followable_by_region: list[tuple[str, int]] = field(default_factory=list)
+    funnel: list[FunnelStage] = field(default_factory=list)
 
 
 _FOLLOWABLE = ("EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
@@ -73,6 +76,7 @@ def directory_stats(db: Database) -> Stats:
             db, "SELECT r.number || ' ' || r.name, count(*) n FROM contacts c JOIN regions r "
                 f"ON r.number = c.region WHERE c.scope IN ('local', 'regional') AND {_FOLLOWABLE} "
                 "GROUP BY c.region ORDER BY n DESC, c.region"),
+        funnel=funnel(db),
     )
 
 

@@ -162,9 +162,9 @@ def _read(sub: Subscription) -> _Body:
             raise InvalidInput(_("Cannot read the pack {path}: {reason}.").format(
                 path=shown(sub.url), reason=shown(error.strerror or error))) from None
     from ..clients.packs import fetch_pack
-    from .refresh import open_client
+    from .session import http_client
 
-    with open_client() as http:
+    with http_client() as http:
         got = fetch_pack(http, sub.url, etag=sub.etag, last_modified=sub.last_modified)
     return _Body(got.body, got.etag, got.last_modified)
 

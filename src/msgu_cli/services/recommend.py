@@ -28,6 +28,7 @@ from ..storage import contacts as store
 from ..storage.graph import trusted_count, trusted_followers
 from ..storage.relations import load_profile
 from .reference import Reference, load_reference
+from .relations import own_contact_ids
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     filters = pool.Filters(
         excluded_statuses=("unfollowed", *(() if request.include_followed
                                            else sorted(FOLLOWED_STATUSES))),
+        excluded_ids=own_contact_ids(db, profile),
         kinds=query.kinds,
         platforms=tuple(parse_platform(p) for p in request.platforms) or profile.platforms,
     )

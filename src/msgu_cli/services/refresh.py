@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -41,10 +40,11 @@ class RefreshReport:
 
 
 def refresh(
-    db: Database, refs: Sequence[str] = (), *, platform: str | None = None,
+    db: Database, refs: Sequence[str] = (), *, http: httpx.Client, platform: str | None = None,
     older_than: int | None = None, progress: Progress | None = None,
 ) -> RefreshReport:
-    """Fetch each account and store what came back, one transaction per account as it arrives.
+    """Fetch each account through `http` and store what came back, one transaction per
+    account as it arrives.
 
     Raises ApiError, having written nothing, only when not one account could be reached.
     """
@@ -61,14 +61,15 @@ def refresh(
         if p not in FETCHABLE and platform is None})
     if todo:
         dids = bluesky_dids(db, contact_ids) if "bluesky" in platforms else {}
-        _fetch_and_store(db, todo, dids, report, progress)
+        _fetch_and_store(db, http, todo, dids, report, progress)
     report.errors.sort()
     report.gone.sort()
     return report
 
 
-def _fetch_and_store(db: Database, todo: list[tuple[int, str, str]], dids: dict[str, str],
-                     report: RefreshReport, progress: Progress | None) -> None:
+def _fetch_and_store(db: Database, http: httpx.Client, todo: list[tuple[int, str, str]],
+                     dids: dict[str, str], report: RefreshReport,
+                     progress: Progress | None) -> None:
     """Store each result as it comes. Failures are held back until some server has answered:
     a run that reaches nobody (offline, say) writes nothing, so no account looks checked."""
     from ..clients.models import FetchFailure
@@ -78,18 +79,17 @@ def _fetch_and_store(db: Database, todo: list[tuple[int, str, str]], dids: dict[
     sites = verification_sites(db, list(ids.values()))
     held: list[FetchFailure] = []
     answered = False
-    with open_client() as http:
-        for done, result in enumerate(fetch_profiles(http, [(p, h) for _, p, h in todo],
-                                                     dids=dids), 1):
-            if isinstance(result, FetchFailure) and not answered:
-                held.append(result)
-            else:
-                answered = True
-                for item in (*held, result):
-                    _store(db, ids, item, report, sites)
-                held.clear()
-            if progress is not None:
-                progress(done, len(todo))
+    for done, result in enumerate(fetch_profiles(http, [(p, h) for _, p, h in todo],
+                                                 dids=dids), 1):
+        if isinstance(result, FetchFailure) and not answered:
+            held.append(result)
+        else:
+            answered = True
+            for item in (*held, result):
+                _store(db, ids, item, report, sites)
+            held.clear()
+        if progress is not None:
+            progress(done, len(todo))
     if held:
         raise ApiError(f"No account could be reached ({len(held)} tried): {held[0].error}")
 
@@ -111,13 +111,6 @@ def bluesky_dids(db: Database, contact_ids: Sequence[int] | None) -> dict[str, s
     return {a.handle: a.remote_id for c in store.load_contacts(db, contact_ids)
             for a in c.accounts if a.platform == "bluesky" and a.remote_id
             and a.remote_id.startswith("did:")}
-
-
-def open_client() -> AbstractContextManager[httpx.Client]:
-    """The run's one HTTP client, from the one factory (which tests replace), closed after."""
-    from ..clients.http import make_http_client
-
-    return make_http_client()
 
 
 def _store(db: Database, ids: dict[tuple[str, str], int],

@@ -9,12 +9,22 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from ..domain.models import STATUSES, Contact, Profile, RelationEvent
+from ..domain.handles import parse_account_spec
+from ..domain.models import STATUSES, Account, Contact, Profile, RelationEvent
+from ..domain.relationships import FUNNEL, FunnelStage, relationship_funnel
+from ..domain.text import shown
 from ..domain.vocabulary import parse_kind, parse_language, parse_platform, parse_status
 from ..errors import InvalidInput
+from ..i18n import _
 from ..storage import contacts as store
 from ..storage.database import transaction
-from ..storage.relations import add_relation, load_profile, load_relations, save_profile
+from ..storage.relations import (
+    add_relation,
+    load_profile,
+    load_relations,
+    save_profile,
+    statuses_held,
+)
 from .directory import resolve_ref
 from .fields import municipality_fields
 from .reference import Reference, load_reference, today, utc_now
@@ -97,6 +107,34 @@ def _profile_municipality(changes: dict, updates: dict, profile: Profile,
     return {"municipality": None} if moved and profile.municipality else {}
 
 
+def _own_accounts(stored: Sequence[Account], specs: Sequence[str]) -> tuple[Account, ...]:
+    """The organisation's accounts after `profile set`: each `PLATFORM:HANDLE` normalised as
+    a contact's would be; those given for a platform replace that platform's stored ones."""
+    given = []
+    for spec in specs:
+        try:
+            given.append(parse_account_spec(spec))
+        except InvalidInput as error:
+            raise InvalidInput(_("The profile's account {spec} is not valid: {reason}").format(
+                spec=shown(spec), reason=error)) from None
+    replaced = {a.platform for a in given}
+    kept = [a for a in stored if a.platform not in replaced]
+    merged = {(a.platform, a.handle): a for a in (*kept, *given)}
+    return tuple(merged[key] for key in sorted(merged))
+
+
+def own_contact_ids(db: Database, profile: Profile) -> tuple[int, ...]:
+    """Contacts holding one of the profile's own accounts: the organisation itself, never
+    recommended to itself, nor a relationship for sync and next."""
+    held = store.find_by_accounts(db, [(a.platform, a.handle) for a in profile.accounts])
+    return tuple(sorted(set(held.values())))
+
+
+def funnel(db: Database) -> list[FunnelStage]:
+    """How many contacts reached each stage of the relationship, now or in their history."""
+    return relationship_funnel(statuses_held(db, FUNNEL))
+
+
 def get_profile(db: Database) -> Profile:
     return load_profile(db)
 
@@ -125,6 +163,8 @@ def set_profile(db: Database, changes: dict, *, clear: Sequence[str] = ()) -> Pr
     if "platforms" in changes:
         updates["platforms"] = tuple(dict.fromkeys(parse_platform(p)
                                                    for p in changes["platforms"]))
+    if "accounts" in changes:
+        updates["accounts"] = _own_accounts(profile.accounts, changes["accounts"])
     for name in clear:
         if name not in Profile.__dataclass_fields__:
             raise InvalidInput(f"Unknown profile field '{name}'.")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from ..errors import InvalidInput
 from ..storage.database import open_db
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def default_db_path() -> Path:
@@ -33,3 +38,12 @@ def _seed(db: Database) -> None:
     from .transfer import seed_starter_directory  # the import machinery, only on first use
 
     seed_starter_directory(db)
+
+
+def http_client() -> AbstractContextManager[httpx.Client]:
+    """The run's one HTTP client, from the one factory (which tests replace): a network command
+    opens it, hands it to its service and closes it at the end. Its settings are checked here,
+    before anything is asked."""
+    from ..clients.http import make_http_client  # httpx only for the commands that need it
+
+    return make_http_client()

@@ -28,9 +28,11 @@ _TEXT_COLUMNS = "{name description notes}"
 
 @dataclass(frozen=True)
 class Filters:
-    """What every candidate must pass: statuses left out, and the --kind/--platform filters."""
+    """What every candidate must pass: statuses and contacts left out (the organisation's own:
+    "never yourself"), and the --kind/--platform filters."""
 
     excluded_statuses: tuple[str, ...] = ()
+    excluded_ids: tuple[int, ...] = ()
     kinds: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
 
@@ -45,6 +47,9 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
     if filters.excluded_statuses:
         clauses.append(f"c.status NOT IN ({_marks(filters.excluded_statuses)})")
         args += filters.excluded_statuses
+    if filters.excluded_ids:
+        clauses.append("c.id NOT IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(list(filters.excluded_ids)))
     if filters.kinds:
         clauses.append(f"c.kind IN ({_marks(filters.kinds)})")
         args += filters.kinds

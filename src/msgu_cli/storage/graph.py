@@ -121,3 +121,12 @@ def save_fetch_error(db: Database, account_id: int, error: str, *, now: str) -> 
         "UPDATE accounts SET last_error = ?, checked_at = ?, state = coalesce(state, 'error') "
         "WHERE id = ?", [error, now, account_id],
     )
+
+
+def platform_accounts(db: Database, platforms: Sequence[str]) -> list[tuple[int, str, str,
+                                                                         str | None]]:
+    """(contact id, platform, handle, remote id) of every account on `platforms`."""
+    return [tuple(row) for row in db.execute(
+        f"SELECT contact_id, platform, handle, remote_id FROM accounts "
+        f"WHERE platform IN ({', '.join('?' * len(platforms))}) ORDER BY platform, handle",
+        list(platforms))]

@@ -182,6 +182,22 @@ def m006_municipalities(db: Database) -> None:
 
 
 @migrations()
+def m007_relationship_loop(db: Database) -> None:
+    """What `sync` and `next` need: the organisation's own accounts (the profile's), which
+    history steps a sync observed (`observed_on`: the platform; NULL when a person recorded
+    the step), and each sync that read something (`syncs`: when, which own accounts, how many
+    statuses it changed, and the history's last step id after it, so `next` knows which steps
+    came after a sync)."""
+    db.execute("CREATE TABLE IF NOT EXISTS profile_accounts (platform TEXT NOT NULL, "
+               "handle TEXT NOT NULL, url TEXT, PRIMARY KEY (platform, handle))")
+    if "observed_on" not in db["relations"].columns_dict:
+        db.execute("ALTER TABLE relations ADD COLUMN observed_on TEXT")
+    db.execute("CREATE TABLE IF NOT EXISTS syncs (id INTEGER PRIMARY KEY, "
+               "synced_at TEXT NOT NULL, accounts TEXT NOT NULL DEFAULT '[]', "
+               "changes INTEGER NOT NULL DEFAULT 0, last_step INTEGER NOT NULL DEFAULT 0)")
+
+
+@migrations()
 def m008_verification_and_packs(db: Database) -> None:
     """Per account, whether `refresh` proved it official (and how); the packs (shared
     directories) the organisation subscribes to, and which contacts each one brought."""
