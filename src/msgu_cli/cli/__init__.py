@@ -5,14 +5,14 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from ._help import PlainHelpGroup
+from ._help import Context, PlainHelpGroup
 
 
 class _RootGroup(PlainHelpGroup):
     """Takes `--db FILE` after the command's name too (`msgu list --db equipe.db`), as people
     write it: the option moves before the command, where Click expects a group's option."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _db_first(args))
 
 
@@ -45,7 +45,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    add_completion=False,
+    add_completion=True,
 )
 
 

@@ -4,8 +4,9 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from . import app
-from ._shared import console, guarded, open_database, print_json
+from ._shared import console, guarded, open_database, print_json, say
 
 Many = list[str] | None
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
@@ -16,7 +17,11 @@ RegionOpt = Annotated[str | None, typer.Option("--region", help="Region number o
 MrcOpt = Annotated[str | None, typer.Option("--mrc", help="MRC or equivalent territory.")]
 TopicOpt = Annotated[Many, typer.Option("--topic", help="Topic, in French or English "
                      "(repeatable): geolocalisation, inondations, VOST…")]
-LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")]
+# The largest --limit that means anything (SQLite takes 64-bit numbers; a directory is far
+# smaller): a larger one is a usage error, never an overflow.
+MAX_LIMIT = 1_000_000
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, max=MAX_LIMIT,
+                     help="At most this many.")]
 
 
 def _fields(**values) -> dict:
@@ -70,8 +75,9 @@ def add(
     if json_:
         print_json(_contact_json(contact))
     else:
-        console().print(f"Added #{contact.id} {contact.name} "
-                        f"({len(contact.accounts)} account(s), {len(contact.topics)} topic(s)).")
+        say(_("Added #{id} {name} ({accounts} account(s), {topics} topic(s)).").format(
+            id=contact.id, name=contact.name, accounts=len(contact.accounts),
+            topics=len(contact.topics)))
 
 
 def _contact_json(contact, history=None) -> dict:
@@ -98,7 +104,7 @@ def show(
 
     db = open_database(ctx)
     contact = get_contact(db, ref)
-    history = load_relations(db, [contact.id]).get(contact.id, [])
+    history = load_relations(db, [contact.saved_id()]).get(contact.saved_id(), [])
     if json_:
         print_json(_contact_json(contact, history))
         return
@@ -145,7 +151,7 @@ def list_(
                                  "topics": topic or [], "statuses": status or [],
                                  "platforms": platform or []})
     contacts = list_contacts(db, filters, limit=limit)
-    _print_contacts(contacts, json_, f"{len(contacts)} contact(s)")
+    _print_contacts(contacts, json_, _("{count} contact(s)").format(count=len(contacts)))
 
 
 @app.command("search")
@@ -153,7 +159,8 @@ def list_(
 def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="Words to find (accents and case ignored).")],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT,
+                                       help="At most this many.")] = 20,
     json_: JsonOpt = False,
 ) -> None:
     """Full-text search over names, descriptions, notes, topics and handles, best first.
@@ -164,7 +171,8 @@ def search(
 
     db = open_database(ctx)
     contacts = search_contacts(db, text, limit=limit)
-    _print_contacts(contacts, json_, f"{len(contacts)} result(s) for « {text} »")
+    _print_contacts(contacts, json_, _("{count} result(s) for « {text} »").format(
+        count=len(contacts), text=text))
 
 
 @app.command("edit")
@@ -209,7 +217,7 @@ def edit(
     if json_:
         print_json(_contact_json(contact))
     else:
-        console().print(f"Updated #{contact.id} {contact.name}.")
+        say(_("Updated #{id} {name}.").format(id=contact.id, name=contact.name))
 
 
 @app.command("remove")
@@ -223,11 +231,13 @@ def remove(
 
     Example: msgu remove 42 --yes
     """
+    from ..domain.text import shown
     from ..services.directory import get_contact, remove_contact
 
     db = open_database(ctx)
     contact = get_contact(db, ref)
-    if not yes and not typer.confirm(f"Delete #{contact.id} {contact.name}?", default=False):
+    if not yes and not typer.confirm(_("Delete #{id} {name}?").format(
+            id=contact.id, name=shown(contact.name)), default=False):
         raise typer.Exit(code=1)
-    remove_contact(db, str(contact.id))
-    console().print(f"Removed #{contact.id} {contact.name}.")
+    remove_contact(db, f"#{contact.id}")
+    say(_("Removed #{id} {name}.").format(id=contact.id, name=contact.name))

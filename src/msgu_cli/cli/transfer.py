@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..domain.text import escaped
+from ..i18n import _
 from . import app
 from ._shared import guarded, open_database, print_json, progress_bar
 
@@ -49,7 +51,8 @@ def export(
     count = export_directory(db, filters, fmt, sys.stdout, output=output, platform=platform,
                              header=header)
     if output is not None:
-        sys.stderr.write(f"Wrote {count} row(s) to {output}.\n")
+        sys.stderr.write(escaped(_("Wrote {count} row(s) to {path}.").format(
+            count=count, path=output)) + "\n")
 
 
 @app.command("import")
@@ -133,7 +136,8 @@ def _print_report(report: "ImportReport") -> None:
         lines.append(f"Columns ignored: {', '.join(report.ignored_columns)}")
     if dry:
         lines.append("Dry run: nothing was written.")
-    sys.stdout.write("\n".join(lines) + "\n")
+    # Names and reasons come from the file: each line is printed literally, one line.
+    sys.stdout.write("\n".join(escaped(text) for text in lines) + "\n")
 
 
 def _listed(title: str, outcomes: "list[RowOutcome]", where: str, mark: str,

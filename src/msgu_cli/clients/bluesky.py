@@ -266,8 +266,10 @@ def _item_date(item: dict[str, Any]) -> str | None:
     reason = item.get("reason")
     if isinstance(reason, dict) and isinstance(reason.get("indexedAt"), str):
         return reason["indexedAt"]
-    post = item.get("post") if isinstance(item.get("post"), dict) else {}
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+    post = item.get("post")
+    post = post if isinstance(post, dict) else {}
+    record = post.get("record")
+    record = record if isinstance(record, dict) else {}
     for value in (post.get("indexedAt"), record.get("createdAt")):
         if isinstance(value, str) and value:
             return value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
@@ -14,7 +14,7 @@ from ..domain.taxonomy import Taxonomy
 from ..errors import ApiError, InvalidInput
 from ..storage import contacts as store
 from ..storage.database import transaction
-from ..storage.graph import account_ids, save_follows
+from ..storage.graph import account_ids, fetched, save_follows
 from .directory import resolve_ref
 from .reference import load_reference, today, utc_now
 from .refresh import bluesky_dids, fetchable_platforms, open_client
@@ -88,7 +88,8 @@ def _save(db: Database, follow_list: FollowList, taxonomy: Taxonomy,
     source = f"{follow_list.platform}:{follow_list.handle}"
     words = store.topic_words(db)
     targets: list[int] = []
-    for profile in follow_list.followed:
+    for remote in follow_list.followed:
+        profile = replace(remote, **fetched(vars(remote)))  # a server's text is data: cleaned
         account = _account(profile)
         if account is None:
             continue

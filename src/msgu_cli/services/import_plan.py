@@ -93,8 +93,8 @@ def check_row(fields: Mapping, ref: Reference) -> tuple[Contact, list[Topic]]:
     A row without a name (a Mastodon follow list, a column of handles) is named after its
     first account: a fact from the file, where a made-up name would not be.
     """
-    named = fields if "name" in fields else {**fields, "name": _UNNAMED}
-    contact, created = contact_from_fields(named, ref, create_topics=True)
+    unnamed = None if "name" in fields else Contact(name=_UNNAMED)
+    contact, created = contact_from_fields(fields, ref, create_topics=True, base=unnamed)
     if contact.name != _UNNAMED:
         return contact, created
     if not contact.accounts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import repeat
@@ -17,7 +17,7 @@ from ..errors import InvalidInput, NotFound
 from ..formats import FORMATS
 from ..formats.records import RawRow, RowStream, Table
 from ..storage import contacts as store
-from ..storage.database import transaction
+from ..storage.database import read_snapshot, transaction
 from ..storage.lookups import use_bulk_cache
 from ..storage.reference import save_topics
 from ..storage.relations import load_relations
@@ -65,8 +65,8 @@ def parse_table(data: bytes, name: str, fmt: str | None) -> Table | RowStream:
     from ..formats.spreadsheet import stream_contacts_csv
 
     fmt = fmt or detect_format(name, data)
-    readers = {"csv": stream_contacts_csv, "mastodon": read_mastodon_csv,
-               "json": read_contacts_json}
+    readers: dict[str, Callable[[bytes], Table | RowStream]] = {
+        "csv": stream_contacts_csv, "mastodon": read_mastodon_csv, "json": read_contacts_json}
     if fmt not in readers:
         raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
     return readers[fmt](data)
@@ -214,10 +214,12 @@ def export_directory(
 
     chosen = parse_platform(platform) if platform else None
     check_export_options(fmt, chosen, header)
-    contacts = _contacts_to_export(db, {**raw_filters, "platforms": [chosen] if chosen else []})
-    if output is None:
-        return export_contacts(db, contacts, stream, fmt, platform=chosen, header=header)
-    return write_file(db, contacts, output, fmt, platform=chosen, header=header)
+    with read_snapshot(db):  # one snapshot: a concurrent import cannot mix old and new rows
+        contacts = _contacts_to_export(db, {**raw_filters,
+                                            "platforms": [chosen] if chosen else []})
+        if output is None:
+            return export_contacts(db, contacts, stream, fmt, platform=chosen, header=header)
+        return write_file(db, contacts, output, fmt, platform=chosen, header=header)
 
 
 def _contacts_to_export(db: Database, raw_filters: Mapping[str, Sequence[str]]
@@ -259,7 +261,7 @@ def export_contacts(
         return write_contacts_csv(contacts, out, names)
     contacts = list(contacts)
     history = load_relations(db, [c.id for c in contacts if c.id is not None])
-    write_json([contact_json(c, names, history.get(c.id, [])) for c in contacts], out)
+    write_json([contact_json(c, names, history.get(c.saved_id(), [])) for c in contacts], out)
     return len(contacts)
 
 
@@ -276,20 +278,12 @@ def write_file(
     db: Database, contacts: Iterable[Contact], path: Path, fmt: str, *,
     platform: str | None = None, header: bool = True,
 ) -> int:
-    """Write to `path` atomically; CSV files get a BOM so Excel reads the accents right."""
+    """Write to `path` atomically (through a symlink to its target; never over a device or a
+    pipe); CSV files get a BOM so Excel reads the accents right."""
+    from .output_files import replaced_atomically
+
     check_export_options(fmt, platform, header)
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder: give a file name.")
-    if not path.parent.exists():
-        raise InvalidInput(f"The folder {path.parent} does not exist.")
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding=encoding, newline="") as out:
-            count = export_contacts(db, contacts, out, fmt, platform=platform, header=header)
-        partial.replace(path)
-    except OSError as error:
-        raise InvalidInput(f"Cannot write {path}: {error.strerror}.") from None
-    finally:
-        partial.unlink(missing_ok=True)
-    return count
+    with replaced_atomically(path) as partial, \
+            partial.open("w", encoding=encoding, newline="") as out:
+        return export_contacts(db, contacts, out, fmt, platform=platform, header=header)

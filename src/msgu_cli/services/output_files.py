@@ -1,0 +1,69 @@
+"""Files msgu writes for people (exports, follow lists, backups): whole or not at all, and
+never in place of something that is not a regular file.
+
+A symlink is written through (its target gets the new content; the link stays a link), so
+`export -o suivre.csv` keeps working where `suivre.csv` points into a synced folder. A folder,
+a device, a pipe or a socket is refused: renaming over `/dev/null` as root would replace the
+device with a plain file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..domain.text import shown
+from ..errors import InvalidInput
+from ..i18n import _
+
+
+def writable_target(path: Path) -> Path:
+    """The regular file that writing `path` replaces: `path`, or the file its symlink names."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if target.is_dir():
+        raise InvalidInput(_("{path} is a folder: give a file name.").format(path=shown(path)))
+    if target.exists() and not target.is_file():
+        raise InvalidInput(_("{path} is not a regular file (a device, a pipe or a socket): give "
+                             "the name of a file to write, or leave out --output to write to "
+                             "stdout.").format(path=shown(path)))
+    if not target.parent.is_dir():
+        raise InvalidInput(_("The folder {folder} does not exist.").format(
+            folder=shown(target.parent)))
+    return target
+
+
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path`'s target, to write; when the block succeeds it replaces
+    the target (keeping the target's permissions), and otherwise it is removed."""
+    target = writable_target(path)
+    try:
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                        suffix=".partial")
+    except OSError as error:
+        raise InvalidInput(_("Cannot write {path}: {reason}.").format(
+            path=shown(path), reason=error.strerror)) from None
+    os.close(handle)
+    partial = Path(name)
+    try:
+        yield partial
+        os.chmod(partial, _mode_for(target))
+        os.replace(partial, target)
+    except OSError as error:
+        raise InvalidInput(_("Cannot write {path}: {reason}.").format(
+            path=shown(path), reason=error.strerror)) from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _mode_for(target: Path) -> int:
+    """The target's own permissions, or those a new file gets (0666 less the umask)."""
+    if target.exists():
+        return stat.S_IMODE(target.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
