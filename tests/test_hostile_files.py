@@ -158,7 +158,10 @@ def _read_only_mount_works() -> bool:
 def test_a_database_in_a_read_only_folder_can_be_read_but_not_written(starter_db,
                                                                       tmp_path) -> None:
     """A read-only mount (what even root cannot write): read commands work, writes say why."""
-    folder = starter_db.parent
+    folder = tmp_path / "lecture-seule"
+    folder.mkdir()
+    database = folder / "msgu.db"
+    shutil.copyfile(starter_db, database)
     script = f"""
         mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} {folder} || exit 99
         {MSGU} list --json > {tmp_path}/list.json; echo "list $?"
@@ -167,8 +170,8 @@ def test_a_database_in_a_read_only_folder_can_be_read_but_not_written(starter_db
         {MSGU} export --format csv > {tmp_path}/out.csv; echo "export $?"
         {MSGU} add Nouveau 2> {tmp_path}/add.err; echo "add $?"
     """
-    shutil.copytree(folder, tmp_path / "before", ignore=shutil.ignore_patterns("before"))
-    environ = {**os.environ, "MSGU_DB": str(starter_db)}
+    before = database.read_bytes()
+    environ = {**os.environ, "MSGU_DB": str(database)}
     environ.pop("MSGU_RAISE_ERRORS", None)
     done = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True,
                           text=True, env=environ, timeout=300, check=False)
@@ -179,6 +182,7 @@ def test_a_database_in_a_read_only_folder_can_be_read_but_not_written(starter_db
     assert len(json.loads((tmp_path / "list.json").read_text())) > 100
     error = (tmp_path / "add.err").read_text()
     assert error.startswith("Error: ") and "read-only" in error and error.count("\n") == 1
+    assert database.read_bytes() == before and sorted(os.listdir(folder)) == ["msgu.db"]
 
 
 def test_a_read_only_file_is_opened_read_only(starter_db, tmp_path) -> None:
@@ -307,7 +311,7 @@ def test_bash_completion_protocol_completes_commands_and_options(tmp_path) -> No
         return done.stdout.split()
 
     assert complete("msgu li", 1) == ["list"]
-    assert complete("msgu re", 1) == ["recommend", "refresh", "regions", "remove"]
+    assert sorted(complete("msgu re", 1)) == ["recommend", "refresh", "regions", "remove"]
     assert "--status" in complete("msgu list --st", 2)
     assert complete("msgu --db x.db se", 3) == ["search"]
     assert not (tmp_path / "none.db").exists()  # completing never creates a database
@@ -322,7 +326,8 @@ def test_the_bash_completion_script_runs_in_bash(tmp_path) -> None:
         COMP_WORDS=(msgu import --on); COMP_CWORD=2; _msgu_completion msgu
         echo "${{COMPREPLY[@]}}"
     """
-    environ = {**os.environ, "MSGU_DB": str(tmp_path / "none.db")}
+    environ = {**os.environ, "MSGU_DB": str(tmp_path / "none.db"),
+               "PATH": f"{Path(MSGU).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     environ.pop("MSGU_RAISE_ERRORS", None)
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=environ,
                           timeout=120, check=False)

@@ -1,6 +1,8 @@
 """The `msgu` command line: Typer commands that parse, call one service, and render."""
 
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 import typer
 
@@ -10,10 +12,31 @@ from ._help import Context, PlainHelpGroup
 
 class _RootGroup(PlainHelpGroup):
     """Takes `--db FILE` after the command's name too (`msgu list --db equipe.db`), as people
-    write it: the option moves before the command, where Click expects a group's option."""
+    write it: the option moves before the command, where Click expects a group's option.
+
+    Click's usage errors quote what was typed (`No such option: …`): their messages are
+    escaped, so an argument holding ESC or a BiDi override cannot drive the terminal."""
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _db_first(args))
+        with _escaped_usage_errors():
+            return super().parse_args(ctx, _db_first(args))
+
+    def invoke(self, ctx: Context) -> Any:
+        with _escaped_usage_errors():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _escaped_usage_errors() -> Iterator[None]:
+    from typer._click.exceptions import ClickException
+
+    try:
+        yield
+    except ClickException as error:
+        from ..domain.text import escaped
+
+        error.message = escaped(error.message)
+        raise
 
 
 def _db_first(args: list[str]) -> list[str]:

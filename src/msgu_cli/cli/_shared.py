@@ -18,7 +18,7 @@ from ..i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The last defence of "one line, short": a message that quoted a value raw is still cut here.
-MESSAGE_LIMIT = 1000
+MESSAGE_LIMIT = 600
 # Set by the test suite: an unexpected exception fails the test instead of becoming `Error:`.
 RAISE_ERRORS = "MSGU_RAISE_ERRORS"
 

@@ -52,6 +52,12 @@ def check_name_length(name: str) -> None:
                                    "fewer.").format(size=len(name), limit=NAME_LIMIT))
 
 
+def unix_lines(text: str) -> str:
+    """A description's or a note's line breaks as `\\n`, however the file or the terminal
+    wrote them (`\\r\\n` from Windows, a lone `\\r`): a carriage return is no text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def check_fields(fields: Mapping[str, FieldValue]) -> None:
     """`check_text` on every field given."""
     for column, value in fields.items():
@@ -120,6 +126,8 @@ def contact_from_fields(
     base: Contact | None = None,
 ) -> tuple[Contact, list[Topic]]:
     """Validate `fields` (canonical column names) onto `base`: a field left out keeps its value."""
+    fields = {column: unix_lines(value) if column in MULTILINE_FIELDS and isinstance(value, str)
+              else value for column, value in fields.items()}
     check_fields(fields)
     contact = base or Contact(name="")
     changes: dict = {}

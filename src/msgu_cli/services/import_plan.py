@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..domain.models import Contact, Topic
-from ..domain.text import fold
+from ..domain.text import escaped, fold
 from ..errors import InvalidInput
 from ..formats.records import RawRow
 from ..storage import contacts as store
@@ -57,11 +57,6 @@ class ImportReport:
     created_topics: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
-
-
-def one_line(text: str) -> str:
-    """A message quoting cells stays one line (an error is one line on stderr)."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class _RowError(Exception):
@@ -151,7 +146,7 @@ class ImportPlan:
             self._invalid(row.line, str(error))
 
     def _invalid(self, line: int, reason: str) -> None:
-        reason = one_line(reason)
+        reason = escaped(reason)  # a message quoting cells stays one line
         if not self.skip_invalid:
             raise InvalidInput(f"{self.where} {line}, {reason} Nothing was imported.")
         self.report.invalid.append(RowOutcome(line, "", reason=reason))
@@ -201,7 +196,7 @@ class ImportPlan:
     def _duplicate(self, row: RawRow, key: int, contact: Contact) -> None:
         where = self._describe(key)
         if self.on_duplicate == "error":
-            raise InvalidInput(one_line(
+            raise InvalidInput(escaped(
                 f"{self.where} {row.line}: {contact.name!r} is already in the directory as "
                 f"{where} (--on-duplicate error). Nothing was imported."))
         if self.on_duplicate == "skip":

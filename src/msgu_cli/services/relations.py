@@ -18,7 +18,7 @@ from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.relations import add_relation, load_profile, load_relations, save_profile
 from .directory import resolve_ref
-from .fields import check_fields, check_name_length, check_text
+from .fields import check_fields, check_name_length, check_text, unix_lines
 from .reference import load_reference, today, utc_now
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -54,6 +54,7 @@ def follow(
         raise InvalidInput(_("'{status}' is not a relationship step: use one of {steps}.").format(
             status=code, steps=", ".join(s for s in STATUSES if s not in ("none", "candidate"))))
     if note is not None:
+        note = unix_lines(note)
         check_text("--note", note)
     day = parse_date(on)
     with transaction(db):

@@ -23,6 +23,8 @@ def default_db_path() -> Path:
 def resolve_db_path(given: str | None) -> Path:
     if given is not None and not given.strip():
         raise InvalidInput(_("--db (or MSGU_DB) is empty: give a file path."))
+    if given is not None and "\x00" in given:  # no file system has such a name
+        raise InvalidInput(_("--db (or MSGU_DB) holds a NUL character: give a file path."))
     return Path(os.path.expanduser(given)) if given else default_db_path()
 
 

@@ -74,7 +74,7 @@ def open_read_only(path: Path) -> Database:
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             db.execute("PRAGMA query_only = ON")  # said plainly, for `is_read_only`
             return db
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
             db.close()
             last = error
     raise DatabaseError(_("Cannot read {path}: {error}.").format(path=shown(path), error=last))
