@@ -78,6 +78,19 @@ def test_export_refuses_targets_that_are_not_regular_files(invoke, starter_db, t
         assert target.is_fifo()
 
 
+@pytest.mark.parametrize("suffix", ["", "-wal", "-link"])
+def test_export_never_overwrites_the_database_itself(invoke, starter_db, db_path, dump,
+                                                     suffix) -> None:
+    target = Path(f"{db_path}{suffix}")
+    if suffix == "-link":
+        target.symlink_to(db_path)
+    before = dump(db_path)
+    refused(invoke("export", "--format", "json", "-o", str(target)), "the database itself")
+    refused(invoke("recommend", "--topic", "inondations", "-o", str(target)))
+    refused(invoke("backup", str(target), "--force"), "the database itself")
+    assert dump(db_path) == before
+
+
 def test_backup_refuses_a_device_and_writes_through_a_link(invoke, starter_db, tmp_path) -> None:
     refused(invoke("backup", os.devnull, "--force"), "not a regular file")
     assert Path(os.devnull).is_char_device()

@@ -13,7 +13,13 @@ from ..domain.text import shown
 from ..errors import DatabaseError, InvalidInput
 from ..i18n import _
 from ..storage.contacts import contact_count
-from ..storage.database import check_database_file, is_read_only, journal_mode, open_read_only
+from ..storage.database import (
+    check_database_file,
+    database_files,
+    is_read_only,
+    journal_mode,
+    open_read_only,
+)
 from ..storage.migrations import known_migration_names, migrations
 from .session import close_directory, open_directory
 
@@ -175,11 +181,7 @@ def backup_database(db: Database, target: Path, *, force: bool) -> Path:
     if target.exists() and not force:
         raise InvalidInput(_("{path} already exists. Use --force to overwrite it.").format(
             path=shown(target)))
-    source = Path(db.execute("PRAGMA database_list").fetchone()[2])
-    if target.exists() and target.samefile(source):
-        raise InvalidInput(_("{path} is the database itself: give another file for the "
-                             "backup.").format(path=shown(target)))
-    with replaced_atomically(target) as partial:
+    with replaced_atomically(target, keep=database_files(db)) as partial:
         destination = sqlite3.connect(str(partial))
         try:
             db.conn.backup(destination)

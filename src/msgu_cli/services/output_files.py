@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,9 +21,13 @@ from ..errors import InvalidInput
 from ..i18n import _
 
 
-def writable_target(path: Path) -> Path:
-    """The regular file that writing `path` replaces: `path`, or the file its symlink names."""
+def writable_target(path: Path, keep: Sequence[Path] = ()) -> Path:
+    """The regular file that writing `path` replaces: `path`, or the file its symlink names;
+    never one of the files in `keep` (the database itself)."""
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if target.exists() and any(k.exists() and target.samefile(k) for k in keep):
+        raise InvalidInput(_("{path} is the database itself: give another file name.").format(
+            path=shown(path)))
     if target.is_dir():
         raise InvalidInput(_("{path} is a folder: give a file name.").format(path=shown(path)))
     if target.exists() and not target.is_file():
@@ -37,10 +41,11 @@ def writable_target(path: Path) -> Path:
 
 
 @contextmanager
-def replaced_atomically(path: Path) -> Iterator[Path]:
+def replaced_atomically(path: Path, keep: Sequence[Path] = ()) -> Iterator[Path]:
     """A temporary file beside `path`'s target, to write; when the block succeeds it replaces
-    the target (keeping the target's permissions), and otherwise it is removed."""
-    target = writable_target(path)
+    the target (keeping the target's permissions), and otherwise it is removed. The files in
+    `keep` are never replaced."""
+    target = writable_target(path, keep)
     try:
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                         suffix=".partial")

@@ -280,10 +280,11 @@ def write_file(
 ) -> int:
     """Write to `path` atomically (through a symlink to its target; never over a device or a
     pipe); CSV files get a BOM so Excel reads the accents right."""
+    from ..storage.database import database_files
     from .output_files import replaced_atomically
 
     check_export_options(fmt, platform, header)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with replaced_atomically(path) as partial, \
+    with replaced_atomically(path, keep=database_files(db)) as partial, \
             partial.open("w", encoding=encoding, newline="") as out:
         return export_contacts(db, contacts, out, fmt, platform=platform, header=header)

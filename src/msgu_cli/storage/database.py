@@ -136,6 +136,12 @@ def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) 
     return db
 
 
+def database_files(db: Database) -> list[Path]:
+    """The database file and its write-ahead log and index: what no export may overwrite."""
+    main = db.execute("PRAGMA database_list").fetchone()[2]
+    return [Path(main + suffix) for suffix in ("", "-wal", "-shm")] if main else []
+
+
 def is_read_only(db: Database) -> bool:
     """Whether `db` was opened read-only (see `open_read_only`)."""
     return bool(db.execute("PRAGMA query_only").fetchone()[0])
