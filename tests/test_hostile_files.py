@@ -373,3 +373,12 @@ def test_an_unexpected_exception_reaches_the_tests(monkeypatch, capsys) -> None:
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "boom\\nsecond line" in error
     assert error.startswith("Error: RuntimeError:") and "This is unexpected" in error
+
+
+def test_a_terminal_that_cannot_encode_accents_gets_escapes_not_a_crash(tmp_path) -> None:
+    db = tmp_path / "ascii.db"
+    added = run_msgu("add", "Sécurité civile ✓", db=db, PYTHONIOENCODING="ascii")
+    assert added.returncode == 0, added.stderr
+    assert "S\\xe9curit\\xe9 civile \\u2713" in added.stdout
+    refused_line = run_msgu("show", "Québec inconnu", db=db, PYTHONIOENCODING="ascii")
+    assert refused_line.returncode == 1 and refused_line.stderr.startswith("Error: ")

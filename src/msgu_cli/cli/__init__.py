@@ -1,5 +1,6 @@
 """The `msgu` command line: Typer commands that parse, call one service, and render."""
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -108,4 +109,9 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    # A terminal or pipe that cannot encode a character (LANG=C, PYTHONIOENCODING=ascii) gets
+    # `\xe9` for `é` rather than a crash after the command has done its work.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     app()

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..domain.text import shown
 from ..errors import InvalidInput
 from ..i18n import _
+from ..storage.database import new_file_mode
 
 
 def writable_target(path: Path, keep: Sequence[Path] = ()) -> Path:
@@ -69,6 +70,4 @@ def _mode_for(target: Path) -> int:
     """The target's own permissions, or those a new file gets (0666 less the umask)."""
     if target.exists():
         return stat.S_IMODE(target.stat().st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+    return new_file_mode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,15 +108,10 @@ def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) 
     commands work, and a write is refused with a clear error (see `database_problem`).
     """
     check_database_file(path)
-    existed = path.exists()
-    if existed and not _writable(path):
+    if path.exists() and not _writable(path):
         return _read_only(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DatabaseError(_("Cannot create the folder of {path}: {error}. Pick another file "
-                              "with --db or MSGU_DB.").format(path=shown(path),
-                                                               error=error.strerror)) from None
+    if not path.exists():
+        _create(path, on_create)
     try:
         db = _connect(path)
         needs_migration = _check_schema(db, path)
@@ -124,7 +120,7 @@ def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) 
         if needs_migration or db.execute("PRAGMA user_version").fetchone()[0] != bundled:
             _migrate(db, on_create, bundled)
     except sqlite3.OperationalError as error:
-        if existed and _is_read_only_error(error):  # a read-only file system, say
+        if _is_read_only_error(error):  # a read-only file system, say
             return _read_only(path)
         raise DatabaseError(_("Cannot open {path}: {error}. Check that its folder exists and "
                               "that you may write there, or pick another file with --db."
@@ -134,6 +130,54 @@ def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) 
                               "restore a backup.").format(path=shown(path), error=error)
                             ) from error
     return db
+
+
+def _create(path: Path, on_create: Callable[[Database], None] | None) -> None:
+    """Build a new database under a temporary name beside `path`, then publish it whole: msgu
+    processes started together on a missing file never meet a half-made (or empty) one, and
+    a failed seed leaves nothing behind. The first to publish wins; the others use its file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    except OSError as error:
+        raise DatabaseError(_("Cannot create {path}: {error}. Check that its folder exists and "
+                              "that you may write there, or pick another file with --db."
+                              ).format(path=shown(path), error=error.strerror)) from None
+    os.close(handle)
+    building = Path(name)
+    try:
+        os.chmod(building, new_file_mode())
+        db = _connect(building)
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            _migrate(db, on_create, reference_fingerprint())
+        finally:
+            db.close()  # the last connection: the write-ahead log is folded into the file
+        _publish(building, path)
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(_("Cannot create {path}: {error}.").format(
+            path=shown(path), error=error)) from error
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{building}{suffix}").unlink(missing_ok=True)
+
+
+def _publish(building: Path, path: Path) -> None:
+    """`building` under the name `path`, unless another process has published one first."""
+    try:
+        os.link(building, path)  # never replaces: an existing file stays
+    except FileExistsError:
+        pass
+    except OSError:  # a file system without hard links
+        if not path.exists():
+            os.replace(building, path)
+
+
+def new_file_mode() -> int:
+    """The permissions a new file gets here: 0666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def database_files(db: Database) -> list[Path]:
@@ -238,7 +282,7 @@ def read_snapshot(db: Database) -> Iterator[Database]:
 def _migrate(db: Database, on_create: Callable[[Database], None] | None, bundled: int) -> None:
     """Apply pending migrations and bring the reference data up to the installed msgu's.
 
-    BEGIN IMMEDIATE serialises processes that open a new file at once: one creates and seeds.
+    BEGIN IMMEDIATE serialises processes that migrate one file at once: one does the work.
     `user_version` remembers which bundled taxonomy, MRCs and hashtags the file holds, so an
     upgrade of msgu brings its new topics to existing databases (user-made topics are kept).
     """
