@@ -222,8 +222,26 @@ def test_a_copy_of_the_file_alone_has_every_write_while_a_reader_holds_it(invoke
         shutil.copyfile(db_path, copy)  # the main file only, without msgu.db-wal
         assert rows(copy, "SELECT count(*) FROM contacts WHERE name = ?",
                     ["Nouvelle organisation"]) == [(1,)]
+        log = Path(f"{db_path}-wal")  # emptied, since the reader was between two reads
+        assert not log.exists() or log.stat().st_size == 0
     finally:
         reader.close()
+
+
+def test_reading_commands_checkpoint_nothing(invoke, starter_db, db_path) -> None:
+    writer = sqlite3.connect(db_path)  # another program, whose last write is still in the log
+    try:
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute("UPDATE contacts SET notes = 'dans le journal' WHERE id = 1")
+        writer.commit()
+        log = Path(f"{db_path}-wal")
+        before = (db_path.read_bytes(), log.read_bytes())
+        for args in (("list",), ("show", "#1"), ("export", "--format", "csv"), ("stats",),
+                     ("search", "police"), ("doctor",)):
+            assert invoke(*args).exit_code == 0, args
+        assert (db_path.read_bytes(), log.read_bytes()) == before
+    finally:
+        writer.close()
 
 
 def test_the_view_gives_topic_codes_as_a_json_array(invoke, starter_db, db_path) -> None:

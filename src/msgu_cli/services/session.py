@@ -39,10 +39,10 @@ def _seed(db: Database) -> None:
     seed_starter_directory(db)
 
 
-def close_directory(db: Database) -> None:
+def close_directory(db: Database, *, not_written: int = 0) -> None:
     """Close the directory at the end of a command (folding its write-ahead log in if it
     wrote), so that other readers of the file see what the command did."""
-    close_database(db)
+    close_database(db, not_written=not_written)
 
 
 # OSError numbers that describe the machine, not a bug: a full disk, a read-only file system,

@@ -250,14 +250,18 @@ def database_problem(error: sqlite3.Error) -> str | None:
     return None
 
 
-def close_database(db: Database) -> None:
+def close_database(db: Database, *, not_written: int = 0) -> None:
     """Close, first copying the write-ahead log into the file when this connection wrote:
     Datasette or a copy of `msgu.db` then sees every change even while another program keeps
-    the file open (SQLite folds the log back only when the last connection closes). PASSIVE
-    never waits for readers. A read-only run writes nothing, and checkpoints nothing."""
+    the file open (SQLite folds the log back only when the last connection closes). With no
+    busy wait, TRUNCATE empties the log when no reader is in it, and otherwise copies what it
+    can without waiting for anyone, as PASSIVE does. A read-only run checkpoints nothing
+    (`not_written`: how many of the changes SQLite counted were no write, such as doctor's
+    check of the search index, an INSERT of a command)."""
     try:
-        if db.conn.total_changes:
-            db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        if db.conn.total_changes > not_written:
+            db.execute("PRAGMA busy_timeout = 0")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error:
         pass  # the data is safe in the log; the next write command folds it in
     finally:
