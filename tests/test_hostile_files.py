@@ -45,6 +45,13 @@ def test_export_writes_through_a_symlink_to_its_target(invoke, starter_db, tmp_p
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".partial")]
 
 
+def test_export_to_dash_is_stdout(invoke, starter_db, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("export", "--format", "mastodon", "-o", "-")
+    assert result.exit_code == 0 and result.stdout.startswith("Account address,")
+    assert not (tmp_path / "-").exists()
+
+
 def test_export_through_a_dangling_symlink_creates_its_target(invoke, starter_db,
                                                               tmp_path) -> None:
     link = tmp_path / "liste.json"

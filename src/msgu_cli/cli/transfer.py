@@ -35,7 +35,7 @@ def export(
     platform: Annotated[str | None, typer.Option("--platform", help="Only this platform's "
                         "accounts.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
-                      "(default: stdout).")] = None,
+                      "(default, or -: stdout).")] = None,
     header: Annotated[bool, typer.Option("--header/--no-header", help="mastodon: --no-header "
                       "writes the bare list of addresses other servers expect.")] = True,
 ) -> None:
@@ -45,6 +45,8 @@ def export(
     """
     from ..services.transfer import export_directory
 
+    if output is not None and str(output) == "-":  # the Unix spelling of stdout
+        output = None
     db = open_database(ctx)
     filters = {"statuses": status or [], "topics": topic or [], "regions": region or [],
                "kinds": kind or []}
