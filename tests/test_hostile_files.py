@@ -205,6 +205,41 @@ def test_a_database_in_a_read_only_folder_can_be_read_but_not_written(starter_db
     assert database.read_bytes() == before and sorted(os.listdir(folder)) == ["msgu.db"]
 
 
+@pytest.mark.skipif(not (sys.platform == "linux" and _read_only_mount_works()),
+                    reason="needs a private mount namespace (unshare -m)")
+def test_a_full_disk_is_a_clean_error_that_changes_nothing(tmp_path) -> None:
+    """Tiny file systems: the starter directory does not fit in 300 kB, nor a large import in
+    2 MB; each fails on one line, and leaves nothing half-made."""
+    disk, tiny = tmp_path / "petit-disque", tmp_path / "minuscule"
+    disk.mkdir()
+    tiny.mkdir()
+    rows_file = tmp_path / "gros.csv"
+    rows_file.write_text("name,description\n" + "".join(
+        f"Contact {n},{'a' * 500}\n" for n in range(2500)), encoding="utf-8")
+    script = f"""
+        mount -t tmpfs -o size=2m tmpfs {disk} || exit 99
+        mount -t tmpfs -o size=300k tmpfs {tiny} || exit 99
+        {MSGU} --db {tiny}/seed.db init > /dev/null 2> {tmp_path}/init.err; echo "init $?"
+        ls {tiny}; echo "listed"
+        {MSGU} --db {disk}/m.db init --empty > /dev/null; echo "empty $?"
+        {MSGU} --db {disk}/m.db import {rows_file} 2> {tmp_path}/import.err; echo "import $?"
+        {MSGU} --db {disk}/m.db doctor > /dev/null; echo "doctor $?"
+        {MSGU} --db {disk}/m.db list --json > {tmp_path}/after.json; echo "list $?"
+    """
+    environ = {**os.environ}
+    environ.pop("MSGU_RAISE_ERRORS", None)
+    done = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True,
+                          text=True, env=environ, timeout=300, check=False)
+    if done.returncode == 99:
+        pytest.skip("mounting is not permitted here")
+    assert done.stdout.split() == ["init", "1", "listed", "empty", "0", "import", "1",
+                                   "doctor", "0", "list", "0"], done.stdout + done.stderr
+    for name in ("init.err", "import.err"):
+        error = (tmp_path / name).read_text()
+        assert error.startswith("Error: ") and error.count("\n") == 1 and "full" in error
+    assert json.loads((tmp_path / "after.json").read_text()) == []
+
+
 def test_a_read_only_file_is_opened_read_only(starter_db, tmp_path) -> None:
     """Without write permission on the file (a non-root user): reads work, writes are refused.
     As root, permissions do not stop writes: the read-only mount test above covers that."""

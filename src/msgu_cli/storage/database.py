@@ -122,9 +122,10 @@ def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) 
     except sqlite3.OperationalError as error:
         if _is_read_only_error(error):  # a read-only file system, say
             return _read_only(path)
-        raise DatabaseError(_("Cannot open {path}: {error}. Check that its folder exists and "
-                              "that you may write there, or pick another file with --db."
-                              ).format(path=shown(path), error=error)) from error
+        raise DatabaseError(database_problem(error) or _(
+            "Cannot open {path}: {error}. Check that its folder exists and that you may write "
+            "there, or pick another file with --db.").format(path=shown(path), error=error)
+        ) from error
     except sqlite3.DatabaseError as error:
         raise DatabaseError(_("Cannot open {path}: {error}. Run 'msgu doctor' to check it, or "
                               "restore a backup.").format(path=shown(path), error=error)
@@ -151,8 +152,14 @@ def _create(path: Path, on_create: Callable[[Database], None] | None) -> None:
         try:
             db.execute("PRAGMA journal_mode = WAL")
             _migrate(db, on_create, reference_fingerprint())
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything into the file itself
         finally:
-            db.close()  # the last connection: the write-ahead log is folded into the file
+            db.close()
+        log = Path(f"{building}-wal")
+        if log.exists() and log.stat().st_size:  # the disk refused part of the file
+            raise DatabaseError(_("Cannot create {path}: the disk could not take the whole "
+                                  "database. Free some space and try again.").format(
+                                      path=shown(path)))
         _publish(building, path)
     except sqlite3.DatabaseError as error:
         raise DatabaseError(_("Cannot create {path}: {error}.").format(
