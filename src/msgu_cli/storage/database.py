@@ -112,6 +112,7 @@ def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) 
         return _read_only(path)
     if not path.exists():
         _create(path, on_create)
+    db = None
     try:
         db = _connect(path)
         needs_migration = _check_schema(db, path)
@@ -120,6 +121,8 @@ def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) 
         if needs_migration or db.execute("PRAGMA user_version").fetchone()[0] != bundled:
             _migrate(db, on_create, bundled)
     except sqlite3.OperationalError as error:
+        if db is not None:
+            db.close()
         if _is_read_only_error(error):  # a read-only file system, say
             return _read_only(path)
         raise DatabaseError(database_problem(error) or _(
@@ -127,6 +130,8 @@ def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) 
             "there, or pick another file with --db.").format(path=shown(path), error=error)
         ) from error
     except sqlite3.DatabaseError as error:
+        if db is not None:
+            db.close()
         raise DatabaseError(_("Cannot open {path}: {error}. Run 'msgu doctor' to check it, or "
                               "restore a backup.").format(path=shown(path), error=error)
                             ) from error
