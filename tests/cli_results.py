@@ -21,3 +21,20 @@ def rows(db_path: Path, sql: str, args: tuple | list = ()) -> list[tuple]:
         return list(conn.execute(sql, args))
     finally:
         conn.close()
+
+
+def refused(result, *fragments: str) -> str:
+    """The one check of a failed command: exit 1, nothing on stdout, one `Error:` line on
+    stderr holding every fragment, no traceback, and no bug disguised as a user error
+    ("This is unexpected"). Returns the line. (That the database is unchanged, compare
+    `dump` before and after.)"""
+    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
+    assert result.stdout == "", result.stdout
+    assert "Traceback" not in result.output, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and result.stderr.endswith("\n"), result.stderr
+    assert lines[0].startswith("Error: "), result.stderr
+    assert "This is unexpected" not in lines[0], result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]

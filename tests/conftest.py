@@ -22,6 +22,9 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MSGU_DB", str(tmp_path / "msgu.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("MSGU_DEBUG", raising=False)
+    # An unexpected exception fails the test with its traceback instead of passing for a
+    # user error (`Error: …This is unexpected`, exit 1), as llm does under pytest.
+    monkeypatch.setenv("MSGU_RAISE_ERRORS", "1")
     monkeypatch.delenv("MSGU_BLUESKY_API", raising=False)
     monkeypatch.delenv("MSGU_MASTODON_INSTANCES", raising=False)
     monkeypatch.delenv("MSGU_HTTP_TIMEOUT", raising=False)

@@ -4,6 +4,7 @@ database exactly as it was (compared as a full SQL dump before and after)."""
 from __future__ import annotations
 
 import pytest
+from cli_results import refused
 
 
 @pytest.fixture
@@ -23,14 +24,7 @@ def directory(invoke, empty_db):
 
 def assert_refused(invoke, dump, db_path, args, *expected):
     before = dump(db_path)
-    result = invoke(*args)
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    for fragment in expected:
-        assert fragment in lines[0]
-    assert "Traceback" not in result.output
+    refused(invoke(*args), *expected)
     assert dump(db_path) == before
 
 

@@ -9,7 +9,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from transfer_checks import failed, listed, ok
+from cli_results import refused
+from transfer_checks import listed, ok
 
 BOM = b"\xef\xbb\xbf"
 HEADER = (
@@ -172,7 +173,7 @@ def test_filter_with_no_match_writes_just_the_header(invoke, empty_db, tmp_path)
 
 def test_bad_filter_value_is_a_clean_error(invoke, starter_db, tmp_path):
     out = tmp_path / "x.csv"
-    message = failed(invoke("export", "--format", "csv", "--region", "Atlantide",
+    message = refused(invoke("export", "--format", "csv", "--region", "Atlantide",
                             "--output", str(out)))
     assert "Atlantide" in message
     assert not out.exists()
@@ -215,7 +216,7 @@ def test_mastodon_with_platform_mastodon_and_filters(invoke, starter_db):
 
 
 def test_mastodon_with_another_platform_is_refused(invoke, starter_db):
-    assert "mastodon" in failed(invoke("export", "--format", "mastodon", "--platform", "x"))
+    assert "mastodon" in refused(invoke("export", "--format", "mastodon", "--platform", "x"))
 
 
 # --- json --------------------------------------------------------------------------------------
@@ -239,18 +240,18 @@ def test_json_is_a_list_of_what_show_prints(invoke, starter_db, tmp_path):
 def test_format_guessed_from_nothing_is_required_and_unknown_is_refused(invoke, starter_db,
                                                                           tmp_path):
     out = tmp_path / "a.xml"
-    assert "xml" in failed(invoke("export", "--format", "xml", "--output", str(out)))
+    assert "xml" in refused(invoke("export", "--format", "xml", "--output", str(out)))
     assert not out.exists()
-    assert "xml" in failed(invoke("export", "--format", "xml"))
+    assert "xml" in refused(invoke("export", "--format", "xml"))
     assert ok(invoke("export", "--format", "csv")).stdout  # still works afterwards
     result = invoke("export")
     assert result.exit_code == 2  # --format is required: a usage error
 
 
 def test_output_into_a_missing_folder_or_onto_a_folder(invoke, starter_db, tmp_path):
-    assert "does not exist" in failed(invoke("export", "--format", "csv", "--output",
+    assert "does not exist" in refused(invoke("export", "--format", "csv", "--output",
                                              str(tmp_path / "nope" / "a.csv")))
-    assert "folder" in failed(invoke("export", "--format", "csv", "--output", str(tmp_path)))
+    assert "folder" in refused(invoke("export", "--format", "csv", "--output", str(tmp_path)))
 
 
 def test_existing_file_is_replaced_whole(invoke, starter_db, tmp_path):
@@ -305,23 +306,23 @@ def test_recommend_output_json(invoke, starter_db, tmp_path):
 
 def test_recommend_output_unknown_format(invoke, starter_db, tmp_path):
     out = tmp_path / "reco.xml"
-    assert "xml" in failed(invoke("recommend", "--topic", "geolocalisation", "--output",
+    assert "xml" in refused(invoke("recommend", "--topic", "geolocalisation", "--output",
                                   str(out), "--format", "xml"))
     assert not out.exists()
 
 
 def test_no_header_is_only_for_the_mastodon_list(invoke, starter_db, tmp_path):
     out = tmp_path / "a.csv"
-    assert "--no-header" in failed(invoke("export", "--format", "csv", "--no-header",
+    assert "--no-header" in refused(invoke("export", "--format", "csv", "--no-header",
                                           "--output", str(out)))
     assert not out.exists()
     result = invoke("export", "--format", "json", "--no-header")
-    assert "--no-header" in failed(result) and result.stdout == ""
+    assert "--no-header" in refused(result) and result.stdout == ""
 
 
 def test_unknown_platform_is_a_clean_error(invoke, starter_db):
     result = invoke("export", "--format", "csv", "--platform", "myspace")
-    assert "myspace" in failed(result) and result.stdout == ""
+    assert "myspace" in refused(result) and result.stdout == ""
 
 
 def test_recommend_format_without_output_prints_the_list_instead_of_the_table(invoke,
@@ -337,5 +338,5 @@ def test_recommend_format_without_output_prints_the_list_instead_of_the_table(in
 
 
 def test_recommend_format_and_json_without_output_conflict(invoke, starter_db):
-    assert "--json and --format" in failed(invoke("recommend", "--topic", "geolocalisation",
+    assert "--json and --format" in refused(invoke("recommend", "--topic", "geolocalisation",
                                                   "--format", "csv", "--json"))

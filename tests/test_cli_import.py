@@ -7,7 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from transfer_checks import failed, listed, ok, without_ids
+from cli_results import refused
+from transfer_checks import listed, ok, without_ids
 
 MASTODON_HEADER = "Account address,Show boosts,Notify on new posts,Languages"
 
@@ -209,7 +210,7 @@ def test_on_duplicate_error_writes_nothing(invoke, empty_db, tmp_path, db_path, 
     ok(invoke("add", "A", "--x", "@a_org"))
     before = dump(db_path)
     source = write(tmp_path / "e.csv", "name,x\nNouveau,@nouveau\nA bis,@A_org\n")
-    message = failed(invoke("import", str(source), "--on-duplicate", "error"))
+    message = refused(invoke("import", str(source), "--on-duplicate", "error"))
     assert "line 3" in message and "#1 A" in message and "--on-duplicate" in message
     assert dump(db_path) == before
 
@@ -240,7 +241,7 @@ def test_a_bad_row_stops_everything_and_names_line_and_column(invoke, starter_db
     source = write(tmp_path / "bad.csv", (
         'name,kind,description\nBon,ngo,"sur\ndeux lignes"\nAutre,police,\n'
         "Mauvais,pas-un-type,\nFin,ngo,\n"))
-    message = failed(invoke("import", str(source)))
+    message = refused(invoke("import", str(source)))
     assert message.startswith("Error: line 5, column kind:")  # header = 1, a cell spans 2-3
     assert "pas-un-type" in message and "Nothing was imported" in message
     assert dump(db_path) == before
@@ -318,17 +319,17 @@ def test_bad_files_are_clean_errors(invoke, starter_db, db_path, dump, tmp_path,
     before = dump(db_path)
     source = tmp_path / name
     source.write_bytes(content)
-    assert expected in failed(invoke("import", str(source)))
+    assert expected in refused(invoke("import", str(source)))
     assert dump(db_path) == before
 
 
 def test_missing_file_folder_and_bad_options(invoke, starter_db, db_path, dump, tmp_path):
     before = dump(db_path)
-    assert "No such file" in failed(invoke("import", str(tmp_path / "absent.csv")))
-    assert "folder" in failed(invoke("import", str(tmp_path)))
+    assert "No such file" in refused(invoke("import", str(tmp_path / "absent.csv")))
+    assert "folder" in refused(invoke("import", str(tmp_path)))
     source = write(tmp_path / "ok.csv", "name\nA\n")
-    assert "xml" in failed(invoke("import", str(source), "--format", "xml"))
-    assert "--on-duplicate" in failed(invoke("import", str(source), "--on-duplicate", "merge"))
+    assert "xml" in refused(invoke("import", str(source), "--format", "xml"))
+    assert "--on-duplicate" in refused(invoke("import", str(source), "--on-duplicate", "merge"))
     assert dump(db_path) == before
 
 
@@ -337,7 +338,7 @@ def test_accounts_of_two_contacts_in_one_row(invoke, empty_db, db_path, dump, tm
     ok(invoke("add", "B", "--bluesky", "b.bsky.social"))
     before = dump(db_path)
     source = write(tmp_path / "two.csv", "name,x,bluesky\nAB,@a_org,b.bsky.social\n")
-    message = failed(invoke("import", str(source)))
+    message = refused(invoke("import", str(source)))
     assert "line 2" in message and "#1 A" in message and "#2 B" in message
     assert dump(db_path) == before
 
@@ -409,7 +410,7 @@ def test_url_failures_are_clean_errors(invoke, starter_db, db_path, dump, served
     url = "https://donnees.example.org/contacts.csv"
     answers[url] = answer
     before = dump(db_path)
-    message = failed(invoke("import", url))
+    message = refused(invoke("import", url))
     assert expected in message and url in message
     assert dump(db_path) == before
 
@@ -419,11 +420,12 @@ def test_a_bad_cell_spanning_lines_still_gives_a_one_line_error(invoke, empty_db
     ok(invoke("add", "Existant", "--x", "@existant"))
     before = dump(db_path)
     source = write(tmp_path / "nl.csv", 'name,kind\nA,ngo\nB,"pas\nun type"\n')
-    message = failed(invoke("import", str(source)))  # failed() checks it is one line
+    message = refused(invoke("import", str(source)))  # refused() checks it is one line
     assert message.startswith("Error: line 3, column kind:") and "pas\\nun type" in message
     duplicate = write(tmp_path / "dup.csv", 'name,x\n"Deux\nlignes",@existant\n')
-    message = failed(invoke("import", str(duplicate), "--on-duplicate", "error"))
-    assert message.startswith("Error: line 2:") and "#1 Existant" in message
+    message = refused(invoke("import", str(duplicate), "--on-duplicate", "error"))
+    # A name never spans lines (contract: text safety): the cell is refused, escaped.
+    assert message.startswith("Error: line 2, column name:") and "Deux\\nlignes" in message
     assert dump(db_path) == before
 
 

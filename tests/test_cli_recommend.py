@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 
 import pytest
+from cli_results import refused
 from evalset import FIXTURES, build_eval_db, copy_database
 
 from msgu_cli.storage import graph
@@ -63,13 +64,6 @@ def contact_id(invoke, ref: str) -> int:
     return json.loads(result.stdout)["id"]
 
 
-def failed(result, *words: str) -> str:
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
-    for word in words:
-        assert word in result.stderr
-    return result.stderr
 
 
 # --- interests -------------------------------------------------------------------------------
@@ -169,8 +163,8 @@ def test_a_region_alone_is_enough_to_rank(eval_db, recommend):
 
 def test_nothing_to_rank_by_is_an_error(eval_db, invoke, dump):
     before = dump(eval_db)
-    failed(invoke("recommend"), "--topic", "profile")
-    failed(invoke("recommend", "--json"), "--topic")
+    refused(invoke("recommend"), "--topic", "profile")
+    refused(invoke("recommend", "--json"), "--topic")
     assert dump(eval_db) == before
 
 
@@ -186,7 +180,7 @@ def test_nothing_to_rank_by_is_an_error(eval_db, invoke, dump):
 ])
 def test_unknown_words_are_errors_with_suggestions(eval_db, invoke, dump, args, words):
     before = dump(eval_db)
-    failed(invoke("recommend", *args), *words)
+    refused(invoke("recommend", *args), *words)
     assert dump(eval_db) == before
 
 
@@ -463,5 +457,5 @@ def test_the_follow_graph_alone_is_enough_to_rank(eval_db, invoke, recommend):
 def test_followed_contacts_without_follow_edges_are_not_enough(eval_db, invoke, dump):
     assert invoke("follow", "Équipe VOST Métropole").exit_code == 0
     before = dump(eval_db)
-    failed(invoke("recommend"), "Nothing to rank by", "--topic")
+    refused(invoke("recommend"), "Nothing to rank by", "--topic")
     assert dump(eval_db) == before

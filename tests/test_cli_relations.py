@@ -6,20 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from cli_results import ok_json, rows
+from cli_results import ok_json, refused, rows
 
 TODAY = datetime.now(UTC).date().isoformat()
 
 
 
 
-def failed(result, *words: str) -> str:
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
-    for word in words:
-        assert word in result.stderr, result.stderr
-    return result.stderr
 
 
 @pytest.fixture
@@ -127,22 +120,22 @@ def test_status_words_in_french_or_english(invoke, contacts, db_path, word, code
 ])
 def test_bad_status_or_date_changes_nothing(invoke, contacts, db_path, dump, args, words):
     before = dump(db_path)
-    failed(invoke("follow", "@SPVM", *args), *words)
+    refused(invoke("follow", "@SPVM", *args), *words)
     assert dump(db_path) == before
 
 
 def test_an_unknown_ref_among_good_ones_records_nothing(invoke, contacts, db_path, dump):
     before = dump(db_path)
-    failed(invoke("follow", "@SPVM", "@inconnu", "--status", "met"), "No contact matches",
+    refused(invoke("follow", "@SPVM", "@inconnu", "--status", "met"), "No contact matches",
            "@inconnu")
-    failed(invoke("follow", "999999"), "No contact matches")
+    refused(invoke("follow", "999999"), "No contact matches")
     assert dump(db_path) == before
 
 
 def test_an_ambiguous_name_lists_the_candidates(invoke, contacts, db_path, dump):
     assert invoke("add", "Géo-Alerte", "--kind", "ngo", "--region", "17").exit_code == 0
     before = dump(db_path)
-    failed(invoke("follow", "geo-alerte"), "several contacts", f"#{contacts['geo']}")
+    refused(invoke("follow", "geo-alerte"), "several contacts", f"#{contacts['geo']}")
     assert dump(db_path) == before
 
 
@@ -232,7 +225,7 @@ def test_a_new_region_drops_the_old_mrc(invoke, empty_db):
 def test_bad_profile_values_change_nothing(invoke, empty_db, db_path, dump, args, words):
     invoke("profile", "set", "--name", "Ville", "--kind", "municipality")
     before = dump(db_path)
-    failed(invoke("profile", "set", *args), *words)
+    refused(invoke("profile", "set", *args), *words)
     assert dump(db_path) == before
 
 
@@ -284,5 +277,5 @@ def test_profile_accounts_are_normalised_shown_and_replaced_per_platform(invoke,
 def test_bad_profile_accounts_change_nothing(invoke, empty_db, db_path, dump, args, words):
     invoke("profile", "set", "--bluesky", "ville.bsky.social")
     before = dump(db_path)
-    failed(invoke("profile", "set", *args), "The profile's account", *words)
+    refused(invoke("profile", "set", *args), "The profile's account", *words)
     assert dump(db_path) == before

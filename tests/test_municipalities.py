@@ -12,8 +12,8 @@ import io
 import sqlite3
 
 import pytest
-from cli_results import ok_json, rows
-from transfer_checks import failed, listed, ok, without_ids
+from cli_results import ok_json, refused, rows
+from transfer_checks import listed, ok, without_ids
 
 from msgu_cli.domain.geo import Municipalities
 from msgu_cli.domain.text import fold
@@ -68,7 +68,7 @@ def test_mrc_filter_takes_the_repertoire_spelling_des_chenaux(invoke, empty_db):
 
 
 def test_an_mrc_of_another_region_is_an_error(invoke, empty_db):
-    message = failed(invoke("municipalities", "--region", "05", "--mrc", "Les Chenaux"))
+    message = refused(invoke("municipalities", "--region", "05", "--mrc", "Les Chenaux"))
     assert "Les Chenaux" in message and "04" in message
 
 
@@ -117,7 +117,7 @@ def test_st_and_ste_read_as_saint_and_sainte(invoke, empty_db):
 def test_a_contradiction_is_an_error_and_changes_nothing(invoke, empty_db, db_path, dump,
                                                          options, fragments):
     before = dump(db_path)
-    message = failed(invoke("add", "X", *options, "--municipality", "trois-rivieres"))
+    message = refused(invoke("add", "X", *options, "--municipality", "trois-rivieres"))
     for fragment in fragments:
         assert fragment in message
     assert dump(db_path) == before
@@ -125,7 +125,7 @@ def test_a_contradiction_is_an_error_and_changes_nothing(invoke, empty_db, db_pa
 
 def test_an_unknown_municipality_suggests_the_closest_names(invoke, empty_db, db_path, dump):
     before = dump(db_path)
-    message = failed(invoke("add", "X", "--municipality", "Troi-Rivieres"))
+    message = refused(invoke("add", "X", "--municipality", "Troi-Rivieres"))
     assert "Unknown municipality 'Troi-Rivieres'" in message and "Trois-Rivières" in message
     assert dump(db_path) == before
 
@@ -134,7 +134,7 @@ def test_an_ambiguous_name_lists_each_one_with_its_mrc(invoke, empty_db, db_path
     namesakes = [m for m in TOWNS if fold(m.name) == "saint-damase"]
     assert len({m.region for m in namesakes}) == len(namesakes) > 1
     before = dump(db_path)
-    message = failed(invoke("add", "X", "--municipality", "Saint-Damase"))
+    message = refused(invoke("add", "X", "--municipality", "Saint-Damase"))
     for town in namesakes:
         assert town.mrc in message and town.code in message
     assert dump(db_path) == before
@@ -151,7 +151,7 @@ def test_an_ambiguous_name_lists_each_one_with_its_mrc(invoke, empty_db, db_path
 def test_twins_of_one_territory_are_told_apart_by_their_designation(invoke, empty_db, tmp_path):
     twins = [m for m in TOWNS if m.name == "Hatley"]
     assert len(twins) == 2 and len({(m.region, m.mrc) for m in twins}) == 1
-    message = failed(invoke("add", "X", "--municipality", "Hatley", "--mrc", twins[0].mrc))
+    message = refused(invoke("add", "X", "--municipality", "Hatley", "--mrc", twins[0].mrc))
     assert all(m.code in message for m in twins) and "'Hatley (Canton)'" in message
     canton = ok_json(invoke("add", "Canton", "--municipality", "Canton de Hatley", "--json"))
     by_code = ok_json(invoke("add", "Autre", "--municipality", "45043", "--json"))
@@ -192,7 +192,7 @@ def test_import_refuses_a_contradiction_with_its_line(invoke, empty_db, db_path,
     source.write_text("name,region,municipality\nA,04,Trois-Rivières\nB,Estrie,Trois-Rivières\n",
                       encoding="utf-8")
     before = dump(db_path)
-    message = failed(invoke("import", str(source)))
+    message = refused(invoke("import", str(source)))
     assert "line 3" in message and "Trois-Rivières" in message
     assert dump(db_path) == before
 
@@ -213,7 +213,7 @@ def test_profile_set_municipality_fills_in_its_territory(invoke, empty_db, db_pa
 
 def test_profile_set_refuses_a_contradiction(invoke, empty_db, db_path, dump):
     before = dump(db_path)
-    failed(invoke("profile", "set", "--region", "05", "--municipality", "Rimouski"))
+    refused(invoke("profile", "set", "--region", "05", "--municipality", "Rimouski"))
     assert dump(db_path) == before
 
 
@@ -227,7 +227,7 @@ def test_recommend_municipality_ranks_like_its_mrc_and_region(invoke, starter_db
 
 
 def test_recommend_municipality_contradiction_is_an_error(invoke, starter_db):
-    message = failed(invoke("recommend", "--topic", "inondations", "--region", "05",
+    message = refused(invoke("recommend", "--topic", "inondations", "--region", "05",
                             "--municipality", "Trois-Rivières"))
     assert "04 Mauricie" in message
 
@@ -282,7 +282,7 @@ def test_edit_refuses_a_region_that_does_not_hold_the_municipality(invoke, empty
                                                                      dump):
     added = ok_json(invoke("add", "X", "--municipality", "Trois-Rivières", "--json"))
     before = dump(db_path)
-    message = failed(invoke("edit", str(added["id"]), "--region", "05"))
+    message = refused(invoke("edit", str(added["id"]), "--region", "05"))
     assert "Trois-Rivières" in message and "04 Mauricie" in message
     assert dump(db_path) == before
     same = ok_json(invoke("edit", str(added["id"]), "--region", "Mauricie", "--json"))

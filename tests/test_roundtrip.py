@@ -21,7 +21,7 @@ from msgu_cli.domain.geo import REGIONS, Geography, Municipalities
 from msgu_cli.domain.handles import parse_account
 from msgu_cli.domain.models import PLATFORMS, SCOPES, STATUSES, Account, Contact
 from msgu_cli.domain.taxonomy import load_topics_toml
-from msgu_cli.domain.text import fold
+from msgu_cli.domain.text import UNSAFE_CHARACTERS, fold
 from msgu_cli.domain.vocabulary import KINDS
 from msgu_cli.services.session import open_directory
 from msgu_cli.storage import contacts as store
@@ -38,13 +38,23 @@ HANDLE_SHAPES = {
     "linkedin": "company/{t}", "tiktok": "@{t}", "website": "https://{t}.example.org/urgence",
 }
 # What breaks naive CSV: separators, quotes, line breaks, and the starts of spreadsheet formulas.
-AWKWARD = list("\"',;|\n\r\t=+-@ éÉèçàÎôœ«»—’")
+# Control and BiDi characters are refused at input (contract: text safety), so they are not
+# data that can travel; tab and newline are, in descriptions and notes only.
+AWKWARD = list("\"',;|=+-@ éÉèçàÎôœ«»—’")
 FORMULA_STARTS = ["", "=", "+", "-", "@", "'", "'=", "=1+1", "-x", "@x", "=HYPERLINK(\"a\")"]
-CHARACTERS = st.one_of(st.sampled_from(AWKWARD),
-                       st.characters(blacklist_categories=("Cs", "Cc")))
-TEXT = st.builds(lambda start, body: (start + body).strip(), st.sampled_from(FORMULA_STARTS),
-                 st.text(CHARACTERS, max_size=24)).filter(bool)
+SAFE_CHARACTERS = st.characters(blacklist_categories=("Cs", "Cc")).filter(
+    lambda ch: ch not in UNSAFE_CHARACTERS)
+
+
+def _text(extra: str) -> st.SearchStrategy[str]:
+    characters = st.one_of(st.sampled_from(AWKWARD + list(extra)), SAFE_CHARACTERS)
+    return st.builds(lambda start, body: (start + body).strip(), st.sampled_from(FORMULA_STARTS),
+                     st.text(characters, max_size=24)).filter(bool)
+
+
+TEXT = _text("")
 OPTIONAL_TEXT = st.none() | TEXT
+OPTIONAL_LINES = st.none() | _text("\n\t")  # descriptions and notes
 
 
 @st.composite
@@ -80,7 +90,8 @@ def contacts(draw, number: int) -> Contact:
         languages=tuple(draw(st.lists(st.sampled_from(["fr", "en", "es", "iu"]), unique=True,
                                       max_size=3))),
         topics=tuple(draw(st.lists(st.sampled_from(TOPIC_CODES), unique=True, max_size=4))),
-        description=draw(OPTIONAL_TEXT), notes=draw(OPTIONAL_TEXT), source=draw(OPTIONAL_TEXT),
+        description=draw(OPTIONAL_LINES), notes=draw(OPTIONAL_LINES),
+        source=draw(OPTIONAL_TEXT),
         status=draw(st.sampled_from(STATUSES)), accounts=draw(accounts(number)),
     )
 

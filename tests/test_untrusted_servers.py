@@ -208,7 +208,7 @@ def test_fetched_text_is_stored_without_control_characters_and_bounded(net, dire
     stored = accounts(directory)
     name, text = stored[SECU_BSKY]["display_name"], stored[SECU_BSKY]["description"]
     assert name.startswith("Sécurité[31m civile Québec") and len(name) <= 200
-    assert text.startswith("Ligne 1\nLigne\t2\nLigne 3y") and len(text) <= 5000
+    assert text.startswith("Ligne 1\nLigne\t2\nLigne 3\ny") and len(text) <= 5000
     assert stored[CROIX_MASTO]["display_name"] == "Croix-Rouge"
     assert stored[CROIX_MASTO]["description"] == "Aide[2J aux sinistrés"
     for value in (name, text, stored[CROIX_MASTO]["description"]):

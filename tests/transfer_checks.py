@@ -13,13 +13,6 @@ def ok(result):
     return result
 
 
-def failed(result) -> str:
-    """A clean user error: exit 1, one `Error:` line on stderr, no traceback; returns it."""
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.output
-    assert result.stderr.startswith("Error: "), result.stderr
-    assert result.stderr.count("\n") == 1, result.stderr
-    return result.stderr
 
 
 def listed(invoke, *filters: str, db: Path | None = None) -> list[dict]:

@@ -1,22 +1,46 @@
 """The `msgu` command line: Typer commands that parse, call one service, and render."""
 
-from typing import Annotated
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 import typer
 
 from .. import __version__
 from ..i18n import _
-from ._help import PlainHelpGroup, command_help
+from ._help import Context, PlainHelpGroup, command_help
 from ._typer_messages import InterfaceLanguageGroup
 
 
 class _RootGroup(PlainHelpGroup, InterfaceLanguageGroup):
     """Takes `--db FILE` after the command's name too (`msgu list --db equipe.db`), as people
     write it: the option moves before the command, where Click expects a group's option.
-    Classic value labels in help (PlainHelpGroup); Typer's words in the interface language."""
+    Classic value labels in help (PlainHelpGroup); Typer's words in the interface language.
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _db_first(args))
+    Click's usage errors quote what was typed (`No such option: …`): their messages are
+    escaped, so an argument holding ESC or a BiDi override cannot drive the terminal."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        with _escaped_usage_errors():
+            return super().parse_args(ctx, _db_first(args))
+
+    def invoke(self, ctx: Context) -> Any:
+        with _escaped_usage_errors():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _escaped_usage_errors() -> Iterator[None]:
+    from typer._click.exceptions import ClickException
+
+    try:
+        yield
+    except ClickException as error:
+        from ..domain.text import escaped
+
+        error.message = escaped(error.message)
+        raise
 
 
 def _db_first(args: list[str]) -> list[str]:
@@ -48,7 +72,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    add_completion=False,
+    add_completion=True,
 )
 
 
@@ -90,4 +114,9 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    # A terminal or pipe that cannot encode a character (LANG=C, PYTHONIOENCODING=ascii) gets
+    # `\xe9` for `é` rather than a crash after the command has done its work.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     app()

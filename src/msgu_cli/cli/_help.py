@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from typer._click.core import Context  # the type Typer's own methods take
+# Typer 0.29 vendors Click: the methods overridden here take its Context (typer.Context is a
+# subclass of it).
+from typer._click import Context
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ..i18n import N_, _

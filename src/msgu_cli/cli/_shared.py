@@ -12,16 +12,27 @@ from typing import Any, TypeVar
 
 import typer
 
+from ..domain.text import UNSAFE_CHARACTERS, shown
 from ..errors import MsguError
 from ..i18n import N_, _
 
 F = TypeVar("F", bound=Callable[..., Any])
+# The last defence of "one line, short": a message that quoted a value raw is still cut here.
+MESSAGE_LIMIT = 600
+# Set by the test suite: an unexpected exception fails the test instead of becoming `Error:`.
+RAISE_ERRORS = "MSGU_RAISE_ERRORS"
 
 
 def fail(message: str) -> typer.Exit:
-    """Print the one `Error:` line (`Erreur :` in French) and return the Exit to raise."""
-    sys.stderr.write(_("Error: {message}").format(message=message) + "\n")
+    """Print the one `Error:` line (escaped and cut, whatever the message holds) and return
+    the Exit to raise."""
+    sys.stderr.write(_("Error: {message}").format(message=shown(message, MESSAGE_LIMIT)) + "\n")
     return typer.Exit(code=1)
+
+
+def _raise_unexpected() -> bool:
+    """Tracebacks for developers (`MSGU_DEBUG=1`) and for the tests (`MSGU_RAISE_ERRORS=1`)."""
+    return os.environ.get("MSGU_DEBUG") == "1" or os.environ.get(RAISE_ERRORS) == "1"
 
 
 def _reader_gone() -> typer.Exit:
@@ -54,12 +65,17 @@ def guarded(command: F) -> F:
         except KeyboardInterrupt:
             sys.stderr.write(_("Interrupted: nothing more was written.") + "\n")
             raise typer.Exit(code=130) from None
-        except Exception as error:  # a bug or an environment problem: still no traceback
-            if os.environ.get("MSGU_DEBUG") == "1":
+        except Exception as error:  # an environment problem, or a bug: still no traceback
+            from ..services.session import environment_problem
+
+            problem = environment_problem(error)
+            if problem is not None:
+                raise fail(problem) from None
+            if _raise_unexpected():
                 raise
             raise fail(_("{error_type}: {error}. This is unexpected; run again with "
                          "MSGU_DEBUG=1 to see the details.").format(
-                error_type=type(error).__name__, error=error)) from None
+                error_type=type(error).__name__, error=shown(error, 200))) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -75,10 +91,10 @@ def open_database(ctx: typer.Context, *, seed: bool = True):
 
     Closed when the command ends, so SQLite folds its write-ahead log back into the file.
     """
-    from ..services.session import open_directory
+    from ..services.session import close_directory, open_directory
 
     db = open_directory(db_path(ctx), seed=seed)
-    ctx.call_on_close(db.close)
+    ctx.call_on_close(lambda: close_directory(db))
     return db
 
 
@@ -101,25 +117,49 @@ def stage_label(stage: str) -> str:
     return _(stage) if stage in _STAGES else stage
 
 
+# JSON escapes C0 controls itself; C1 controls, DEL and bidirectional marks it would print
+# raw, where a terminal may obey them. `\\u009b` is the same JSON string, and inert.
+_JSON_ESCAPES = str.maketrans({ch: f"\\u{ord(ch):04x}" for ch in UNSAFE_CHARACTERS
+                               if ord(ch) >= 0x7F})
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write((text if text.isascii() else text.translate(_JSON_ESCAPES)) + "\n")
 
 
 @functools.cache
 def _console_class() -> type:
-    """rich's Console, except that a closed stdout pipe reaches `guarded` (rich would exit 1)."""
+    """rich's Console, except that a closed stdout pipe reaches `guarded` (rich would exit 1),
+    and that any plain string it is given is shown with its control characters escaped (the
+    last defence; cli/render.py builds data as Text in the first place)."""
     from rich.console import Console
 
-    class PipeAwareConsole(Console):
+    from ..domain.text import escaped
+
+    class SafeConsole(Console):
         def on_broken_pipe(self) -> None:
             raise BrokenPipeError
 
-    return PipeAwareConsole
+        def render_str(self, text: str, **options: Any) -> Any:
+            return super().render_str(escaped(text, multiline=True), **options)
+
+    return SafeConsole
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print one of msgu's sentences, with whatever data it quotes, as literal text: no
+    markup is read in it and control characters show as escapes."""
+    from .render import data
+
+    (err_console() if err else console()).print(data(text, multiline=True))
 
 
 def console():
-    return _console_class()(highlight=False)
+    """stdout for people. It parses no markup and no emoji codes: data is printed literally
+    (`[/b]` in a name is text), and styles come only from `rich.text.Text` (cli/render.py)."""
+    return _console_class()(highlight=False, markup=False, emoji=False)
 
 
 def err_console():
-    return _console_class()(stderr=True, highlight=False)
+    return _console_class()(stderr=True, highlight=False, markup=False, emoji=False)

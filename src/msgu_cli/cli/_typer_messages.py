@@ -34,7 +34,7 @@ from typer._click.exceptions import (
     UsageError,
 )
 from typer._click.formatting import HelpFormatter
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from ..i18n import N_, _, language
 
@@ -199,6 +199,14 @@ def _speak(command: Any, ctx: Context) -> None:
         _speak(sub, ctx)
 
 
+# Typer's help of the completion options (typer/completion.py), word for word.
+_COMPLETION_HELP = {
+    "install_completion": N_("Install completion for the current shell."),
+    "show_completion": N_("Show completion for the current shell, to copy it or customize the "
+                          "installation."),
+}
+
+
 class InterfaceLanguageGroup(TyperGroup):
     """A root group whose commands, and Typer's words about them, speak the interface language."""
 
@@ -220,6 +228,9 @@ class InterfaceLanguageGroup(TyperGroup):
     def get_params(self, ctx: Context) -> list[Any]:
         params = super().get_params(ctx)
         _label(self, ctx)
+        for param in params:  # Typer's completion options carry plain English help
+            if isinstance(param, TyperOption) and param.name in _COMPLETION_HELP:
+                param.help = _(_COMPLETION_HELP[param.name])
         return params
 
     def get_command(self, ctx: Context, cmd_name: str) -> Any:

@@ -7,7 +7,7 @@ import typer
 from ..domain.text import shown
 from ..i18n import _
 from . import app
-from ._shared import console, guarded, open_database, print_json
+from ._shared import console, guarded, open_database, print_json, say
 from ._typer_messages import confirm
 
 Many = list[str] | None
@@ -22,7 +22,11 @@ MunicipalityOpt = Annotated[str | None, typer.Option("--municipality", help=_(
     "(fills in the MRC and region)."))]
 TopicOpt = Annotated[Many, typer.Option("--topic", help="Topic, in French or English "
                      "(repeatable): geolocalisation, inondations, VOST…")]
-LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")]
+# The largest --limit that means anything (SQLite takes 64-bit numbers; a directory is far
+# smaller): a larger one is a usage error, never an overflow.
+MAX_LIMIT = 1_000_000
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, max=MAX_LIMIT,
+                     help="At most this many.")]
 
 
 def _fields(**values) -> dict:
@@ -76,8 +80,9 @@ def add(
     if json_:
         print_json(_contact_json(contact))
     else:
-        console().print(f"Added #{contact.id} {contact.name} "
-                        f"({len(contact.accounts)} account(s), {len(contact.topics)} topic(s)).")
+        say(_("Added #{id} {name} ({accounts} account(s), {topics} topic(s)).").format(
+            id=contact.id, name=contact.name, accounts=len(contact.accounts),
+            topics=len(contact.topics)))
 
 
 def _contact_json(contact, history=None, packs=None) -> dict:
@@ -105,8 +110,8 @@ def show(
 
     db = open_database(ctx)
     contact = get_contact(db, ref)
-    history = load_relations(db, [contact.id]).get(contact.id, [])
-    packs = memberships(db, [contact.id]).get(contact.id, [])
+    history = load_relations(db, [contact.saved_id()]).get(contact.saved_id(), [])
+    packs = memberships(db, [contact.saved_id()]).get(contact.saved_id(), [])
     if json_:
         print_json(_contact_json(contact, history, packs))
         return
@@ -154,7 +159,7 @@ def list_(
                                  "topics": topic or [], "statuses": status or [],
                                  "platforms": platform or []})
     contacts = list_contacts(db, filters, limit=limit)
-    _print_contacts(contacts, json_, f"{len(contacts)} contact(s)")
+    _print_contacts(contacts, json_, _("{count} contact(s)").format(count=len(contacts)))
 
 
 @app.command("search")
@@ -162,7 +167,8 @@ def list_(
 def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="Words to find (accents and case ignored).")],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT,
+                                       help="At most this many.")] = 20,
     json_: JsonOpt = False,
 ) -> None:
     """Full-text search over names, descriptions, notes, topics and handles, best first.
@@ -173,7 +179,8 @@ def search(
 
     db = open_database(ctx)
     contacts = search_contacts(db, text, limit=limit)
-    _print_contacts(contacts, json_, f"{len(contacts)} result(s) for « {text} »")
+    _print_contacts(contacts, json_, _("{count} result(s) for « {text} »").format(
+        count=len(contacts), text=text))
 
 
 @app.command("edit")
@@ -218,7 +225,7 @@ def edit(
     if json_:
         print_json(_contact_json(contact))
     else:
-        console().print(f"Updated #{contact.id} {contact.name}.")
+        say(_("Updated #{id} {name}.").format(id=contact.id, name=contact.name))
 
 
 @app.command("remove")
@@ -239,5 +246,5 @@ def remove(
     if not yes and not confirm(_("Delete #{id} {name}?").format(id=contact.id,
                                                                 name=shown(contact.name))):
         raise typer.Exit(code=1)
-    remove_contact(db, str(contact.id))
-    console().print(f"Removed #{contact.id} {contact.name}.")
+    remove_contact(db, f"#{contact.id}")
+    say(_("Removed #{id} {name}.").format(id=contact.id, name=contact.name))

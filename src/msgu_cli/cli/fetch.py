@@ -6,9 +6,11 @@ import typer
 
 from ..i18n import _
 from . import app
-from ._shared import console, guarded, open_database, print_json, progress_bar
+from ._shared import console, guarded, open_database, print_json, progress_bar, say
 
 Many = list[str] | None
+MAX_DAYS = 36_500  # a century: --older-than beyond it means "every account" already
+MAX_FOLLOWS = 100_000  # follows read per source account: more than any account follows
 
 
 @app.command("refresh")
@@ -19,8 +21,8 @@ def refresh(
                                          show_default=False)] = None,
     platform: Annotated[str | None, typer.Option("--platform", help="bluesky or "
                         "mastodon only.")] = None,
-    older_than: Annotated[int | None, typer.Option("--older-than", min=0, help="Only accounts "
-                          "not checked for this many days.")] = None,
+    older_than: Annotated[int | None, typer.Option("--older-than", min=0, max=MAX_DAYS,
+                          help="Only accounts not checked for this many days.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Fetch the public profile of Bluesky and Mastodon accounts: alive, silent or gone.
@@ -42,18 +44,20 @@ def refresh(
     if json_:
         print_json(summary)
         return
-    from rich.markup import escape  # handles and servers' messages are data, not markup
+    from .render import line
 
     out = console()
-    states = ", ".join(f"{n} {s}" for s, n in sorted(report.states.items())) or "none"
-    out.print(f"Checked {report.checked} account(s): {states}; {len(report.errors)} error(s).")
+    states = ", ".join(f"{n} {s}" for s, n in sorted(report.states.items())) or _("none")
+    say(_("Checked {count} account(s): {states}; {errors} error(s).").format(
+        count=report.checked, states=states, errors=len(report.errors)))
     for p, h, state in report.gone:
-        out.print(f"  [yellow]{state}[/] {p}:{escape(h)}")
+        out.print(line("  ", (state, "yellow"), f" {p}:", h))
     for p, h, e in report.errors:
-        out.print(f"  [red]error[/] {p}:{escape(h)}: {escape(e)}")
+        out.print(line("  ", (_("error"), "red"), f" {p}:", h, ": ", e))
     if report.skipped_platforms:
         skipped = ", ".join(f"{p} ({n})" for p, n in report.skipped_platforms.items())
-        out.print(f"[dim]Left as they are (no public API): {skipped}.[/]")
+        out.print(line((_("Left as they are (no public API): {platforms}.").format(
+            platforms=skipped), "dim")))
 
 
 @app.command("discover")
@@ -63,8 +67,8 @@ def discover(
     refs: Annotated[list[str], typer.Argument(help="Trusted contacts whose follows to read.")],
     platform: Annotated[str | None, typer.Option("--platform", help="bluesky or "
                         "mastodon only.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many follows per "
-                     "account.")] = 200,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_FOLLOWS, help="At most this "
+                     "many follows per account.")] = 200,
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Find new accounts through whom trusted accounts follow; adds them as candidates.
@@ -87,17 +91,19 @@ def discover(
                     "known": report.known, "edges": report.edges,
                     "errors": [{"source": s, "error": e} for s, e in report.errors]})
         return
-    from rich.markup import escape
+    from .render import line
 
     out = console()
-    out.print(f"Read {len(report.sources)} follow list(s): {report.followed} account(s), "
-              f"{len(report.new_candidates)} new candidate(s), {report.known} already known, "
-              f"{report.edges} follow edge(s) kept.")
+    say(_("Read {sources} follow list(s): {followed} account(s), {new} new candidate(s), "
+          "{known} already known, {edges} follow edge(s) kept.").format(
+              sources=len(report.sources), followed=report.followed,
+              new=len(report.new_candidates), known=report.known, edges=report.edges))
     for source, error in report.errors:
-        out.print(f"  [red]error[/] {escape(source)}: {escape(error)}")
+        out.print(line("  ", (_("error"), "red"), " ", source, ": ", error))
     for new, namesakes in report.same_name.items():
         others = ", ".join(f"#{i}" for i in namesakes)
-        out.print(f"  #{new} has the name of {others}: if they are one organisation, move its "
-                  f"account there (msgu edit … --add-account) and remove #{new}.")
+        say(_("  #{new} has the name of {others}: if they are one organisation, move its "
+              "account there (msgu edit … --add-account) and remove #{new}.").format(
+                  new=new, others=others))
     if report.new_candidates:
-        out.print("Review them with: msgu list --status candidate")
+        say(_("Review them with: msgu list --status candidate"))

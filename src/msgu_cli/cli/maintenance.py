@@ -8,7 +8,7 @@ import typer
 from ..domain.text import shown
 from ..i18n import _
 from . import app
-from ._shared import console, db_path, fail, guarded, open_database, print_json
+from ._shared import console, db_path, fail, guarded, open_database, print_json, say
 from ._typer_messages import confirm
 
 
@@ -30,11 +30,14 @@ def init(
     path = db_path(ctx)
     if force and path.exists() and not yes and not confirm(
             _("Recreate {path}? Everything in it will be lost.").format(path=shown(path))):
-        raise fail("Nothing was changed.")
+        raise fail(_("Nothing was changed."))
     db = create_database(path, empty=empty, force=force)
-    ctx.call_on_close(db.close)
+    from ..services.session import close_directory
+
+    ctx.call_on_close(lambda: close_directory(db))
     stats = directory_stats(db)
-    console().print(f"Created {path} with {stats.contacts} contacts and {stats.accounts} accounts.")
+    say(_("Created {path} with {contacts} contacts and {accounts} accounts.").format(
+        path=path, contacts=stats.contacts, accounts=stats.accounts))
 
 
 @app.command("doctor")
@@ -48,22 +51,24 @@ def doctor(
 
     Example: msgu doctor
     """
-    from ..services.maintenance import check_database
+    from ..services.maintenance import diagnose
+    from .render import line
 
     path = db_path(ctx)
     if not path.exists():
-        raise fail(f"{path} does not exist yet: run 'msgu init' first.")
-    findings = check_database(open_database(ctx))
+        raise fail(_("{path} does not exist yet: run 'msgu init' first.").format(
+            path=shown(path)))
+    findings = diagnose(path)
     if json_:
         print_json([{"check": f.check, "ok": f.ok, "detail": _english(f.detail)} for f in findings])
     else:
         for f in findings:
-            mark = "[green]ok[/]  " if f.ok else "[red]FAIL[/]"
-            console().print(f"{mark} {f.check}: {f.detail}")
+            mark = ("ok  ", "green") if f.ok else ("FAIL", "red")
+            console().print(line(mark, f" {f.check}: ", str(f.detail)))
     if not all(f.ok for f in findings):
-        raise fail("the database has problems (see the failed checks).")
+        raise fail(_("the database has problems (see the failed checks)."))
     if not json_:
-        console().print(f"{path}: all checks passed.")
+        say(_("{path}: all checks passed.").format(path=path))
 
 
 @app.command("backup")
@@ -80,7 +85,7 @@ def backup(
     from ..services.maintenance import backup_database
 
     target = backup_database(open_database(ctx), file, force=force)
-    console().print(f"Backed up to {target}.")
+    say(_("Backed up to {path}.").format(path=target))
 
 
 def _english(detail: object) -> str:

@@ -28,17 +28,16 @@ def topics(ctx: typer.Context, json_: JsonOpt = False) -> None:
                      "synonyms": list(t.synonyms), "parents": list(t.parents),
                      "group": t.group, "contacts": counts.get(t.code, 0)} for t in items])
         return
-    from rich.table import Table
+    from .render import add_row, table
 
-    table = Table(title=f"{len(items)} topics", title_justify="left")
-    table.add_column("code", no_wrap=True)  # a code is what people type: never cut it
-    for column in ("français", "English", "parents"):
-        table.add_column(column)
-    table.add_column("contacts", justify="right")
+    # A code is what people type: never cut it.
+    shown = table(_("{count} topics").format(count=len(items)), [
+        (_("code"), {"no_wrap": True}), "français", "English", _("parents"),
+        (_("contacts"), {"justify": "right"})])
     for t in items:
-        table.add_row(t.code, t.label_fr, t.label_en, ", ".join(t.parents),
-                      str(counts.get(t.code, 0)))
-    console().print(table)
+        add_row(shown, t.code, t.label_fr, t.label_en, ", ".join(t.parents),
+                str(counts.get(t.code, 0)))
+    console().print(shown)
 
 
 @app.command("regions")
@@ -55,16 +54,14 @@ def regions(ctx: typer.Context, json_: JsonOpt = False) -> None:
         print_json([{"number": r.number, "name": r.name,
                      "mrcs": [m.name for m in geo.mrcs_of(r.number)]} for r in geo.regions])
         return
-    from rich.table import Table
+    from .render import add_row, table
 
-    table = Table(title="Régions administratives du Québec", title_justify="left",
-                  show_lines=True)
-    table.add_column("no", justify="right")
-    table.add_column("region", style="bold")
-    table.add_column("MRCs and equivalent territories")
+    shown = table("Régions administratives du Québec", [
+        (_("no"), {"justify": "right"}), (_("region"), {"style": "bold"}),
+        _("MRCs and equivalent territories")], show_lines=True)
     for r in geo.regions:
-        table.add_row(r.number, r.name, ", ".join(m.name for m in geo.mrcs_of(r.number)))
-    console().print(table)
+        add_row(shown, r.number, r.name, ", ".join(m.name for m in geo.mrcs_of(r.number)))
+    console().print(shown)
 
 
 @app.command("municipalities")
@@ -107,7 +104,7 @@ def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
     from dataclasses import asdict
 
     from ..services.maintenance import directory_stats
-    from .render import bar, funnel_lines
+    from .render import bar, funnel_lines, line
 
     result = directory_stats(open_database(ctx))
     if json_:
@@ -118,20 +115,22 @@ def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
         print_json(data)
         return
     out = console()
-    out.print(f"[bold]{result.contacts}[/] contacts, [bold]{result.accounts}[/] accounts")
+    out.print(line((_("{contacts} contacts, {accounts} accounts").format(
+        contacts=result.contacts, accounts=result.accounts), "bold")))
     out.print(_("{count} followable (an account on a platform other than a website)")
               .format(count=result.followable))
-    for heading, counts in ((_("by kind"), result.by_kind), (_("by region"), result.by_region),
-                            (_("by topic"), result.by_topic[:15]),
-                            (_("by platform"), result.by_platform),
-                            (_("by status"), result.by_status),
-                            (_("followable local or regional contacts, by region"),
-                             result.followable_by_region)):
-        out.print(f"\n[bold]{heading}[/]")
+    for title, counts in ((_("by kind"), result.by_kind), (_("by region"), result.by_region),
+                          (_("by topic"), result.by_topic[:15]),
+                          (_("by platform"), result.by_platform),
+                          (_("by status"), result.by_status),
+                          (_("followable local or regional contacts, by region"),
+                           result.followable_by_region)):
+        out.print()
+        out.print(line((title, "bold")))
         largest = max((n for _key, n in counts), default=0)
         width = max((len(k) for k, _n in counts), default=0)
         for key, n in counts:
-            out.print(f"  {key:<{width}} {n:>5} [cyan]{bar(n, largest)}[/]")
+            out.print(line(f"  {key:<{width}} {n:>5} ", (bar(n, largest), "cyan")))
     out.print()
-    for line in funnel_lines(result.funnel):
-        out.print(line)
+    for funnel_line in funnel_lines(result.funnel):
+        out.print(funnel_line)

@@ -7,9 +7,10 @@ import typer
 
 from ..i18n import _
 from . import app
-from ._shared import console, err_console, fail, guarded, open_database, print_json
+from ._shared import console, fail, guarded, open_database, print_json, say
 
 Many = list[str] | None
+MAX_RESULTS = 1000  # more is no recommendation: it is the directory (msgu list)
 
 
 @app.command("recommend")
@@ -31,7 +32,8 @@ def recommend(
     platform: Annotated[Many, typer.Option("--platform", help="Only contacts with an account on "
                         "this platform (repeatable).")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Your language (fr, en).")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=MAX_RESULTS,
+                                       help="How many.")] = 10,
     include_followed: Annotated[bool, typer.Option("--include-followed", help="Also show "
                                 "contacts you already follow.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show the reasons behind each "
@@ -54,8 +56,8 @@ def recommend(
     from ..services.recommend import recommend as run
 
     if fmt is not None and output is None and json_:
-        raise fail("--json and --format both choose what stdout gets: keep one, or give "
-                   "--output FILE for the --format list.")
+        raise fail(_("--json and --format both choose what stdout gets: keep one, or give "
+                     "--output FILE for the --format list."))
     db = open_database(ctx)
     request = RecommendRequest(interests, topic or [], region, mrc, kind or [], platform or [],
                                lang, limit, include_followed, municipality=municipality)
@@ -106,34 +108,32 @@ def _write_output(db, result, output: Path | None, fmt: str | None) -> None:
         return
     chosen = fmt or guess_output_format(output)
     count = write_file(db, ranked_contacts(result), output, chosen)
-    err_console().print(f"Wrote {count} row(s) to {output} ({chosen}).")
+    say(_("Wrote {count} row(s) to {path} ({format}).").format(count=count, path=output,
+                                                                  format=chosen), err=True)
 
 
 def _table(result, names: dict[str, str], explain: bool) -> None:
-    from rich.table import Table
-
-    from .render import best_handles
+    from .render import add_row, best_handles, data, line, table
 
     out = console()
     if not result.recommendations:
-        out.print("No contact matches: try other topics, fewer filters, or --include-followed.")
+        say(_("No contact matches: try other topics, fewer filters, or --include-followed."))
         return
-    table = Table(title=_title(result.query, result.text_topics), title_justify="left",
-                  show_lines=explain)
-    for column, justify in (("#", "right"), ("name", "left"), ("kind", "left"),
-                            ("region", "left"), ("accounts", "left"), ("score", "right")):
-        table.add_column(column, justify=justify, max_width=40 if column == "name" else None)
+    shown = table(_title(result.query, result.text_topics), [
+        ("#", {"justify": "right"}), (_("name"), {"max_width": 40}), _("kind"), _("region"),
+        _("accounts"), (_("score"), {"justify": "right"})], show_lines=explain)
     for r in result.recommendations:
         c = r.contact
-        name = c.name
-        if explain:
-            name += "\n" + "\n".join(f"[dim]{x.points:+.2f} {x.signal}: {x.detail}[/]"
-                                     for x in r.reasons)
-        table.add_row(str(r.rank), name, c.kind, names.get(c.region or "", ""),
-                      best_handles(c), f"{r.score:.2f}")
-    out.print(table)
+        name = data(c.name)
+        for x in r.reasons if explain else ():
+            name.append("\n")
+            name.append_text(data(f"{x.points:+.2f} {x.signal}: {x.detail}", "dim"))
+        add_row(shown, str(r.rank), name, c.kind, names.get(c.region or "", ""),
+                best_handles(c), f"{r.score:.2f}")
+    out.print(shown)
     if not explain:
-        out.print("[dim]Add --explain to see why; msgu follow REF records that you follow one.[/]")
+        out.print(line((_("Add --explain to see why; msgu follow REF records that you follow "
+                          "one."), "dim")))
 
 
 def _title(query, text_topics) -> str:

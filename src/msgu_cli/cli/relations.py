@@ -6,7 +6,7 @@ import typer
 
 from ..i18n import _
 from . import app
-from ._shared import console, guarded, open_database, print_json
+from ._shared import console, guarded, open_database, print_json, say
 
 Many = list[str] | None
 profile_app = typer.Typer(help="Your organisation's profile, used by recommend for whatever "
@@ -37,7 +37,7 @@ def follow(
         print_json([{"id": c.id, "name": c.name, "status": c.status} for c in contacts])
         return
     for c in contacts:
-        console().print(f"#{c.id} {c.name}: {c.status}")
+        say(_("#{id} {name}: {status}").format(id=c.id, name=c.name, status=c.status))
 
 
 @app.command("network")
@@ -60,22 +60,25 @@ def network(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json",
                                  for e in r.history]}
                     for status, items in groups.items() for r in items])
         return
-    out = console()
     if not groups:
-        out.print("No relationship recorded yet: msgu follow REF records one.")
+        say(_("No relationship recorded yet: msgu follow REF records one."))
         return
+    from .render import data, line
+
+    out = console()
     for status, items in groups.items():
-        out.print(f"\n[bold]{status}[/] ({len(items)})")
+        out.print()
+        out.print(line((status, "bold"), f" ({len(items)})"))
         for r in items:
-            out.print(f"  #{r.contact.id} [bold]{r.contact.name}[/]")
+            out.print(line(f"  #{r.contact.id} ", (r.contact.name, "bold")))
             for e in r.history:
-                note = f" — {e.note}" if e.note else ""
-                out.print(f"      {e.date}  {e.status}{note}")
+                note = data(f" — {e.note}" if e.note else "", multiline=True)
+                out.print(line(f"      {e.date}  {e.status}", note))
     from .render import funnel_lines
 
     out.print()
-    for line in funnel_lines(funnel(db)):
-        out.print(line)
+    for funnel_line in funnel_lines(funnel(db)):
+        out.print(funnel_line)
 
 
 def _profile_dict(profile) -> dict:
@@ -101,14 +104,16 @@ def profile_show(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json
     if json_:
         print_json(data)
         return
-    out = console()
     if not any(data.values()):
-        out.print("No profile yet: msgu profile set --name … --kind … --region … --topic …")
+        say(_("No profile yet: msgu profile set --name … --kind … --region … --topic …"))
         return
     data["accounts"] = [f"{a['platform']}:{a['handle']}" for a in data["accounts"]]
+    from .render import line
+
+    out = console()
     for key, value in data.items():
-        shown = ", ".join(value) if isinstance(value, list) else value
-        out.print(f"[dim]{key:>10}[/]  {shown or ''}")
+        text = ", ".join(value) if isinstance(value, list) else value
+        out.print(line((f"{key:>10}", "dim"), "  ", text or ""))
 
 
 @profile_app.command("set")
@@ -158,4 +163,4 @@ def profile_set(
     if json_:
         print_json(_profile_dict(profile))
     else:
-        console().print("Profile saved.")
+        say(_("Profile saved."))

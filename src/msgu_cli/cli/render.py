@@ -1,8 +1,15 @@
-"""Human output: rich tables and panels, in one place so every command looks alike."""
+"""Human output: rich tables, panels and lines, in one place so every command looks alike.
+
+Data is never markup: every name, handle, description, note or server message becomes a
+`rich.text.Text` through `data()`, its control characters shown as escapes (`\\x1b`), so a
+contact named `Ville [/b] test` or carrying an ESC sequence prints as it is written. Styles
+come from `Text` spans, never from `[bold]` tags in a string.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ..domain.models import (
     FOLLOW_ORDER,
@@ -12,6 +19,36 @@ from ..domain.models import (
     Municipality,
     RelationEvent,
 )
+from ..domain.text import escaped
+from ..i18n import _
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..domain.relationships import FunnelStage
+
+
+def data(value: object, style: str = "", *, multiline: bool = False) -> Text:
+    """`value` as literal text (no markup, control characters escaped), in `style`."""
+    from rich.text import Text
+
+    return Text(escaped("" if value is None else value, multiline=multiline), style=style)
+
+
+def line(*parts: str | tuple[str, str] | Text) -> Text:
+    """One line from pieces: plain strings, (text, style) pairs, or Text; all literal."""
+    from rich.text import Text
+
+    out = Text()
+    for part in parts:
+        if isinstance(part, Text):
+            out.append_text(part)
+        elif isinstance(part, tuple):
+            out.append_text(data(part[0], part[1]))
+        else:
+            out.append_text(data(part))
+    return out
 
 
 def region_names() -> dict[str, str]:
@@ -51,32 +88,50 @@ def best_handles(contact: Contact, limit: int = 3) -> str:
         for account in verified_first:
             if account.platform == platform and platform not in seen:
                 seen[platform] = short_handle(platform, account.handle) + _mark(account)
-    shown = list(seen.values())[:limit]
-    more = len(contact.accounts) - len(shown)
-    return " ".join(shown) + (f" +{more}" if more > 0 else "")
+    handles = list(seen.values())[:limit]
+    more = len(contact.accounts) - len(handles)
+    return " ".join(handles) + (f" +{more}" if more > 0 else "")
 
 
-def contacts_table(contacts: Sequence[Contact], region_names: Mapping[str, str], title: str):
+def table(title: object = None, columns: Sequence[str | tuple[str, dict]] = (),
+          **options: object) -> Table:
+    """A table whose title and headers are literal text; `columns` are names, or (name,
+    column options) pairs."""
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", show_lines=False, expand=False)
-    table.add_column("id", justify="right", style="dim")
-    table.add_column("name", style="bold", max_width=40)
-    table.add_column("kind")
-    table.add_column("region", max_width=22)
-    table.add_column("topics", max_width=34)
-    table.add_column("accounts", max_width=44)
+    made = Table(title=None if title is None else data(title), title_justify="left",
+                 **options)  # type: ignore[arg-type]
+    for column in columns:
+        name, settings = column if isinstance(column, tuple) else (column, {})
+        made.add_column(data(name), **settings)
+    return made
+
+
+def add_row(target: Table, *cells: object) -> None:
+    """A row of literal cells (Text passes as it is; None is an empty cell)."""
+    from rich.text import Text
+
+    target.add_row(*(cell if isinstance(cell, Text) else data(cell) for cell in cells))
+
+
+def contacts_table(contacts: Sequence[Contact], region_names: Mapping[str, str],
+                   title: str) -> Table:
+    shown = table(title, [
+        (_("id"), {"justify": "right", "style": "dim"}), (_("name"), {"style": "bold",
+                                                                      "max_width": 40}),
+        _("kind"), (_("region"), {"max_width": 22}), (_("topics"), {"max_width": 34}),
+        (_("accounts"), {"max_width": 44})], show_lines=False, expand=False)
     for c in contacts:
-        table.add_row(str(c.id), c.name, c.kind, region_names.get(c.region or "", ""),
-                      ", ".join(c.topics), best_handles(c))
-    return table
+        add_row(shown, str(c.id), c.name, c.kind, region_names.get(c.region or "", ""),
+                ", ".join(c.topics), best_handles(c))
+    return shown
 
 
 def contact_panel(contact: Contact, region_names: Mapping[str, str],
                   history: Sequence[RelationEvent] = (),
                   packs: Sequence[tuple[str, str | None]] = ()):
     """The whole contact; `packs` are (subscription, left_at) of the packs that brought it."""
-    from rich.console import Group
+    from rich.console import Group, RenderableType
     from rich.panel import Panel
     from rich.table import Table
 
@@ -85,48 +140,47 @@ def contact_panel(contact: Contact, region_names: Mapping[str, str],
     facts.add_column()
     region = region_names.get(contact.region or "")
     rows = [
-        ("kind", contact.kind), ("region", f"{contact.region} {region}" if region else None),
-        ("mrc", contact.mrc), ("municipality", contact.municipality), ("scope", contact.scope),
-        ("languages", ", ".join(contact.languages)), ("topics", ", ".join(contact.topics)),
-        ("suggested", ", ".join(contact.suggested_topics)), ("status", contact.status),
-        ("description", contact.description), ("notes", contact.notes),
-        ("source", contact.source), ("packs", _packs_line(packs)),
+        (_("kind"), contact.kind),
+        (_("region"), f"{contact.region} {region}" if region else None),
+        (_("mrc"), contact.mrc), (_("municipality"), contact.municipality),
+        (_("scope"), contact.scope), (_("languages"), ", ".join(contact.languages)),
+        (_("topics"), ", ".join(contact.topics)),
+        (_("suggested"), ", ".join(contact.suggested_topics)), (_("status"), contact.status),
+        (_("description"), contact.description), (_("notes"), contact.notes),
+        (_("source"), contact.source),
+        (_("packs"), _packs_line(packs)),
     ]
     for label, value in rows:
         if value:
-            facts.add_row(label, value)
-    parts = [facts]
+            facts.add_row(data(label), data(value, multiline=True))
+    parts: list[RenderableType] = [facts]
     if contact.accounts:
-        accounts = Table(show_edge=False, box=None, padding=(0, 1))
-        for column in ("platform", "handle", "url", "state", "last post", "checked"):
-            accounts.add_column(column, style="dim" if column in ("url", "checked") else None)
+        accounts = table(None, [(name, {"style": "dim"} if name in (_("url"), _("checked"))
+                                 else {}) for name in (_("platform"), _("handle"), _("url"),
+                                                       _("state"), _("last post"),
+                                                       _("checked"))],
+                         show_edge=False, box=None, padding=(0, 1))
         ordered = sorted(contact.accounts, key=lambda a: (PLATFORMS.index(a.platform), a.handle))
         for a in ordered:
-            accounts.add_row(a.platform, marked_handle(a), a.url or "", a.state or "",
-                             (a.last_post_at or "")[:10], (a.checked_at or "")[:10])
+            add_row(accounts, a.platform, marked_handle(a), a.url or "", a.state or "",
+                    (a.last_post_at or "")[:10], (a.checked_at or "")[:10])
         parts += ["", accounts]
     if history:
         parts += ["", history_table(history)]
-    return Panel(Group(*parts), title=f"#{contact.id} {contact.name}", title_align="left")
+    return Panel(Group(*parts), title=line(f"#{contact.id} ", contact.name), title_align="left")
 
 
 def _packs_line(packs: Sequence[tuple[str, str | None]]) -> str:
-    from ..i18n import _
-
     return ", ".join(name if left is None else _("{name} (left the pack on {date})").format(
         name=name, date=left[:10]) for name, left in packs)
 
 
-def history_table(history: Sequence[RelationEvent]):
-    from rich.table import Table
-
-    table = Table(show_edge=False, box=None, padding=(0, 1))
-    table.add_column("date")
-    table.add_column("status", style="bold")
-    table.add_column("note")
+def history_table(history: Sequence[RelationEvent]) -> Table:
+    shown = table(None, [_("date"), (_("status"), {"style": "bold"}), _("note")],
+                  show_edge=False, box=None, padding=(0, 1))
     for event in history:
-        table.add_row(event.date, event.status, event.note or "")
-    return table
+        add_row(shown, event.date, event.status, data(event.note or "", multiline=True))
+    return shown
 
 
 def bar(count: int, largest: int, width: int = 30) -> str:
@@ -135,45 +189,31 @@ def bar(count: int, largest: int, width: int = 30) -> str:
     return "█" * max(filled, 1 if count else 0)
 
 
-def municipalities_table(towns: Sequence[Municipality], title: str):
-    """The répertoire's entries, every cell plain text (names and websites are data)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from ..i18n import _
-
-    table = Table(title=Text(title), title_justify="left", caption=Text(_(
-        "Source: Répertoire des municipalités du Québec, MAMH (CC BY 4.0).")),
-        caption_justify="left")
-    table.add_column(_("code"), no_wrap=True)
-    table.add_column(_("name"), style="bold", overflow="fold")
-    table.add_column(_("designation"))
-    table.add_column(_("MRC"), overflow="fold")
-    table.add_column(_("region"), no_wrap=True)
-    table.add_column(_("population"), justify="right")
-    table.add_column(_("website"), overflow="fold")
+def municipalities_table(towns: Sequence[Municipality], title: str) -> Table:
+    """The répertoire's entries, every cell literal text (names and websites are data)."""
+    shown = table(title, [(_("code"), {"no_wrap": True}),
+                          (_("name"), {"style": "bold", "overflow": "fold"}), _("designation"),
+                          (_("MRC"), {"overflow": "fold"}), (_("region"), {"no_wrap": True}),
+                          (_("population"), {"justify": "right"}),
+                          (_("website"), {"overflow": "fold"})],
+                  caption=data(_("Source: Répertoire des municipalités du Québec, MAMH "
+                                 "(CC BY 4.0).")), caption_justify="left")
     for m in towns:
-        table.add_row(*(Text(cell) for cell in (
-            m.code, m.name, m.designation, m.mrc or "", m.region,
-            f"{m.population:,}".replace(",", "\u202f"), m.website or "")))
-    return table
+        add_row(shown, m.code, m.name, m.designation, m.mrc or "", m.region,
+                f"{m.population:,}".replace(",", "\u202f"), m.website or "")
+    return shown
 
 
-def funnel_lines(stages) -> list:
-    """The relationship funnel as bars, each stage with the share that went on to the next
-    (rich Text: stage names are codes, but nothing here is parsed as markup)."""
-    from rich.text import Text
-
-    from ..i18n import _
-
+def funnel_lines(stages: Sequence[FunnelStage]) -> list[Text]:
+    """The relationship funnel as bars, each stage with the share that went on to the next."""
     largest = max((s.reached for s in stages), default=0)
     width = max((len(s.stage) for s in stages), default=0)
-    lines = [Text(_("relationship funnel"), style="bold")]
+    lines = [line((_("relationship funnel"), "bold"))]
     for rank, stage in enumerate(stages):
-        line = Text(f"  {stage.stage:<{width}} {stage.reached:>5} ")
-        line.append(bar(stage.reached, largest, width=20), style="cyan")
+        shown = line(f"  {stage.stage:<{width}} {stage.reached:>5} ",
+                     (bar(stage.reached, largest, width=20), "cyan"))
         if stage.share is not None:
-            line.append("  " + _("{share} went on to {next}").format(
-                share=f"{stage.share:.0%}", next=stages[rank + 1].stage), style="dim")
-        lines.append(line)
+            shown.append_text(line(("  " + _("{share} went on to {next}").format(
+                share=f"{stage.share:.0%}", next=stages[rank + 1].stage), "dim")))
+        lines.append(shown)
     return lines

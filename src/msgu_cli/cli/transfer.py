@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..domain.text import escaped
 from ..i18n import _
 from . import app
 from ._shared import guarded, open_database, print_json, progress_bar, stage_label
@@ -36,7 +37,7 @@ def export(
     platform: Annotated[str | None, typer.Option("--platform", help="Only this platform's "
                         "accounts.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
-                      "(default: stdout).")] = None,
+                      "(default, or -: stdout).")] = None,
     header: Annotated[bool, typer.Option("--header/--no-header", help="mastodon: --no-header "
                       "writes the bare list of addresses other servers expect.")] = True,
     name: Annotated[str | None, typer.Option("--name", help=_(
@@ -52,13 +53,16 @@ def export(
     """
     from ..services.transfer import export_directory
 
+    if output is not None and str(output) == "-":  # the Unix spelling of stdout
+        output = None
     db = open_database(ctx)
     filters = {"statuses": status or [], "topics": topic or [], "regions": region or [],
                "kinds": kind or []}
     count = export_directory(db, filters, fmt, sys.stdout, output=output, platform=platform,
                              header=header, pack=_pack_info(name, description, maintainer))
     if output is not None:
-        sys.stderr.write(f"Wrote {count} row(s) to {output}.\n")
+        sys.stderr.write(escaped(_("Wrote {count} row(s) to {path}.").format(
+            count=count, path=output)) + "\n")
 
 
 def _pack_info(name: str | None, description: str | None,
@@ -158,7 +162,8 @@ def _print_report(report: "ImportReport") -> None:
         lines.append(f"Columns ignored: {', '.join(report.ignored_columns)}")
     if dry:
         lines.append("Dry run: nothing was written.")
-    sys.stdout.write("\n".join(lines) + "\n")
+    # Names and reasons come from the file: each line is printed literally, one line.
+    sys.stdout.write("\n".join(escaped(text) for text in lines) + "\n")
 
 
 def _listed(title: str, outcomes: "list[RowOutcome]", where: str, mark: str,

@@ -85,6 +85,13 @@ class Contact:
     accounts: tuple[Account, ...] = ()
     suggested_topics: tuple[str, ...] = field(default=())
 
+    def saved_id(self) -> int:
+        """The id of a contact read from (or written to) the database, where it always has
+        one; a contact not yet saved has none, and asking for it is a bug."""
+        if self.id is None:
+            raise ValueError(f"contact {self.name!r} has not been saved yet")
+        return self.id
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:

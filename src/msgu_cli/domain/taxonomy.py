@@ -270,16 +270,17 @@ def _topic_from_table(code: str, table: Any) -> Topic:
     unknown = sorted(set(table) - _TABLE_KEYS)
     if unknown:
         raise ValueError(f"Topic '{code}': unknown key(s) {', '.join(unknown)}.")
-    labels = [table.get(lang) for lang in ("fr", "en")]
-    if not all(isinstance(label, str) and label.strip() for label in labels):
+    labels = [label.strip() for lang in ("fr", "en")
+              if isinstance(label := table.get(lang), str) and label.strip()]
+    if len(labels) != 2:
         raise ValueError(f"Topic '{code}' needs non-empty 'fr' and 'en' labels.")
     group = table.get("group", "function")
     if group not in GROUPS:
         raise ValueError(f"Topic '{code}': group '{group}' is not one of {', '.join(GROUPS)}.")
     return Topic(
         code=code,
-        label_fr=labels[0].strip(),
-        label_en=labels[1].strip(),
+        label_fr=labels[0],
+        label_en=labels[1],
         synonyms=_strings(code, table, "synonyms"),
         parents=_strings(code, table, "parents"),
         group=group,

@@ -45,6 +45,8 @@ UNSAFE_CHARACTERS = frozenset(chr(c) for c in (
     *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 SHOWN_LIMIT = 80
+# Allowed in the multi-line fields (descriptions and notes): a person's line breaks and tabs.
+_MULTILINE_ALLOWED = frozenset("\t\n")
 
 
 def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
@@ -54,11 +56,7 @@ def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
     out: list[str] = []
     size = 0
     for ch in str(value)[: limit + 1]:
-        if ch in UNSAFE_CHARACTERS:
-            code = ord(ch)
-            piece = _ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            piece = ch
+        piece = _escape(ch) if ch in UNSAFE_CHARACTERS else ch
         if size + len(piece) > limit:
             return "".join(out) + "…"
         out.append(piece)
@@ -66,14 +64,46 @@ def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
     return "".join(out)
 
 
-_KEPT_IN_MULTILINE = frozenset("\n\t")
+def escaped(value: object, *, multiline: bool = False) -> str:
+    """`value` whole, with every unsafe character written as a visible escape (`\\x1b`,
+    `\\u202e`): data printed literally, whatever a file, a server or an old database holds.
+    With `multiline`, tab and newline stay as they are (a description's own lines)."""
+    text = str(value)
+    if text.isascii() and text.isprintable():  # the common case, made cheap
+        return text
+    kept = _MULTILINE_ALLOWED if multiline else frozenset()
+    return "".join(_escape(ch) if ch in UNSAFE_CHARACTERS and ch not in kept else ch
+                   for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return _ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def first_unsafe(text: str, *, multiline: bool = False) -> str | None:
+    """The first control or bidirectional character of `text` that input refuses, or None;
+    tab and newline are allowed when `multiline`."""
+    if text.isascii() and text.isprintable():
+        return None
+    allowed = _MULTILINE_ALLOWED if multiline else frozenset()
+    return next((ch for ch in text if ch in UNSAFE_CHARACTERS and ch not in allowed), None)
 
 
 def strip_unsafe(text: str, *, multiline: bool = False) -> str:
-    """`text` from a server without the characters that must never reach a terminal or the
-    database (UNSAFE_CHARACTERS); descriptions (`multiline`) keep their newlines and tabs."""
-    kept = _KEPT_IN_MULTILINE if multiline else frozenset()
-    return "".join(ch for ch in text if ch not in UNSAFE_CHARACTERS or ch in kept)
+    """Text fetched from a server, made safe to store: control and bidirectional characters
+    removed; line breaks kept when `multiline` (CRLF made LF), else turned into spaces."""
+    if text.isascii() and text.isprintable():
+        return text
+    text = text.replace("\r\n", "\n")
+    kept = _MULTILINE_ALLOWED if multiline else frozenset()
+    out = []
+    for ch in text:
+        if ch not in UNSAFE_CHARACTERS or ch in kept:
+            out.append(ch)
+        elif ch in "\t\n\r\u2028\u2029":
+            out.append("\n" if multiline and ch != "\t" else " ")
+    return "".join(out)
 
 
 def fold(text: str) -> str:

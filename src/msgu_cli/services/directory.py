@@ -8,33 +8,59 @@ from dataclasses import dataclass, replace
 from sqlite_utils import Database
 
 from ..domain.handles import candidate_accounts, parse_account_spec
-from ..domain.models import Contact, RelationEvent, Topic
+from ..domain.models import Account, Contact, RelationEvent, Topic
+from ..domain.text import shown
 from ..errors import InvalidInput, NotFound
+from ..i18n import _
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.reference import save_topics
 from ..storage.relations import add_relation
-from .fields import FieldValue, contact_from_fields, resolve_topics
+from .fields import FieldValue, check_text, contact_from_fields, resolve_topics
 from .reference import Reference, load_reference, today, utc_now
+
+_LARGEST_ID = 2**63 - 1  # SQLite's largest integer: a longer number names no contact
+_LISTED_CANDIDATES = 10
+
+
+def _as_id(text: str) -> int | None:
+    """The id `text` spells in ASCII digits (`１` and `²` are not digits of an id), or None."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text) if len(text) <= 19 else _LARGEST_ID + 1
+    return number if 0 < number <= _LARGEST_ID else None
 
 
 def resolve_ref(db: Database, ref: str) -> int:
-    """A contact id from an id, any spelling of one of its handles, or its exact name."""
+    """A contact id from an id, any spelling of one of its handles, or its exact name.
+
+    `#N` is always the id. A bare number that is one contact's id and another's name or
+    handle is ambiguous, like a name two contacts share: the error lists the candidates.
+    """
     text = ref.strip()
     if not text:
-        raise InvalidInput("Empty contact reference: give an id, a handle or a name.")
-    if text.isdigit() and store.contact_exists(db, int(text)):
-        return int(text)
-    by_handle = set(store.find_by_accounts(db, candidate_accounts(text)).values())
-    matches = sorted(by_handle) if by_handle else store.find_by_name(db, text)
+        raise InvalidInput(_("Empty contact reference: give an id, a handle or a name."))
+    if text.startswith("#") and text[1:].isascii() and text[1:].isdigit():
+        number = _as_id(text[1:])
+        if number is None or not store.contact_exists(db, number):
+            raise NotFound(_("No contact has the id {ref}. Try 'msgu list' to see the ids."
+                             ).format(ref=shown(text)))
+        return number
+    number = _as_id(text)
+    matches = {number} if number is not None and store.contact_exists(db, number) else set()
+    matches |= set(store.find_by_accounts(db, candidate_accounts(text)).values())
+    matches |= set(store.find_by_name(db, text))
     if len(matches) == 1:
-        return matches[0]
+        return matches.pop()
     if not matches:
-        raise NotFound(
-            f"No contact matches '{ref}'. Try 'msgu search {text}' or 'msgu list' to find its id."
-        )
-    listed = "; ".join(f"#{c.id} {c.name}" for c in store.load_contacts(db, matches))
-    raise InvalidInput(f"'{ref}' matches several contacts: {listed}. Use the id instead.")
+        raise NotFound(_("No contact matches '{ref}'. Try 'msgu search …' or 'msgu list' to "
+                         "find its id.").format(ref=shown(text)))
+    found = store.load_contacts(db, sorted(matches)[:_LISTED_CANDIDATES])
+    listed = "; ".join(f"#{c.id} {shown(c.name, 40)}" for c in found)
+    if len(matches) > len(found):
+        listed += " " + _("and {count} more").format(count=len(matches) - len(found))
+    raise InvalidInput(_("'{ref}' matches several contacts: {listed}. Use the id instead "
+                         "(#{id}).").format(ref=shown(text), listed=listed, id=found[0].id))
 
 
 def get_contact(db: Database, ref: str) -> Contact:
@@ -46,10 +72,10 @@ def _check_accounts_free(db: Database, contact: Contact) -> None:
     for (platform, handle), owner in taken.items():
         if owner != contact.id:
             name = store.load_contacts(db, [owner])[0].name
-            raise InvalidInput(
-                f"The {platform} account '{handle}' already belongs to #{owner} {name}. "
-                f"Edit that contact instead (msgu edit {owner} …)."
-            )
+            raise InvalidInput(_(
+                "The {platform} account '{handle}' already belongs to #{id} {name}. "
+                "Edit that contact instead (msgu edit {id} …)."
+            ).format(platform=platform, handle=shown(handle), id=owner, name=shown(name)))
 
 
 def _save(db: Database, contact: Contact, created: Sequence[Topic]) -> Contact:
@@ -65,21 +91,24 @@ def add_contact(
     """Record a new contact; its accounts must not belong to anyone yet."""
     ref = load_reference(db)
     contact, created = contact_from_fields(fields, ref, create_topics=create_topics)
-    extra = [_spec(s) for s in account_specs]
+    extra = [_spec(spec) for spec in account_specs]
     contact = replace(contact, accounts=_merge_accounts(contact.accounts, extra))
     with transaction(db):
         _check_accounts_free(db, contact)
         contact = _save(db, contact, created)
         if contact.status not in ("none", "candidate"):
-            add_relation(db, RelationEvent(contact.id, contact.status, today()), now=utc_now())
+            add_relation(db, RelationEvent(contact.saved_id(), contact.status, today()),
+                         now=utc_now())
     return contact
 
 
-def _spec(spec: str):
+def _spec(spec: str, option: str = "--account") -> Account:
+    check_text(option, spec)
     try:
         return parse_account_spec(spec)
     except InvalidInput as error:
-        raise InvalidInput(f"--account '{spec}': {error}") from None
+        raise InvalidInput(_("{option} '{spec}': {error}").format(
+            option=option, spec=shown(spec), error=error)) from None
 
 
 def _merge_accounts(accounts, extra):
@@ -109,7 +138,8 @@ def edit_contact(
         _check_accounts_free(db, contact)
         saved = _save(db, contact, [*created, *more])
         if saved.status != base.status:
-            add_relation(db, RelationEvent(saved.id, saved.status, today()), now=utc_now())
+            add_relation(db, RelationEvent(saved.saved_id(), saved.status, today()),
+                         now=utc_now())
     return saved
 
 
@@ -118,27 +148,33 @@ def _apply_edit(
 ) -> tuple[Contact, list[Topic]]:
     added, created = resolve_topics(edit.add_topics, ref.taxonomy, create=create_topics,
                                     column="--add-topic")
-    removed, _ = resolve_topics(edit.remove_topics, ref.taxonomy, create=False,
-                                column="--remove-topic")
-    missing = [t for t in removed if t not in contact.topics + contact.suggested_topics]
+    removed, _created = resolve_topics(edit.remove_topics, ref.taxonomy, create=False,
+                                       column="--remove-topic")
+    carried = {*contact.topics, *contact.suggested_topics}
+    missing = [t for t in removed if t not in carried]
     if missing:
-        raise InvalidInput(f"#{contact.id} {contact.name} has no topic {', '.join(missing)}.")
+        raise InvalidInput(_("#{id} {name} has no topic {topics}.").format(
+            id=contact.id, name=shown(contact.name), topics=", ".join(missing)))
     topics = tuple(t for t in dict.fromkeys((*contact.topics, *added)) if t not in removed)
-    suggested = tuple(t for t in contact.suggested_topics if t not in removed + topics)
-    drop = {(a.platform, a.handle) for a in map(_spec, edit.remove_accounts)}
+    suggested = tuple(t for t in contact.suggested_topics
+                      if t not in removed and t not in topics)
+    drop = {(a.platform, a.handle)
+            for a in (_spec(spec, "--remove-account") for spec in edit.remove_accounts)}
     unknown = drop - {(a.platform, a.handle) for a in contact.accounts}
     if unknown:
         platform, handle = sorted(unknown)[0]
-        raise InvalidInput(f"#{contact.id} {contact.name} has no {platform} account '{handle}'.")
+        raise InvalidInput(_("#{id} {name} has no {platform} account '{handle}'.").format(
+            id=contact.id, name=shown(contact.name), platform=platform, handle=shown(handle)))
     kept = [a for a in contact.accounts if (a.platform, a.handle) not in drop]
-    accounts = _merge_accounts(kept, [_spec(s) for s in edit.add_accounts])
+    accounts = _merge_accounts(kept, [_spec(spec, "--add-account")
+                                      for spec in edit.add_accounts])
     return replace(contact, topics=topics, suggested_topics=suggested, accounts=accounts), created
 
 
 def remove_contact(db: Database, ref: str) -> Contact:
     with transaction(db):
         contact = get_contact(db, ref)
-        store.delete_contact(db, contact.id)
+        store.delete_contact(db, contact.saved_id())
     return contact
 
 
@@ -192,6 +228,7 @@ def list_contacts(db: Database, filters: Filters, *, limit: int | None = None) -
 
 def search_contacts(db: Database, text: str, *, limit: int = 20) -> list[Contact]:
     if not text.strip():
-        raise InvalidInput("Empty search: give one or more words, e.g. msgu search inondations.")
-    ids = [i for i, _ in store.search_contact_ids(db, text, limit=limit)]
+        raise InvalidInput(_("Empty search: give one or more words, e.g. msgu search "
+                             "inondations."))
+    ids = [contact_id for contact_id, _rank in store.search_contact_ids(db, text, limit=limit)]
     return store.load_contacts(db, ids)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from ..domain.handles import parse_account
 from ..domain.models import PLATFORMS, Account, Contact, Topic
 from ..domain.taxonomy import Taxonomy
+from ..domain.text import first_unsafe, shown
 from ..domain.vocabulary import parse_kind, parse_language, parse_scope, parse_status
 from ..errors import InvalidInput
+from ..i18n import _
 from .reference import Reference
 
 FieldValue = str | Sequence[str]
+NAME_LIMIT = 500  # an organisation's full name fits; a pasted page does not
 TEXT_FIELDS = ("description", "notes", "source")
+# The fields where a person's line breaks and tabs belong (contract: text safety).
+MULTILINE_FIELDS = frozenset({"description", "notes", "--description", "--note"})
 
 
 class FieldError(InvalidInput):
@@ -23,6 +27,41 @@ class FieldError(InvalidInput):
     def __init__(self, column: str, message: str):
         super().__init__(message)
         self.column = column
+
+
+def check_text(column: str, value: FieldValue) -> None:
+    """Refuse control and bidirectional characters in what a person typed or a file holds
+    (tab and newline only in descriptions and notes): the one input check, for options, CSV
+    cells and JSON items alike. The error names the field and the character, escaped."""
+    texts = [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else ()
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        bad = first_unsafe(text, multiline=column in MULTILINE_FIELDS)
+        if bad is not None:
+            raise FieldError(column, _(
+                "The {column} field contains the control character {char} in '{where}': "
+                "remove it (tab and newline are allowed only in descriptions and notes)."
+            ).format(column=column.lstrip("-"), char=shown(bad), where=shown(text, 40)))
+
+
+def check_name_length(name: str) -> None:
+    """A name is a line a table can show: refuse a pasted page."""
+    if len(name) > NAME_LIMIT:
+        raise FieldError("name", _("The name is {size} characters long: keep it to {limit} or "
+                                   "fewer.").format(size=len(name), limit=NAME_LIMIT))
+
+
+def unix_lines(text: str) -> str:
+    """A description's or a note's line breaks as `\\n`, however the file or the terminal
+    wrote them (`\\r\\n` from Windows, a lone `\\r`): a carriage return is no text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def check_fields(fields: Mapping[str, FieldValue]) -> None:
+    """`check_text` on every field given."""
+    for column, value in fields.items():
+        check_text(column, value)
 
 
 def _one(value: FieldValue) -> str:
@@ -47,6 +86,7 @@ def resolve_topics(
     labels: Sequence[str], taxonomy: Taxonomy, *, create: bool, column: str = "topics"
 ) -> tuple[list[str], list[Topic]]:
     """Topic codes for labels in either language; unknown ones created when `create`."""
+    check_text(column, labels)
     codes: list[str] = []
     created: list[Topic] = []
     for label in labels:
@@ -59,9 +99,18 @@ def resolve_topics(
                 created.append(topic)
             code = known or topic.code
         if code is None:
-            _checked(column, functools.partial(taxonomy.resolve, creatable=True), label)
+            raise _unknown_topic(column, taxonomy, label)
         codes.append(code)
     return list(dict.fromkeys(codes)), created
+
+
+def _unknown_topic(column: str, taxonomy: Taxonomy, label: str) -> FieldError:
+    """The error for a topic the taxonomy lacks, with the closest ones it has."""
+    try:
+        taxonomy.resolve(label, creatable=True)
+    except InvalidInput as error:
+        return FieldError(column, str(error))
+    return FieldError(column, _("Unknown topic '{label}'.").format(label=shown(label)))
 
 
 def parse_accounts(fields: Mapping[str, FieldValue]) -> list[Account]:
@@ -77,6 +126,9 @@ def contact_from_fields(
     base: Contact | None = None,
 ) -> tuple[Contact, list[Topic]]:
     """Validate `fields` (canonical column names) onto `base`: a field left out keeps its value."""
+    fields = {column: unix_lines(value) if column in MULTILINE_FIELDS and isinstance(value, str)
+              else value for column, value in fields.items()}
+    check_fields(fields)
     contact = base or Contact(name="")
     changes: dict = {}
     if "name" in fields:
@@ -93,6 +145,8 @@ def contact_from_fields(
     for column in TEXT_FIELDS:
         if column in fields:
             changes[column] = _one(fields[column]) or None
+    if "name" in changes:
+        check_name_length(changes["name"])
     changes.update(_territory(fields, ref, contact))
     created: list[Topic] = []
     if "topics" in fields:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..domain.models import Contact, Topic
-from ..domain.text import fold
+from ..domain.text import escaped, fold
 from ..errors import InvalidInput
 from ..formats.records import RawRow
 from ..storage import contacts as store
@@ -59,11 +59,6 @@ class ImportReport:
     dry_run: bool = False
 
 
-def one_line(text: str) -> str:
-    """A message quoting cells stays one line (an error is one line on stderr)."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
-
-
 class _RowError(Exception):
     """A row that cannot be imported, for a reason that is not one column's value."""
 
@@ -94,8 +89,8 @@ def check_row(fields: Mapping, ref: Reference) -> tuple[Contact, list[Topic]]:
     A row without a name (a Mastodon follow list, a column of handles) is named after its
     first account: a fact from the file, where a made-up name would not be.
     """
-    named = fields if "name" in fields else {**fields, "name": _UNNAMED}
-    contact, created = contact_from_fields(named, ref, create_topics=True)
+    unnamed = None if "name" in fields else Contact(name=_UNNAMED)
+    contact, created = contact_from_fields(fields, ref, create_topics=True, base=unnamed)
     if contact.name != _UNNAMED:
         return contact, created
     if not contact.accounts:
@@ -152,7 +147,7 @@ class ImportPlan:
             self._invalid(row.line, str(error))
 
     def _invalid(self, line: int, reason: str) -> None:
-        reason = one_line(reason)
+        reason = escaped(reason)  # a message quoting cells stays one line
         if not self.skip_invalid:
             raise InvalidInput(f"{self.where} {line}, {reason} Nothing was imported.")
         self.report.invalid.append(RowOutcome(line, "", reason=reason))
@@ -202,7 +197,7 @@ class ImportPlan:
     def _duplicate(self, row: RawRow, key: int, contact: Contact) -> None:
         where = self._describe(key)
         if self.on_duplicate == "error":
-            raise InvalidInput(one_line(
+            raise InvalidInput(escaped(
                 f"{self.where} {row.line}: {contact.name!r} is already in the directory as "
                 f"{where} (--on-duplicate error). Nothing was imported."))
         if self.on_duplicate == "skip":

@@ -11,21 +11,27 @@ from sqlite_utils import Database
 
 from ..domain.relationships import FunnelStage
 from ..domain.text import shown
-from ..errors import InvalidInput
-from ..i18n import N_, Message
+from ..errors import DatabaseError, InvalidInput
+from ..i18n import N_, Message, _
 from ..storage.contacts import contact_count
-from ..storage.database import check_database_file
+from ..storage.database import (
+    check_database_file,
+    database_files,
+    is_read_only,
+    journal_mode,
+    open_read_only,
+)
 from ..storage.migrations import known_migration_names, migrations
 from .relations import funnel
-from .session import open_directory
+from .session import close_directory, open_directory
 
 
 def create_database(path: Path, *, empty: bool, force: bool) -> Database:
     """A new database (starter directory unless `empty`); an existing one only with `force`."""
     if path.exists() and not force:
-        raise InvalidInput(
-            f"{path} already exists. Use --force to recreate it (its contents will be lost)."
-        )
+        raise InvalidInput(_(
+            "{path} already exists. Use --force to recreate it (its contents will be lost)."
+        ).format(path=shown(path)))
     if path.exists():
         check_database_file(path)  # never delete something that is not a database
         for suffix in ("", "-wal", "-shm"):
@@ -87,34 +93,100 @@ class Finding:
     detail: str | Message  # a Message: JSON gets its English text, people their language
 
 
+def diagnose(path: Path) -> list[Finding]:
+    """`msgu doctor` on the file at `path`: the checks, even when the file is too damaged for
+    the other commands to open it (each check that cannot run is a failed check)."""
+    try:
+        db = open_directory(path, seed=False)
+    except DatabaseError as error:
+        if not isinstance(error.__cause__, sqlite3.DatabaseError):
+            raise  # not an msgu database at all, or a newer one: nothing to diagnose
+        opened = Finding("open", False, str(error))
+        try:
+            db = open_read_only(path)
+        except DatabaseError:
+            return [opened]
+        return [opened, *_checks_then_close(db)]
+    return _checks_then_close(db)
+
+
+def _checks_then_close(db: Database) -> list[Finding]:
+    """The checks, then the file closed: what they count as changes (the search index checks
+    itself through an INSERT) is no write to fold into the file."""
+    opened = db.conn.total_changes
+    try:
+        return check_database(db)
+    finally:
+        close_directory(db, not_written=db.conn.total_changes - opened)
+
+
+_INTEGRITY_LINES = 5  # a damaged file can have thousands of problems: the first few say enough
+
+
 def check_database(db: Database) -> list[Finding]:
-    """What `msgu doctor` reports: integrity, schema, foreign keys, search index, data sanity."""
-    findings = []
-    integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
-    findings.append(Finding("integrity", integrity == "ok", integrity))
+    """What `msgu doctor` reports: integrity, schema, foreign keys, search index, data sanity.
+    A check that the file is too damaged to run fails with SQLite's reason."""
+    return [_checked(name, check, db) for name, check in _CHECKS]
+
+
+def _checked(name: str, check, db: Database) -> Finding:
+    try:
+        return check(db)
+    except sqlite3.DatabaseError as error:
+        return Finding(name, False, Message(N_("cannot be read: {error}"),
+                                            {"error": shown(error, 200)}))
+
+
+def _integrity(db: Database) -> Finding:
+    problems = [line for row in db.execute(f"PRAGMA integrity_check({_INTEGRITY_LINES})")
+                for line in str(row[0]).splitlines() if not line.startswith("*** ")]
+    return Finding("integrity", problems == ["ok"],
+                   "; ".join(shown(p, 200) for p in problems[:_INTEGRITY_LINES]))
+
+
+def _schema(db: Database) -> Finding:
     applied = {m.name for m in migrations.applied(db)}
     missing = sorted(known_migration_names() - applied)
-    findings.append(Finding("schema", not missing,
-                            f"{len(applied)} migration(s) applied" if not missing
-                            else f"missing: {', '.join(missing)}"))
+    return Finding("schema", not missing,
+                   Message(N_("{count} migration(s) applied"), {"count": len(applied)})
+                   if not missing
+                   else Message(N_("missing: {names}"), {"names": ", ".join(missing)}))
+
+
+def _foreign_keys(db: Database) -> Finding:
     broken = db.execute("PRAGMA foreign_key_check").fetchall()
-    findings.append(Finding("foreign keys", not broken, f"{len(broken)} broken reference(s)"))
+    return Finding("foreign keys", not broken,
+                   Message(N_("{count} broken reference(s)"), {"count": len(broken)}))
+
+
+def _search_index(db: Database) -> Finding:
+    if is_read_only(db):  # FTS5 checks itself through an INSERT, which a read-only file refuses
+        return Finding("search index", True, Message(N_("not checked: the file is read-only")))
     try:
         db.execute("INSERT INTO contacts_fts(contacts_fts, rank) VALUES('integrity-check', 1)")
-        findings.append(Finding("search index", True, "consistent with contacts"))
     except sqlite3.DatabaseError as error:
-        findings.append(Finding("search index", False, f"{error}: run 'msgu doctor' after "
-                                "'sqlite-utils rebuild-fts'"))
-    mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-    findings.append(Finding("journal", mode == "wal", f"journal_mode={mode}"))
+        return Finding("search index", False, Message(N_(
+            "{error}: run 'msgu doctor' after 'sqlite-utils rebuild-fts'"), {"error": error}))
+    return Finding("search index", True, Message(N_("consistent with contacts")))
+
+
+def _journal(db: Database) -> Finding:
+    mode = journal_mode(db)
+    return Finding("journal", mode == "wal", f"journal_mode={mode}")
+
+
+def _accounts(db: Database) -> Finding:
     orphans = db.execute("SELECT count(*) FROM contacts c WHERE NOT EXISTS "
                          "(SELECT 1 FROM accounts a WHERE a.contact_id = c.id)").fetchone()[0]
-    findings.append(Finding("accounts", True, f"{orphans} contact(s) without any account"))
+    return Finding("accounts", True,
+                   Message(N_("{count} contact(s) without any account"), {"count": orphans}))
+
+
+def _topics(db: Database) -> Finding:
     unknown = Counter(r[0] for r in db.execute(
         "SELECT topic FROM contact_topics WHERE topic NOT IN (SELECT code FROM topics)"))
-    findings.append(Finding("topics", not unknown, f"{sum(unknown.values())} unknown tag(s)"))
-    findings.append(_impersonation(db))
-    return findings
+    return Finding("topics", not unknown,
+                   Message(N_("{count} unknown tag(s)"), {"count": sum(unknown.values())}))
 
 
 def _impersonation(db: Database) -> Finding:
@@ -136,22 +208,23 @@ def _impersonation(db: Database) -> Finding:
     ), {"count": len(claims), "accounts": listed}))
 
 
+_CHECKS = (("integrity", _integrity), ("schema", _schema), ("foreign keys", _foreign_keys),
+           ("search index", _search_index), ("journal", _journal), ("accounts", _accounts),
+           ("topics", _topics), ("impersonation", _impersonation))
+
+
 def backup_database(db: Database, target: Path, *, force: bool) -> Path:
-    """A consistent online copy (SQLite's backup API) while others may be writing."""
+    """A consistent online copy (SQLite's backup API) while others may be writing; written
+    beside the target and renamed over it (through a symlink, never over a device)."""
+    from .output_files import replaced_atomically
+
     if target.exists() and not force:
-        raise InvalidInput(f"{target} already exists. Use --force to overwrite it.")
-    if target.is_dir():
-        raise InvalidInput(f"{target} is a folder: give a file name for the backup.")
-    if not target.parent.exists():
-        raise InvalidInput(f"The folder {target.parent} does not exist.")
-    source = Path(db.execute("PRAGMA database_list").fetchone()[2])
-    if target.exists() and target.samefile(source):
-        raise InvalidInput(f"{target} is the database itself: give another file for the backup.")
-    partial = target.with_name(target.name + ".partial")
-    destination = sqlite3.connect(str(partial))
-    try:
-        db.conn.backup(destination)
-    finally:
-        destination.close()
-    partial.replace(target)
+        raise InvalidInput(_("{path} already exists. Use --force to overwrite it.").format(
+            path=shown(target)))
+    with replaced_atomically(target, keep=database_files(db)) as partial:
+        destination = sqlite3.connect(str(partial))
+        try:
+            db.conn.backup(destination)
+        finally:
+            destination.close()
     return target

@@ -26,10 +26,10 @@ from ..storage.relations import (
     statuses_held,
 )
 from .directory import resolve_ref
-from .fields import municipality_fields
+from .fields import check_fields, check_name_length, check_text, municipality_fields, unix_lines
 from .reference import Reference, load_reference, today, utc_now
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def parse_date(value: str | None) -> str:
@@ -42,10 +42,11 @@ def parse_date(value: str | None) -> str:
     except ValueError:
         day = None
     if day is None:
-        raise InvalidInput(f"Invalid date '{value}': use YYYY-MM-DD, e.g. 2026-06-12.")
+        raise InvalidInput(_("Invalid date '{value}': use YYYY-MM-DD, e.g. 2026-06-12.").format(
+            value=shown(value)))
     if day.isoformat() > today():
-        raise InvalidInput(f"The date {text} is in the future: record what has happened, "
-                           f"on {today()} or before.")
+        raise InvalidInput(_("The date {date} is in the future: record what has happened, "
+                             "on {today} or before.").format(date=text, today=today()))
     return day.isoformat()
 
 
@@ -55,11 +56,14 @@ def follow(
 ) -> list[Contact]:
     """Record a step in the relationship with each contact; all or none are recorded."""
     if not refs:
-        raise InvalidInput("Name at least one contact to follow.")
+        raise InvalidInput(_("Name at least one contact to follow."))
     code = parse_status(status)
     if code in ("none", "candidate"):
-        raise InvalidInput(f"'{code}' is not a relationship step: use one of "
-                           f"{', '.join(s for s in STATUSES if s not in ('none', 'candidate'))}.")
+        raise InvalidInput(_("'{status}' is not a relationship step: use one of {steps}.").format(
+            status=code, steps=", ".join(s for s in STATUSES if s not in ("none", "candidate"))))
+    if note is not None:
+        note = unix_lines(note)
+        check_text("--note", note)
     day = parse_date(on)
     with transaction(db):
         ids = list(dict.fromkeys(resolve_ref(db, r) for r in refs))
@@ -90,7 +94,7 @@ def network(db: Database) -> dict[str, list[Relationship]]:
     groups: dict[str, list[Relationship]] = {s: [] for s in shown}
     for contact in contacts:
         groups[contact.status].append(
-            Relationship(contact, tuple(histories.get(contact.id, ()))))
+            Relationship(contact, tuple(histories.get(contact.saved_id(), ()))))
     return {status: items for status, items in groups.items() if items}
 
 
@@ -141,11 +145,14 @@ def get_profile(db: Database) -> Profile:
 
 def set_profile(db: Database, changes: dict, *, clear: Sequence[str] = ()) -> Profile:
     """Update the fields given; lists given replace the stored ones; `clear` empties fields."""
+    check_fields(changes)
+    check_fields({"--clear": list(clear)})
     ref = load_reference(db)
     profile = load_profile(db)
     updates: dict = {}
     if "name" in changes:
         updates["name"] = changes["name"].strip() or None
+        check_name_length(updates["name"] or "")
     if "kind" in changes:
         updates["kind"] = parse_kind(changes["kind"])
     if "region" in changes:
@@ -167,7 +174,8 @@ def set_profile(db: Database, changes: dict, *, clear: Sequence[str] = ()) -> Pr
         updates["accounts"] = _own_accounts(profile.accounts, changes["accounts"])
     for name in clear:
         if name not in Profile.__dataclass_fields__:
-            raise InvalidInput(f"Unknown profile field '{name}'.")
+            raise InvalidInput(_("Unknown profile field '{name}': use one of {fields}.").format(
+                name=shown(name), fields=", ".join(Profile.__dataclass_fields__)))
         updates[name] = () if isinstance(getattr(profile, name), tuple) else None
     profile = replace(profile, **updates)
     with transaction(db):

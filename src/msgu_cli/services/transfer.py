@@ -19,7 +19,7 @@ from ..formats import FORMATS
 from ..formats.records import RawRow, RowStream, Table, row_unit
 from ..i18n import _
 from ..storage import contacts as store
-from ..storage.database import transaction
+from ..storage.database import read_snapshot, transaction
 from ..storage.lookups import use_bulk_cache
 from ..storage.packs import memberships
 from ..storage.reference import save_topics
@@ -241,11 +241,13 @@ def export_directory(
                              "with --format pack."))
     if fmt == "pack":
         pack = pack_header(db, pack, output)
-    contacts = _contacts_to_export(db, {**raw_filters, "platforms": [chosen] if chosen else []})
-    if output is None:
-        return export_contacts(db, contacts, stream, fmt, platform=chosen, header=header,
-                               pack=pack)
-    return write_file(db, contacts, output, fmt, platform=chosen, header=header, pack=pack)
+    with read_snapshot(db):  # one snapshot: a concurrent import cannot mix old and new rows
+        contacts = _contacts_to_export(db, {**raw_filters,
+                                            "platforms": [chosen] if chosen else []})
+        if output is None:
+            return export_contacts(db, contacts, stream, fmt, platform=chosen, header=header,
+                                   pack=pack)
+        return write_file(db, contacts, output, fmt, platform=chosen, header=header, pack=pack)
 
 
 def pack_header(db: Database, given: PackInfo | None, output: Path | None) -> PackInfo:
@@ -303,9 +305,9 @@ def export_contacts(
         return write_pack(pack or pack_header(db, None, None),
                           (contact_json(c, names) for c in contacts), out)
     contacts = list(contacts)
-    ids = [c.id for c in contacts if c.id is not None]
+    ids = [c.saved_id() for c in contacts]
     history, packs = load_relations(db, ids), memberships(db, ids)
-    write_json([contact_json(c, names, history.get(c.id, []), packs.get(c.id, []))
+    write_json([contact_json(c, names, history.get(c.saved_id(), []), packs.get(c.saved_id(), []))
                 for c in contacts], out)
     return len(contacts)
 
@@ -323,21 +325,14 @@ def write_file(
     db: Database, contacts: Iterable[Contact], path: Path, fmt: str, *,
     platform: str | None = None, header: bool = True, pack: PackInfo | None = None,
 ) -> int:
-    """Write to `path` atomically; CSV files get a BOM so Excel reads the accents right."""
+    """Write to `path` atomically (through a symlink to its target; never over a device or a
+    pipe); CSV files get a BOM so Excel reads the accents right."""
+    from ..storage.database import database_files
+    from .output_files import replaced_atomically
+
     check_export_options(fmt, platform, header)
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder: give a file name.")
-    if not path.parent.exists():
-        raise InvalidInput(f"The folder {path.parent} does not exist.")
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding=encoding, newline="") as out:
-            count = export_contacts(db, contacts, out, fmt, platform=platform, header=header,
-                                    pack=pack)
-        partial.replace(path)
-    except OSError as error:
-        raise InvalidInput(f"Cannot write {path}: {error.strerror}.") from None
-    finally:
-        partial.unlink(missing_ok=True)
-    return count
+    with replaced_atomically(path, keep=database_files(db)) as partial, \
+            partial.open("w", encoding=encoding, newline="") as out:
+        return export_contacts(db, contacts, out, fmt, platform=platform, header=header,
+                               pack=pack)

@@ -43,7 +43,8 @@ def _marks(values: Sequence) -> str:
 
 def _filter_sql(filters: Filters) -> tuple[str, list]:
     """The WHERE clause (on alias `c`) shared by every candidate query."""
-    clauses, args = ["1"], []
+    clauses: list[str] = ["1"]
+    args: list[object] = []
     if filters.excluded_statuses:
         clauses.append(f"c.status NOT IN ({_marks(filters.excluded_statuses)})")
         args += filters.excluded_statuses

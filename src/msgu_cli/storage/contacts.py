@@ -159,7 +159,7 @@ def load_contacts(db: Database, ids: Sequence[int] | None = None) -> list[Contac
         marks = ", ".join("?" * len(chunk))
         rows = db.execute(f"SELECT * FROM contacts WHERE id IN ({marks})", chunk)
         for contact in _assemble(db, rows, where=f"WHERE contact_id IN ({marks})", args=chunk):
-            found[contact.id] = contact
+            found[contact.saved_id()] = contact
     return [found[i] for i in ids if i in found]
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from sqlite_utils import Database
 
 from ..domain.models import FOLLOWED_STATUSES
+from ..domain.text import strip_unsafe
 
 _TRUSTED = ", ".join(f"'{s}'" for s in sorted(FOLLOWED_STATUSES))
 
@@ -104,9 +106,29 @@ _FETCHED = ("remote_id", "display_name", "description", "followers_count", "foll
             "posts_count", "last_post_at")
 
 
-def save_fetched(db: Database, account_id: int, values: dict, *, state: str, note: str | None,
-                 now: str) -> None:
+_LARGEST_INTEGER = 2**63 - 1  # SQLite's
+
+
+def fetched(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What a server said of an account, made safe to store: text without control or
+    bidirectional characters (a description keeps its line breaks), and only the counts
+    SQLite can hold (a negative or 30-digit count is "not said")."""
+    safe: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, str):
+            value = strip_unsafe(value, multiline=key == "description")
+        elif isinstance(value, int) and not isinstance(value, bool) and not (
+                0 <= value <= _LARGEST_INTEGER):
+            value = None
+        safe[key] = value
+    return safe
+
+
+def save_fetched(db: Database, account_id: int, values: Mapping[str, object], *, state: str,
+                 note: str | None, now: str) -> None:
     """Store what an API said of an account; a value it did not give keeps the stored one."""
+    values = fetched(values)
+    note = strip_unsafe(note) if note is not None else None
     given = {k: values[k] for k in _FETCHED if values.get(k) is not None}
     assignments = "".join(f"{k} = ?, " for k in given)
     db.execute(
@@ -119,7 +141,7 @@ def save_fetch_error(db: Database, account_id: int, error: str, *, now: str) -> 
     """A failed look-up keeps the last good data and state; the error is recorded beside them."""
     db.execute(
         "UPDATE accounts SET last_error = ?, checked_at = ?, state = coalesce(state, 'error') "
-        "WHERE id = ?", [error, now, account_id],
+        "WHERE id = ?", [strip_unsafe(error), now, account_id],
     )
 
 
