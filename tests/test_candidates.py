@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import date
 from itertools import product
 from pathlib import Path
@@ -222,7 +223,10 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     RecommendRequest(topics=["alerte"], kinds=["municipality", "weather"]),
 ], ids=["one topic", "two topics region lang", "mrc english", "free text", "region alone",
         "kinds"])
-def test_the_shortlist_changes_no_recommendation(crowded, request_):
+@pytest.mark.parametrize("websites", [True, False], ids=["with websites", "followable"])
+def test_the_shortlist_changes_no_recommendation(crowded, request_, websites):
+    # The copies have websites only: with --include-websites they crowd the shortlist.
+    request_ = replace(request_, include_websites=websites)
     db = open_db(crowded)
     try:
         assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] > 1000
@@ -231,9 +235,14 @@ def test_the_shortlist_changes_no_recommendation(crowded, request_):
         whole = recommend(db, request_, today=today, shortlist=False)
     finally:
         db.close()
-    assert [(r.contact.id, r.score, r.reasons) for r in short.recommendations] == \
-        [(r.contact.id, r.score, r.reasons) for r in whole.recommendations]
-    assert len(short.recommendations) == request_.limit
+    for got, expected in ((short.recommendations, whole.recommendations),
+                          (short.references, whole.references)):
+        assert [(r.contact.id, r.score, r.reasons) for r in got] == \
+            [(r.contact.id, r.score, r.reasons) for r in expected]
+    if websites:
+        assert len(short.recommendations) == request_.limit
+    else:
+        assert short.recommendations and all(r.followable for r in short.recommendations)
 
 
 def test_the_crowded_directory_really_needs_the_shortlist(crowded):

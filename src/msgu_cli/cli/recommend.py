@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from . import app
 from ._shared import console, err_console, fail, guarded, open_database, print_json
 
@@ -15,31 +16,35 @@ Many = list[str] | None
 @guarded
 def recommend(
     ctx: typer.Context,
-    interests: Annotated[str | None, typer.Argument(help="Your interests in plain words, e.g. "
-                         "\"cartographie des zones inondables\".", show_default=False)] = None,
-    topic: Annotated[Many, typer.Option("--topic", "-t", help="Topic in French or English "
-                     "(repeatable): geolocalisation, floods, VOST…")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="Your region (number or name):"
-                      " nearer contacts rank first.")] = None,
-    mrc: Annotated[str | None, typer.Option("--mrc", help="Your MRC: contacts of the same MRC "
-                   "rank first.")] = None,
-    kind: Annotated[Many, typer.Option("--kind", help="Only contacts of this kind "
-                    "(repeatable).")] = None,
-    platform: Annotated[Many, typer.Option("--platform", help="Only contacts with an account on "
-                        "this platform (repeatable).")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Your language (fr, en).")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many.")] = 10,
-    include_followed: Annotated[bool, typer.Option("--include-followed", help="Also show "
-                                "contacts you already follow.")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Show the reasons behind each "
-                       "score.")] = False,
-    json_: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write the list "
-                      "to this file.")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="Format of --output: csv, "
-                   "mastodon or json (default: from the file name, else csv); without "
-                   "--output, the list goes to stdout in that format instead of the table.")
-                   ] = None,
+    interests: Annotated[str | None, typer.Argument(help=_(
+        "Your interests in plain words, e.g. \"cartographie des zones inondables\"."),
+        show_default=False)] = None,
+    topic: Annotated[Many, typer.Option("--topic", "-t", help=_(
+        "Topic in French or English (repeatable): geolocalisation, floods, VOST…"))] = None,
+    region: Annotated[str | None, typer.Option("--region", help=_(
+        "Your region (number or name): nearer contacts rank first."))] = None,
+    mrc: Annotated[str | None, typer.Option("--mrc", help=_(
+        "Your MRC: contacts of the same MRC rank first."))] = None,
+    kind: Annotated[Many, typer.Option("--kind", help=_(
+        "Only contacts of this kind (repeatable)."))] = None,
+    platform: Annotated[Many, typer.Option("--platform", help=_(
+        "Only contacts with an account on this platform (repeatable)."))] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=_(
+        "Your language (fr, en); default: the profile's, else French and English."))] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help=_("How many."))] = 10,
+    include_followed: Annotated[bool, typer.Option("--include-followed", help=_(
+        "Also show contacts you already follow."))] = False,
+    include_websites: Annotated[bool, typer.Option("--include-websites", help=_(
+        "Also rank website-only contacts (references: nothing to follow)."))] = False,
+    explain: Annotated[bool, typer.Option("--explain", help=_(
+        "Show the points behind each score."))] = False,
+    json_: Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_(
+        "Also write the list to this file."))] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=_(
+        "Format of --output: csv, mastodon or json (default: from the file name, else csv); "
+        "without --output, the list goes to stdout in that format instead of the table."))
+        ] = None,
 ) -> None:
     """Which contacts to follow for your interests and territory, ranked and explained.
 
@@ -51,34 +56,38 @@ def recommend(
     from ..services.recommend import recommend as run
 
     if fmt is not None and output is None and json_:
-        raise fail("--json and --format both choose what stdout gets: keep one, or give "
-                   "--output FILE for the --format list.")
+        raise fail(_("--json and --format both choose what stdout gets: keep one, or give "
+                     "--output FILE for the --format list."))
     db = open_database(ctx)
     request = RecommendRequest(interests, topic or [], region, mrc, kind or [], platform or [],
-                               lang, limit, include_followed)
+                               lang, limit, include_followed, include_websites)
     result = run(db, request, today=date.today())
     if output is not None or fmt is not None:
         _write_output(db, result, output, fmt)
     if output is None and fmt is not None:
         return
-    from ..domain.geo import REGIONS
-
-    names = {r.number: r.name for r in REGIONS}
     if json_:
-        print_json([_json(r, names) for r in result.recommendations])
+        from .render import region_names
+
+        print_json([_json(r, region_names()) for r in result.recommendations])
         return
-    _table(result, names, explain)
+    _print_table(result, explain)
 
 
 def _json(r, region_names: dict[str, str]) -> dict:
     c = r.contact
+
+    def account(a) -> dict:
+        return {"platform": a.platform, "handle": a.handle, "url": a.url}
+
     return {
         "rank": r.rank, "id": c.id, "name": c.name, "kind": c.kind, "region": c.region,
         "region_name": region_names.get(c.region or ""), "mrc": c.mrc, "scope": c.scope,
         "topics": list(c.topics), "status": c.status,
         "score": r.score,
-        "accounts": [{"platform": a.platform, "handle": a.handle, "url": a.url}
-                     for a in c.accounts],
+        "accounts": [account(a) for a in c.accounts],
+        "followable": r.followable,
+        "follow": account(r.follow) if r.follow is not None else None,
         "reasons": [{"signal": x.signal, "detail": x.detail, "points": x.points}
                     for x in r.reasons],
     }
@@ -96,42 +105,86 @@ def _write_output(db, result, output: Path | None, fmt: str | None) -> None:
         return
     chosen = fmt or guess_output_format(output)
     count = write_file(db, ranked_contacts(result), output, chosen)
-    err_console().print(f"Wrote {count} row(s) to {output} ({chosen}).")
+    err_console().print(_("Wrote {count} row(s) to {path} ({format}).").format(
+        count=count, path=output, format=chosen), markup=False)
 
 
-def _table(result, names: dict[str, str], explain: bool) -> None:
-    from rich.table import Table
+def _print_table(result, explain: bool) -> None:
+    """The ranked rows with their plain reason and the account to follow, then the references
+    to consult and a word when few Quebec contacts are left."""
+    from rich.text import Text
 
-    from .render import best_handles
+    from ..services.recommend import few_quebec_contacts
 
     out = console()
-    if not result.recommendations:
-        out.print("No contact matches: try other topics, fewer filters, or --include-followed.")
-        return
-    table = Table(title=_title(result.query, result.text_topics), title_justify="left",
-                  show_lines=explain)
-    for column, justify in (("#", "right"), ("name", "left"), ("kind", "left"),
-                            ("region", "left"), ("accounts", "left"), ("score", "right")):
-        table.add_column(column, justify=justify, max_width=40 if column == "name" else None)
+    if result.recommendations:
+        out.print(_table(result, explain))
+    else:
+        out.print(_("No contact matches: try other topics, fewer filters, or "
+                    "--include-followed."), markup=False)
+    if result.references:
+        shown = "; ".join(f"{r.contact.name} ({_website(r.contact)})" for r in result.references)
+        out.print(Text(_("See also (websites, nothing to follow): {references}").format(
+            references=shown)))
+    if few_quebec_contacts(result):
+        out.print(Text(_few_quebec(result), style="yellow"))
+    if result.recommendations and not explain:
+        out.print(Text(_("Add --explain to see the points; msgu follow REF records that you "
+                         "follow one."), style="dim"))
+
+
+def _table(result, explain: bool):
+    from rich.table import Table
+    from rich.text import Text
+
+    from .render import short_handle
+
+    table = Table(title=_title(result.query), title_justify="left", show_lines=explain)
+    table.add_column("#", justify="right")
+    table.add_column(_("name"), max_width=70 if explain else 34)  # the points go under it
+    table.add_column(_("why"), max_width=34)
+    table.add_column(_("follow"), max_width=26)
+    table.add_column(_("score"), justify="right")
     for r in result.recommendations:
-        c = r.contact
-        name = c.name
+        name = Text(r.contact.name, style="bold")
         if explain:
-            name += "\n" + "\n".join(f"[dim]{x.points:+.2f} {x.signal}: {x.detail}[/]"
-                                     for x in r.reasons)
-        table.add_row(str(r.rank), name, c.kind, names.get(c.region or "", ""),
-                      best_handles(c), f"{r.score:.2f}")
-    out.print(table)
-    if not explain:
-        out.print("[dim]Add --explain to see why; msgu follow REF records that you follow one.[/]")
+            for x in r.reasons:
+                name.append(f"\n{x.points:+.2f} {x.signal}: {x.detail}", style="dim")
+        follow = (Text(short_handle(r.follow.platform, r.follow.handle)) if r.follow
+                  else Text(_("website: {url}").format(url=_website(r.contact)), style="dim"))
+        table.add_row(str(r.rank), name, Text(r.why), follow, f"{r.score:.2f}")
+    return table
 
 
-def _title(query, text_topics) -> str:
+def _website(contact) -> str:
+    return next((a.url or a.handle for a in contact.accounts if a.platform == "website"), "")
+
+
+def _few_quebec(result) -> str:
+    """One line: few or no Quebec contacts are left, and why (the filters, or the interests)."""
+    count, total = result.quebec_count, len(result.recommendations)
+    filtered = bool(result.query.platforms or result.query.kinds)
+    if count == 0:
+        return (_("None of these contacts is in Quebec: the --platform or --kind filters leave "
+                  "only sources from elsewhere.") if filtered
+                else _("None of these contacts is in Quebec: no Quebec source of the directory "
+                       "matches these interests."))
+    return (_("Only {count} of these {total} contacts are in Quebec: the --platform or --kind "
+              "filters leave few Quebec sources.") if filtered
+            else _("Only {count} of these {total} contacts are in Quebec: few Quebec sources of "
+                   "the directory match these interests.")).format(count=count, total=total)
+
+
+def _title(query) -> str:
     parts = []
     if query.topics:
-        parts.append("topics: " + ", ".join(query.topics))
-    if query.region:
-        parts.append(f"region {query.region}" + (f", MRC {query.mrc}" if query.mrc else ""))
+        parts.append(_("topics: {topics}").format(topics=", ".join(query.topics)))
+    if query.region and query.mrc:
+        parts.append(_("region {region}, MRC {mrc}").format(region=query.region, mrc=query.mrc))
+    elif query.region:
+        parts.append(_("region {region}").format(region=query.region))
     if query.org_kind:
-        parts.append(f"for a {query.org_kind}")
-    return "Recommended — " + "; ".join(parts) if parts else "Recommended"
+        parts.append(_("for: {kind}").format(kind=query.org_kind))
+    if not parts:
+        return _("Recommended")
+    return _("Recommended — {query}").format(query="; ".join(parts))

@@ -3,7 +3,8 @@ column values, so that storage can order candidates in SQL and hand `rank_contac
 few hundred that can reach the top.
 
 Pure. Every table is filled by the signals themselves (`score_topic`, `score_geography`,
-`score_kind`) applied to one-field candidates, so no point value is written twice.
+`score_kind`) applied to one-field candidates, so no point value is written twice. The kind
+bound is the full affinity (a contact of another territory earns less).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from .geo import Geography
 from .models import SCOPES
-from .ranking import (
+from .signals import (
     COVERAGE_POINTS,
     Candidate,
     Query,

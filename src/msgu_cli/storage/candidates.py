@@ -7,6 +7,7 @@ Id lists travel as one JSON array (`json_each`), not as thousands of bound param
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,8 +23,9 @@ _TIE_ORDER = "CASE c.scope {} ELSE {} END".format(
     " ".join(f"WHEN '{scope}' THEN {rank}" for rank, scope in enumerate(TIE_SCOPES)),
     len(TIE_SCOPES))
 # Free text is matched where people describe a contact, not in its tags (the topic signal
-# already counts those) nor in its handles.
+# already counts those) nor in its handles; a topic's names, in descriptions and notes only.
 _TEXT_COLUMNS = "{name description notes}"
+_TOPIC_WORD_COLUMNS = "{description notes}"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class Filters:
     excluded_statuses: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
+    # True: only followable contacts (an account other than `website`, on `platforms` when
+    # given); False: only references (none); None: both.
+    followable: bool | None = None
 
 
 def _marks(values: Sequence) -> str:
@@ -52,6 +57,12 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
         clauses.append("EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
                        f"AND a.platform IN ({_marks(filters.platforms)}))")
         args += filters.platforms
+    if filters.followable is not None:
+        asked = [p for p in filters.platforms if p != "website"]
+        among = f" AND a.platform IN ({_marks(asked)})" if asked else ""
+        clauses.append(("" if filters.followable else "NOT ") + "EXISTS (SELECT 1 FROM accounts a "
+                       f"WHERE a.contact_id = c.id AND a.platform != 'website'{among})")
+        args += asked
     return " AND ".join(clauses), args
 
 
@@ -66,6 +77,31 @@ def text_hits(db: Database, terms: Sequence[str], *, limit: int) -> list[tuple[i
     return [(row[0], row[1]) for row in db.execute(
         "SELECT rowid, bm25(contacts_fts) AS rank FROM contacts_fts WHERE contacts_fts MATCH ? "
         f"ORDER BY rank, rowid LIMIT {int(limit)}", [match])]
+
+
+def phrase_hits(db: Database, phrases: Sequence[str], *, limit: int,
+                acronyms: Sequence[str] = ()) -> list[int]:
+    """Ids of the contacts whose description or notes hold any of `phrases` (whole words, in
+    order; accents and case folded by the index), or one of `acronyms` written in capitals."""
+    found = _phrase_ids(db, phrases, limit)
+    if acronyms:
+        capitals = re.compile(r"\b(?:" + "|".join(map(re.escape, acronyms)) + r")\b")
+        hits = [i for i in _phrase_ids(db, acronyms, limit) if i not in set(found)]
+        rows = db.execute("SELECT id, description, notes FROM contacts WHERE id IN "
+                          "(SELECT value FROM json_each(?))", [json.dumps(hits)])
+        kept = {row[0] for row in rows if capitals.search(f"{row[1] or ''}\n{row[2] or ''}")}
+        found += [i for i in hits if i in kept]
+    return found
+
+
+def _phrase_ids(db: Database, phrases: Sequence[str], limit: int) -> list[int]:
+    quoted = ['"' + p.replace('"', '""') + '"' for p in dict.fromkeys(phrases) if p.strip()]
+    if not quoted:
+        return []
+    match = f"{_TOPIC_WORD_COLUMNS} : ({' OR '.join(quoted)})"
+    return [row[0] for row in db.execute(
+        "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? "
+        f"ORDER BY bm25(contacts_fts), rowid LIMIT {int(limit)}", [match])]
 
 
 def tag_counts(db: Database, codes: Sequence[str]) -> dict[str, int]:
@@ -92,7 +128,8 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
         SELECT c.id, c.name, c.kind, c.region, c.mrc, c.scope, c.languages, {tags},
                max(a.last_post_at),
                count(a.state) = 0 OR count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
-                                     < count(a.state)
+                                     < count(a.state),
+               group_concat(DISTINCT a.platform), max(a.followers_count)
         FROM contacts c LEFT JOIN accounts a ON a.contact_id = c.id
         WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}
         GROUP BY c.id ORDER BY c.id
@@ -109,6 +146,8 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
             topics=tuple(code for code, suggested in pairs if suggested == "0"),
             suggested_topics=tuple(code for code, suggested in pairs if suggested != "0"),
             last_post_at=row[8], any_account_alive=bool(row[9]),
+            platforms=tuple(sorted((row[10] or "").split(","))) if row[10] else (),
+            followers=row[11],
         ))
     return rows
 
