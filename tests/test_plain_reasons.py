@@ -69,3 +69,11 @@ def test_text_and_words_and_silence():
 
 def test_nothing_to_say_is_an_empty_reason():
     assert plain_reason([], "other", None, LABELS) == ""
+
+
+def test_a_peer_outside_the_territory_says_where_it_is():
+    far = [r("topic", 6, "exact:inondations"), r("geography", 0.5, "elsewhere"),
+           r("geography", -3, "peer")]
+    assert plain_reason(far, "municipality", "local", LABELS) == "floods; elsewhere in Quebec"
+    abroad = [r("topic", 6, "exact:inondations"), r("geography", -3, "peer")]
+    assert plain_reason(abroad, "other", "international", LABELS) == "floods; outside Quebec"

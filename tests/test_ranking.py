@@ -274,7 +274,7 @@ def test_kind_counts_whole_on_the_territory_a_quarter_elsewhere_nothing_abroad()
 def test_a_partner_kind_of_the_territory_gains_more() -> None:
     q = Query(org_kind="municipality", region="17", mrc="Nicolet-Yamaska")
     own = score_kind(cand(1, "Police", kind="police", region="17", mrc="Nicolet-Yamaska"), q, GEO)
-    assert own == [Reason("kind", "kind: police, a partner on your territory (municipality)", 3)]
+    assert own == [Reason("kind", "police, a partner on your territory (municipality)", 3)]
     assert points(score_kind(cand(2, "SQ", kind="police", scope="provincial"), q, GEO)) == 2.0
 
 

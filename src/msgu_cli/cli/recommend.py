@@ -114,6 +114,7 @@ def _print_table(result, explain: bool) -> None:
     to consult and a word when few Quebec contacts are left."""
     from rich.text import Text
 
+    from ..domain.plain_reasons import joined
     from ..services.recommend import few_quebec_contacts
 
     out = console()
@@ -123,7 +124,7 @@ def _print_table(result, explain: bool) -> None:
         out.print(_("No contact matches: try other topics, fewer filters, or "
                     "--include-followed."), markup=False)
     if result.references:
-        shown = "; ".join(f"{r.contact.name} ({_website(r.contact)})" for r in result.references)
+        shown = joined([f"{r.contact.name} ({_website(r.contact)})" for r in result.references])
         out.print(Text(_("See also (websites, nothing to follow): {references}").format(
             references=shown)))
     if few_quebec_contacts(result):
@@ -176,6 +177,9 @@ def _few_quebec(result) -> str:
 
 
 def _title(query) -> str:
+    from ..domain.affinity import kind_word
+    from ..domain.plain_reasons import joined
+
     parts = []
     if query.topics:
         parts.append(_("topics: {topics}").format(topics=", ".join(query.topics)))
@@ -184,7 +188,7 @@ def _title(query) -> str:
     elif query.region:
         parts.append(_("region {region}").format(region=query.region))
     if query.org_kind:
-        parts.append(_("for: {kind}").format(kind=query.org_kind))
+        parts.append(_("for: {kind}").format(kind=kind_word(query.org_kind)))
     if not parts:
         return _("Recommended")
-    return _("Recommended — {query}").format(query="; ".join(parts))
+    return _("Recommended — {query}").format(query=joined(parts))

@@ -7,7 +7,6 @@ consulting, nothing to follow. Pure.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
 from .models import DEAD_STATES, Account
@@ -33,6 +32,8 @@ def follow_account(accounts: Sequence[Account], asked: Sequence[str] = (),
     """The account to follow first: on the asked platforms when given, else on the first of
     FOLLOW_ORDER; among several, a live one first (refresh), then the most followers, then the
     handle closest to the organisation's `name` (its main account, not a service line)."""
+    import difflib  # only for the few rows shown
+
     usable = [a for a in accounts if a.platform in followable_platforms([a.platform], asked)]
     if not usable:
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..i18n import _, ngettext
+from ..i18n import _
 from .signals import Reason
 
 _INTEREST = ("topic", "text")
@@ -25,7 +25,10 @@ def plain_reason(reasons: Sequence[Reason], kind: str, scope: str | None,
     if interest:
         parts.append(_what(interest, kind, scope, labels))
         where = {"mrc": _("in your MRC"), "region": _("in your region"),
-                 "neighbour": _("in a neighbouring region")}.get(tier)
+                 "neighbour": _("in a neighbouring region"),
+                 "elsewhere": _("elsewhere in Quebec")}.get(tier)
+        if where is None and any(r.key == "peer" for r in reasons):
+            where = _("outside Quebec")
         if where and interest[0].key != "all-hazards":
             parts.append(where)
     elif tier in ("mrc", "region"):
@@ -33,12 +36,15 @@ def plain_reason(reasons: Sequence[Reason], kind: str, scope: str | None,
     for r in reasons:
         if r.signal == "network":
             count = int(r.key.partition(":")[2] or 0)
-            parts.append(ngettext("followed by {count} of your trusted accounts",
-                                  "followed by {count} of your trusted accounts",
-                                  count).format(count=count) if count
-                         else _("close to your circle of trust"))
+            parts.append(_("followed by {count} of your trusted accounts").format(count=count)
+                         if count else _("close to your circle of trust"))
         elif r.signal == "activity":
             parts.append(r.detail)
+    return joined(parts)
+
+
+def joined(parts: Sequence[str]) -> str:
+    """`a; b; c` as the interface language writes it (French: `a ; b ; c`)."""
     text = parts[0] if parts else ""
     for part in parts[1:]:
         text = _("{first}; {then}").format(first=text, then=part)

@@ -354,10 +354,10 @@ def score_kind(c: Candidate, q: Query, geo: Geography | None = None) -> list[Rea
     if points <= 0:
         return []
     if partner:
-        detail = _("kind: {kind}, a partner on your territory ({org})")
+        detail = _("{kind}, a partner on your territory ({org})")
         points += PARTNER_POINTS
     else:
-        detail = _("kind: {kind}, useful to your organisation ({org})")
+        detail = _("{kind}, useful to your organisation ({org})")
     return [reason("kind", detail.format(kind=kind_word(c.kind), org=kind_word(q.org_kind)),
                    points, c.kind)]
 

@@ -131,7 +131,8 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
             "Nothing to rank by: give interests (--topic geolocalisation, or words such as "
             "\"cartographie des zones inondables\") or set a profile (msgu profile set --topic "
             "… --region …)."))
-    found = _Found(_text_scores(db, _unmapped_words(ref, request.interests or "")),
+    text = (request.interests or "").strip()
+    found = _Found(_text_scores(db, _unmapped_words(ref, text)) if text else {},
                    _topic_words(db, ref, query.topics), network, circle)
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
     ranked = _ranked(db, query, ctx, ref.geography, filters, found, today, keep, request.limit)
