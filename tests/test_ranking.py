@@ -331,7 +331,7 @@ def test_a_quebec_public_body_is_never_penalised_for_french() -> None:
 def test_never_yourself_whatever_the_spelling() -> None:
     q = Query(("inondations",), own_name="Ville de Gatineau")
     assert is_yourself(cand(1, "VILLE DE GATINEAU"), q)
-    assert is_yourself(cand(2, "Ville-de-Gâtineau"), q)
+    assert is_yourself(cand(2, "Ville de  Gâtineau"), q)
     assert not is_yourself(cand(3, "Service de police de la Ville de Gatineau"), q)
     assert not is_yourself(cand(4, "Ville de Gatineau"), Query())
     got = rank([cand(1, "Ville de Gatineau", topics=("inondations",)),

@@ -7,6 +7,7 @@ consulting, nothing to follow. Pure.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 from .models import DEAD_STATES, Account
@@ -24,6 +25,11 @@ FOLLOW_ORDER: tuple[str, ...] = ("bluesky", "mastodon", "x", "facebook", "instag
 
 def followable_platforms(platforms: Iterable[str], asked: Sequence[str] = ()) -> frozenset[str]:
     """The platforms, among `platforms`, where the contact can be followed (the asked ones)."""
+    return _followable(tuple(platforms), tuple(asked))
+
+
+@functools.lru_cache(maxsize=1024)  # a few platform sets, asked for every candidate
+def _followable(platforms: tuple[str, ...], asked: tuple[str, ...]) -> frozenset[str]:
     return frozenset(p for p in platforms if p != "website" and (not asked or p in asked))
 
 
@@ -32,16 +38,20 @@ def follow_account(accounts: Sequence[Account], asked: Sequence[str] = (),
     """The account to follow first: on the asked platforms when given, else on the first of
     FOLLOW_ORDER; among several, a live one first (refresh), then the most followers, then the
     handle closest to the organisation's `name` (its main account, not a service line)."""
-    import difflib  # only for the few rows shown
-
     usable = [a for a in accounts if a.platform in followable_platforms([a.platform], asked)]
     if not usable:
         return None
-    key = slug(name).replace("-", "")
 
     def rank(a: Account) -> tuple:
         place = FOLLOW_ORDER.index(a.platform) if a.platform in FOLLOW_ORDER else len(FOLLOW_ORDER)
-        alike = difflib.SequenceMatcher(None, key, slug(a.handle).replace("-", "")).ratio()
-        return (a.state in DEAD_STATES, place, -(a.followers_count or 0), -alike, a.handle)
+        return (a.state in DEAD_STATES, place, -(a.followers_count or 0))
 
-    return min(usable, key=rank)
+    best = min(rank(a) for a in usable)
+    tied = [a for a in usable if rank(a) == best]
+    if len(tied) == 1:
+        return tied[0]
+    import difflib  # only for a contact with several accounts on its best platform
+
+    key = slug(name).replace("-", "")
+    return min(tied, key=lambda a: (-difflib.SequenceMatcher(
+        None, key, slug(a.handle).replace("-", "")).ratio(), a.handle))

@@ -40,7 +40,6 @@ from .signals import (
     topic_weight,
     total,
 )
-from .text import slug
 
 # Equal scores, after followability, activity and reach: the reach that serves any Quebec
 # organisation first. No points: this only orders ties, here and in the SQL shortlist.
@@ -54,8 +53,8 @@ def scope_tie_rank(scope: str | None) -> int:
 
 
 def is_yourself(c: Candidate, q: Query) -> bool:
-    """The organisation of the profile: the same name, accents, case and punctuation aside."""
-    return bool(q.own_name) and slug(c.name) == slug(q.own_name or "")
+    """The organisation of the profile: the same name, accents and case aside."""
+    return bool(q.own_name) and c.key == fold(q.own_name or "")
 
 
 def tie_key(c: Candidate, q: Query, today: date) -> tuple:
@@ -65,7 +64,7 @@ def tie_key(c: Candidate, q: Query, today: date) -> tuple:
     last = last_post_date(c)
     active = last is not None and (today - last).days <= QUIET_DAYS
     return (not platforms, -len(platforms), not active, -(c.followers or 0),
-            scope_tie_rank(c.scope), fold(c.name), c.contact_id)
+            scope_tie_rank(c.scope), c.key, c.contact_id)
 
 
 def order(r: Ranked, score: float | None = None) -> tuple:
@@ -91,8 +90,9 @@ class _Scorer:
         self.tongues: dict[tuple, tuple[Reason, ...]] = {}
 
     def place(self, c: Candidate) -> tuple[tuple[Reason, ...], str | None]:
-        """(geography and kind reasons, territory tier) of the contact's place and kind."""
-        key = (c.region, c.mrc, c.scope, c.kind)
+        """(geography and kind reasons, territory tier) of the contact's place and kind. The
+        MRC matters only when one is asked: 100,000 contacts share far fewer places."""
+        key = (c.region, c.mrc if self.q.mrc else None, c.scope, c.kind)
         found = self.places.get(key)
         if found is None:
             reasons = (*score_geography(c, self.q, self.geo), *score_kind(c, self.q, self.geo))

@@ -110,6 +110,11 @@ class Candidate:
     platforms: tuple[str, ...] = ()  # of its accounts, `website` included
     followers: int | None = None  # the most followers `refresh` saw on one of its accounts
     text_topics: tuple[str, ...] = ()  # asked topics named in its description or notes
+    name_key: str = ""  # fold(name), as storage keeps it (computed here when empty)
+
+    @property
+    def key(self) -> str:
+        return self.name_key or fold(self.name)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from ..domain.followability import follow_account
+from ..domain.followability import follow_account, followable_platforms
 from ..domain.geo import Geography
 from ..domain.models import FOLLOWED_STATUSES, Account, Contact, Profile
 from ..domain.plain_reasons import plain_reason
@@ -108,6 +108,8 @@ def build_query(request: RecommendRequest, ref: Reference, profile: Profile) -> 
 # Directories smaller than this are scored whole.
 SHORTLIST, SHORTLIST_PER_RESULT = 300, 10
 TEXT_HITS = 500  # best full-text matches scored; bm25 is relative to the best one
+TOPIC_WORD_HITS = 100  # per asked topic, untagged contacts whose description names it
+PARTNERS = 100  # territory partners read, nearest and best suited first (bound order)
 _MIN_TERM = 3  # shorter stems would match half the directory as prefixes
 
 
@@ -122,7 +124,7 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     filters = pool.Filters(
         excluded_statuses=("unfollowed", *(() if request.include_followed
                                            else sorted(FOLLOWED_STATUSES))),
-        kinds=query.kinds, platforms=query.platforms, followable=None if websites else True,
+        kinds=query.kinds, platforms=query.platforms,
     )
     ctx = _topic_context(db, ref, query.topics)
     circle, network = _trusted_network(db, query, _scored_codes(query, ctx))
@@ -135,12 +137,20 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     found = _Found(_text_scores(db, _unmapped_words(ref, text)) if text else {},
                    _topic_words(db, ref, query.topics), network, circle)
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
-    ranked = _ranked(db, query, ctx, ref.geography, filters, found, today, keep, request.limit)
-    references: list[Ranked] = []
-    if not websites:
-        references = _ranked(db, query, ctx, ref.geography, replace(filters, followable=False),
-                             found, today, keep, SEE_ALSO)
-    return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, references))
+    candidates = _candidates(db, query, ctx, ref.geography, filters, found, keep)
+    if websites:
+        ranked = rank_contacts(candidates, query, ctx, ref.geography, today=today,
+                               limit=request.limit)
+        return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, []))
+    # Followable first (contract): the others are references, named below the table.
+    followable = [c for c in candidates if followable_platforms(c.platforms, query.platforms)]
+    chosen = {c.contact_id for c in followable}
+    references = [c for c in candidates if c.contact_id not in chosen
+                  and not followable_platforms(c.platforms)]
+    ranked = rank_contacts(followable, query, ctx, ref.geography, today=today,
+                           limit=request.limit)
+    seen = rank_contacts(references, query, ctx, ref.geography, today=today, limit=SEE_ALSO)
+    return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, seen))
 
 
 @dataclass(frozen=True)
@@ -153,15 +163,13 @@ class _Found:
     circle: int
 
 
-def _ranked(db: Database, query: Query, ctx: TopicContext, geo: Geography,
-            filters: pool.Filters, found: _Found, today: date, keep: int,
-            limit: int) -> list[Ranked]:
-    """The candidates that pass `filters`, scored and ranked: the best `limit`."""
+def _candidates(db: Database, query: Query, ctx: TopicContext, geo: Geography,
+                filters: pool.Filters, found: _Found, keep: int) -> list[Candidate]:
+    """The contacts worth scoring that pass `filters`, with what other queries found."""
     codes = _scored_codes(query, ctx)
     ids = {*_candidate_ids(db, query, ctx, codes, filters, geo, keep), *found.text, *found.words,
            *found.network}  # text and network reach any contact; candidate_rows applies filters
-    candidates = [_scored(c, found) for c in pool.candidate_rows(db, sorted(ids), codes, filters)]
-    return rank_contacts(candidates, query, ctx, geo, today=today, limit=limit)
+    return [_scored(c, found) for c in pool.candidate_rows(db, sorted(ids), codes, filters)]
 
 
 def _loaded(db: Database, query: Query, ctx: TopicContext, ranked: list[Ranked],
@@ -201,7 +209,8 @@ def _candidate_ids(db: Database, query: Query, ctx: TopicContext, codes: Sequenc
         ids = [i for i, _bound in pool.best_tagged(db, bounds, filters, keep=keep)]
         if query.org_kind and query.region:  # territory partners: the region, MRC first
             ids += [i for i, _bound in pool.best_nearby(db, bounds, filters, column="region",
-                                                        values=[query.region], keep=keep)]
+                                                        values=[query.region],
+                                                        keep=min(keep, PARTNERS))]
         return ids
     ids = []
     for column, values in _nearest_first(query, geo):
@@ -256,7 +265,8 @@ def _topic_words(db: Database, ref: Reference, codes: Sequence[str]) -> dict[int
         if topic is None:
             continue
         phrases, acronyms = topic_names(topic.label_fr, topic.label_en, topic.synonyms)
-        for contact_id in pool.phrase_hits(db, phrases, acronyms=acronyms, limit=TEXT_HITS):
+        for contact_id in pool.phrase_hits(db, phrases, untagged=code, acronyms=acronyms,
+                                           limit=TOPIC_WORD_HITS):
             found.setdefault(contact_id, []).append(code)
     return {i: tuple(topics) for i, topics in found.items()}
 

@@ -34,10 +34,9 @@ class Filters:
 
     excluded_statuses: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    # An account on one of these platforms, or none but websites: a reference is read for the
+    # "See also" of any query (it has nothing to follow on any platform).
     platforms: tuple[str, ...] = ()
-    # True: only followable contacts (an account other than `website`, on `platforms` when
-    # given); False: only references (none); None: both.
-    followable: bool | None = None
 
 
 def _marks(values: Sequence) -> str:
@@ -54,15 +53,11 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
         clauses.append(f"c.kind IN ({_marks(filters.kinds)})")
         args += filters.kinds
     if filters.platforms:
-        clauses.append("EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
-                       f"AND a.platform IN ({_marks(filters.platforms)}))")
+        clauses.append("(EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
+                       f"AND a.platform IN ({_marks(filters.platforms)})) OR NOT EXISTS "
+                       "(SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
+                       "AND a.platform != 'website'))")
         args += filters.platforms
-    if filters.followable is not None:
-        asked = [p for p in filters.platforms if p != "website"]
-        among = f" AND a.platform IN ({_marks(asked)})" if asked else ""
-        clauses.append(("" if filters.followable else "NOT ") + "EXISTS (SELECT 1 FROM accounts a "
-                       f"WHERE a.contact_id = c.id AND a.platform != 'website'{among})")
-        args += asked
     return " AND ".join(clauses), args
 
 
@@ -79,14 +74,16 @@ def text_hits(db: Database, terms: Sequence[str], *, limit: int) -> list[tuple[i
         f"ORDER BY rank, rowid LIMIT {int(limit)}", [match])]
 
 
-def phrase_hits(db: Database, phrases: Sequence[str], *, limit: int,
+def phrase_hits(db: Database, phrases: Sequence[str], *, untagged: str, limit: int,
                 acronyms: Sequence[str] = ()) -> list[int]:
-    """Ids of the contacts whose description or notes hold any of `phrases` (whole words, in
-    order; accents and case folded by the index), or one of `acronyms` written in capitals."""
-    found = _phrase_ids(db, phrases, limit)
+    """Ids of the contacts not tagged `untagged` whose description or notes hold any of
+    `phrases` (whole words, in order; accents and case folded by the index), or one of
+    `acronyms` written in capitals: at most `limit` of each, in id order (no ranking: a tag
+    counts more than any of these words)."""
+    found = _phrase_ids(db, phrases, untagged, limit)
     if acronyms:
         capitals = re.compile(r"\b(?:" + "|".join(map(re.escape, acronyms)) + r")\b")
-        hits = [i for i in _phrase_ids(db, acronyms, limit) if i not in set(found)]
+        hits = [i for i in _phrase_ids(db, acronyms, untagged, limit) if i not in set(found)]
         rows = db.execute("SELECT id, description, notes FROM contacts WHERE id IN "
                           "(SELECT value FROM json_each(?))", [json.dumps(hits)])
         kept = {row[0] for row in rows if capitals.search(f"{row[1] or ''}\n{row[2] or ''}")}
@@ -94,14 +91,15 @@ def phrase_hits(db: Database, phrases: Sequence[str], *, limit: int,
     return found
 
 
-def _phrase_ids(db: Database, phrases: Sequence[str], limit: int) -> list[int]:
+def _phrase_ids(db: Database, phrases: Sequence[str], untagged: str, limit: int) -> list[int]:
     quoted = ['"' + p.replace('"', '""') + '"' for p in dict.fromkeys(phrases) if p.strip()]
     if not quoted:
         return []
     match = f"{_TOPIC_WORD_COLUMNS} : ({' OR '.join(quoted)})"
     return [row[0] for row in db.execute(
-        "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? "
-        f"ORDER BY bm25(contacts_fts), rowid LIMIT {int(limit)}", [match])]
+        "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? AND rowid NOT IN "
+        "(SELECT contact_id FROM contact_topics WHERE topic = ?) "
+        f"ORDER BY rowid LIMIT {int(limit)}", [match, untagged])]
 
 
 def tag_counts(db: Database, codes: Sequence[str]) -> dict[str, int]:
@@ -129,7 +127,7 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
                max(a.last_post_at),
                count(a.state) = 0 OR count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
                                      < count(a.state),
-               group_concat(DISTINCT a.platform), max(a.followers_count)
+               group_concat(DISTINCT a.platform), max(a.followers_count), c.name_key
         FROM contacts c LEFT JOIN accounts a ON a.contact_id = c.id
         WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}
         GROUP BY c.id ORDER BY c.id
@@ -147,7 +145,7 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
             suggested_topics=tuple(code for code, suggested in pairs if suggested != "0"),
             last_post_at=row[8], any_account_alive=bool(row[9]),
             platforms=tuple(sorted((row[10] or "").split(","))) if row[10] else (),
-            followers=row[11],
+            followers=row[11], name_key=row[12],
         ))
     return rows
 
