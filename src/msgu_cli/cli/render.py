@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..domain.followability import FOLLOW_ORDER
 from ..domain.models import PLATFORMS, Contact, RelationEvent
 
-# The platforms people follow on, most useful first, for the short "accounts" column.
-_FOLLOW_ORDER = ("bluesky", "mastodon", "x", "facebook", "instagram", "threads", "linkedin",
-                 "youtube", "tiktok", "website")
+# The platforms people follow on, most useful first (the one order: domain.followability),
+# for the short "accounts" column; websites last.
+_FOLLOW_ORDER = (*FOLLOW_ORDER, "website")
 
 
 def region_names() -> dict[str, str]:
