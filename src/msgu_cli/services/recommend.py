@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..domain.followability import follow_account, followable_platforms
 from ..domain.geo import Geography
@@ -32,6 +31,9 @@ from ..storage import contacts as store
 from ..storage.graph import trusted_count, trusted_followers
 from ..storage.relations import load_profile
 from .reference import Reference, load_reference
+
+if TYPE_CHECKING:  # the type only: sqlite-utils is not needed to read
+    from sqlite_utils import Database
 
 DEFAULT_LANGUAGES = ("fr", "en")  # when neither --lang nor the profile says (contract)
 SEE_ALSO = 3  # website-only references named below the table

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..domain.models import FOLLOWED_STATUSES
+
+if TYPE_CHECKING:  # the type only: sqlite-utils is not needed to read
+    from sqlite_utils import Database
 
 _TRUSTED = ", ".join(f"'{s}'" for s in sorted(FOLLOWED_STATUSES))
 
