@@ -13,6 +13,7 @@ import pytest
 from msgu_cli import i18n
 from msgu_cli.domain.diversity import diversify, floors
 from msgu_cli.domain.geo import Geography
+from msgu_cli.domain.interests import related_topics, topic_names
 from msgu_cli.domain.models import Mrc
 from msgu_cli.domain.ranking import (
     Candidate,
@@ -33,7 +34,7 @@ from msgu_cli.domain.ranking import (
     tie_key,
     topic_weight,
 )
-from msgu_cli.domain.signals import related_topics, score_peer, topic_names
+from msgu_cli.domain.signals import score_peer
 
 TODAY = date(2025, 6, 1)
 GEO = Geography.from_mrcs([Mrc("Nicolet-Yamaska", "17"), Mrc("Drummond", "17"),

@@ -1,6 +1,6 @@
-"""Recommendation ranking: independent, explained signals (domain.signals) -> a scored,
-diversified list, with the contract's rules: never yourself, interests or territory partners,
-ties broken on followability, activity and reach, then scope and name.
+"""Recommendation ranking: independent, explained signals (domain.interests, domain.signals)
+-> a scored, diversified list, with the contract's rules: never yourself, interests or
+territory partners, ties broken on followability, activity and reach, then scope and name.
 
 Pure: data in, new data out (no database, no network, no clock: `today` is a parameter).
 """
@@ -17,6 +17,7 @@ from .affinity import is_partner_kind
 from .diversity import POOL_FACTOR, Ranked, diversify, floors
 from .followability import followable_platforms
 from .geo import Geography
+from .interests import score_text, score_topic, topic_weight
 from .signals import (
     QUIET_DAYS,
     SIGNALS,
@@ -34,10 +35,7 @@ from .signals import (
     score_language,
     score_network,
     score_peer,
-    score_text,
-    score_topic,
     territory_tier,
-    topic_weight,
     total,
 )
 

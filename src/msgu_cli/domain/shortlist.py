@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .geo import Geography
+from .interests import COVERAGE_POINTS, score_topic
 from .models import SCOPES
 from .signals import (
-    COVERAGE_POINTS,
     Candidate,
     Query,
     Reason,
@@ -23,7 +23,6 @@ from .signals import (
     score_geography,
     score_kind,
     score_language,
-    score_topic,
 )
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.followability import follow_account, followable_platforms
 from ..domain.geo import Geography
+from ..domain.interests import related_topics, topic_names
 from ..domain.models import FOLLOWED_STATUSES, Account, Contact, Profile
 from ..domain.plain_reasons import plain_reason
 from ..domain.ranking import (
@@ -21,7 +22,7 @@ from ..domain.ranking import (
     topic_weight,
 )
 from ..domain.shortlist import score_bounds
-from ..domain.signals import in_quebec, related_topics, topic_names
+from ..domain.signals import in_quebec
 from ..domain.text import stems
 from ..domain.vocabulary import KINDS, parse_kind, parse_language, parse_platform
 from ..errors import InvalidInput
