@@ -161,23 +161,15 @@ def _case(column: str, table: Mapping[str, float]) -> tuple[str, list]:
 
 
 def _bound_sql(bounds: Bounds) -> tuple[str, list]:
-    """Geography, kind and language bounds of contact `c` (the topic part is summed per tag)."""
+    """Geography and kind bounds of contact `c` (the topic part is summed per tag)."""
     region, region_args = _case("c.region", bounds.regions)
     scope, scope_args = _case("c.scope", bounds.scopes)
     kind, kind_args = _case("c.kind", bounds.kinds)
     mrc, mrc_args = "0", []
     if bounds.mrc is not None:
         mrc, mrc_args = "(CASE WHEN c.mrc = ? COLLATE NOCASE THEN ? ELSE 0 END)", list(bounds.mrc)
-    language, language_args = "0", []
-    if bounds.language is not None:
-        codes, shared, other = bounds.language
-        # Languages are stored as a JSON list of lower-case codes: '["fr", "en"]'.
-        found = " OR ".join("instr(c.languages, ?) > 0" for _ in codes)
-        language = (f"(CASE WHEN c.languages IS NULL OR c.languages = '[]' THEN 0 "
-                    f"WHEN {found} THEN ? ELSE ? END)")
-        language_args = [*(f'"{code}"' for code in codes), shared, other]
-    return (f"max({region}, {mrc}, {scope}) + {kind} + {language}",
-            [*region_args, *mrc_args, *scope_args, *kind_args, *language_args])
+    return (f"max({region}, {mrc}, {scope}) + {kind}",
+            [*region_args, *mrc_args, *scope_args, *kind_args])
 
 
 def tagged_sql(bounds: Bounds, filters: Filters, *, keep: int) -> tuple[str, list]:
@@ -205,7 +197,7 @@ def tagged_sql(bounds: Bounds, filters: Filters, *, keep: int) -> tuple[str, lis
 
 def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
                 keep: int) -> list[tuple[int, float]]:
-    """(id, upper bound of topic + geography + kind + language points) of the `keep` tagged
+    """(id, upper bound of topic + geography + kind points) of the `keep` tagged
     contacts with the highest bound, best first."""
     if not bounds.tags:
         return []
@@ -230,7 +222,7 @@ def nearby_sql(bounds: Bounds, filters: Filters, *, column: str | None,
 
 def best_nearby(db: Database, bounds: Bounds, filters: Filters, *, column: str | None,
                 values: Sequence[str] = (), keep: int) -> list[tuple[int, float]]:
-    """(id, bound of geography + kind + language points) of the `keep` best contacts whose
+    """(id, bound of geography + kind points) of the `keep` best contacts whose
     `column` (region or scope) is in `values` (of all contacts when `column` is None)."""
     sql, args = nearby_sql(bounds, filters, column=column, values=values, keep=keep)
     return [(row[0], row[1]) for row in db.execute(sql, args)]
