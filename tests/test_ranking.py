@@ -13,7 +13,7 @@ import pytest
 from msgu_cli import i18n
 from msgu_cli.domain.diversity import diversify, floors
 from msgu_cli.domain.geo import Geography
-from msgu_cli.domain.interests import related_topics, topic_names
+from msgu_cli.domain.interests import related_topics, topic_names, warns_you
 from msgu_cli.domain.models import Mrc
 from msgu_cli.domain.ranking import (
     Candidate,
@@ -34,7 +34,7 @@ from msgu_cli.domain.ranking import (
     tie_key,
     topic_weight,
 )
-from msgu_cli.domain.signals import score_peer
+from msgu_cli.domain.signals import score_peer, territory_tier
 
 TODAY = date(2025, 6, 1)
 GEO = Geography.from_mrcs([Mrc("Nicolet-Yamaska", "17"), Mrc("Drummond", "17"),
@@ -159,6 +159,24 @@ def test_an_all_hazards_source_matches_every_hazard_below_an_exact_tag() -> None
     two = score_topic(cand(3, "C", topics=("tous-risques",)), Query(("verglas", "inondations")),
                       CTX)
     assert [r.points for r in two] == [4.0, 2.0, 1.0]
+
+
+def test_only_all_hazards_sources_that_reach_you_count_for_every_hazard() -> None:
+    assert warns_you(cand(1, "MSP", scope="provincial"), None, placed=False)
+    assert warns_you(cand(2, "ECCC", scope="national"), None, placed=True)
+    assert not warns_you(cand(3, "FEMA", scope="international"), None, placed=False)
+    town = cand(4, "Ville", scope="local", region="16")
+    assert warns_you(town, "region", placed=True)  # its own territory
+    assert not warns_you(town, None, placed=True)  # another territory's warnings
+    assert not warns_you(town, None, placed=False)  # no territory asked: nobody's in particular
+    assert warns_you(cand(5, "Inconnu"), None, placed=False)  # no place known: benefit of doubt
+    q = Query(("verglas",))
+    far = [cand(6, "Ville lointaine", scope="local", region="06", topics=("tous-risques",)),
+           cand(7, "Abroad", scope="international", topics=("tous-risques",)),
+           cand(8, "MSP", scope="provincial", topics=("tous-risques",))]
+    assert ids(rank(far, q)) == [8]
+    near = Query(("verglas",), region="06")
+    assert ids(rank(far, near)) == [6, 8]  # the town of your own region first, then the MSP
 
 
 def test_topic_names_in_the_description_are_text_below_tags() -> None:
@@ -584,7 +602,9 @@ def test_rank_contacts_reasons_are_the_signals_reasons() -> None:
     q = QUERY
     for r in rank(mixed(), q):
         c = by_id[r.contact_id]
-        topic = [*score_topic(c, q, CTX), *score_text(c, q)]
+        tier = territory_tier(c, q, GEO) if q.region or q.mrc else None
+        topic = [*score_topic(c, q, CTX, all_hazards=warns_you(c, tier, bool(q.region))),
+                 *score_text(c, q)]
         expected = [*topic, *score_geography(c, q, GEO), *score_kind(c, q, GEO),
                     *score_peer(c, q, GEO, topic), *score_network(c), *score_activity(c, TODAY),
                     *score_language(c, q)]

@@ -35,6 +35,20 @@ def topic_weight(contacts_with_topic: int, total_contacts: int) -> float:
     return round(min(WEIGHT_MAX, max(WEIGHT_MIN, raw)), 4)
 
 
+def warns_you(c: Candidate, tier: str | None, placed: bool) -> bool:
+    """Whether an all-hazards source's warnings reach the organisation: a province-wide or
+    national one always; a local or regional one of its own territory (`tier`, near it, when
+    one is asked); a foreign one never (the hazards it warns of are abroad). A contact of
+    unknown place gets the benefit of the doubt."""
+    if c.scope in ("provincial", "national"):
+        return True
+    if c.scope == "international":
+        return False
+    if c.scope is None and not c.region:
+        return True
+    return placed and tier is not None
+
+
 def related_topics(code: str, group: str | None, relatives: Mapping[str, str],
                    known: Iterable[str]) -> dict[str, str]:
     """The relatives of an asked topic: its parents and children, and for a hazard the
@@ -75,7 +89,8 @@ def _relation_detail(relation: str, label: str, asked: str, suggested: bool) -> 
     return text.format(label=label, asked=asked)
 
 
-def _best_match(code: str, c: Candidate, ctx: TopicContext) -> tuple[float, str, str] | None:
+def _best_match(code: str, c: Candidate, ctx: TopicContext,
+                all_hazards: bool) -> tuple[float, str, str] | None:
     """The strongest tag evidence that `c` covers the asked topic: (base points, detail, key)."""
     label = ctx.labels.get(code, code)
     if code in c.topics:
@@ -85,6 +100,8 @@ def _best_match(code: str, c: Candidate, ctx: TopicContext) -> tuple[float, str,
         options.append((EXACT_POINTS * SUGGESTED_FACTOR,
                         _('topic "{label}" (suggested tag)').format(label=label), f"exact:{code}"))
     for other, relation in sorted(ctx.related.get(code, {}).items()):
+        if relation == "all-hazards" and not all_hazards:
+            continue
         base = ALL_HAZARDS_POINTS if relation == "all-hazards" else RELATED_POINTS
         how = "all-hazards" if relation == "all-hazards" else f"related:{other}"
         for tags, factor in ((c.topics, 1.0), (c.suggested_topics, SUGGESTED_FACTOR)):
@@ -96,17 +113,19 @@ def _best_match(code: str, c: Candidate, ctx: TopicContext) -> tuple[float, str,
     return max(options, key=lambda o: o[0]) if options else None
 
 
-def score_topic(c: Candidate, q: Query, ctx: TopicContext) -> list[Reason]:
+def score_topic(c: Candidate, q: Query, ctx: TopicContext, *,
+                all_hazards: bool = True) -> list[Reason]:
     """One reason per asked topic the contact's tags cover (the best whole, the others for
     EXTRA_TOPIC_FACTOR), plus a bonus for covering several; then `text` reasons for asked
-    topics its tags miss but its description names."""
+    topics its tags miss but its description names. `all_hazards=False` for a source whose
+    warnings do not reach the organisation (see `warns_you`)."""
     asked = tuple(dict.fromkeys(q.topics))
     found: list[tuple[float, str, str, str]] = []  # (points, signal, detail, key)
     for code in asked:
         weight = ctx.weights.get(code, 1.0)
         if weight <= 0:
             continue
-        match = _best_match(code, c, ctx)
+        match = _best_match(code, c, ctx, all_hazards)
         if match is not None:
             found.append((match[0] * weight, "topic", match[1], match[2]))
         elif code in c.text_topics:

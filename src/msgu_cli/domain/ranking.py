@@ -17,7 +17,7 @@ from .affinity import is_partner_kind
 from .diversity import POOL_FACTOR, Ranked, diversify, floors
 from .followability import followable_platforms
 from .geo import Geography
-from .interests import score_text, score_topic, topic_weight
+from .interests import score_text, score_topic, topic_weight, warns_you
 from .signals import (
     QUIET_DAYS,
     SIGNALS,
@@ -100,10 +100,11 @@ class _Scorer:
     def reasons(self, c: Candidate) -> tuple[Reason, ...]:
         """topic, text, geography, kind, network, activity, language: the contract's order."""
         q = self.q
-        tags = (c.topics, c.suggested_topics, c.text_topics)
+        place, tier = self.place(c)
+        tags = (c.topics, c.suggested_topics, c.text_topics, warns_you(c, tier, self.placed))
         topic = self.topics.get(tags)
         if topic is None:
-            topic = self.topics[tags] = tuple(score_topic(c, q, self.ctx))
+            topic = self.topics[tags] = tuple(score_topic(c, q, self.ctx, all_hazards=tags[3]))
         moment = self.moments.get(c.last_post_at)
         if moment is None:
             moment = self.moments[c.last_post_at] = tuple(score_activity(c, self.today))
@@ -116,7 +117,7 @@ class _Scorer:
                 else ())
         network = score_network(c) if c.followed_by or c.network_score > 0 else ()
         peer = score_peer(c, q, self.geo, (*topic, *text)) if self.placed else ()
-        return (*topic, *text, *self.place(c)[0], *peer, *network, *moment, *tongue)
+        return (*topic, *text, *place, *peer, *network, *moment, *tongue)
 
     def is_partner(self, c: Candidate) -> bool:
         """A territory partner: the same MRC, or the same region and a partner kind."""
