@@ -8,12 +8,12 @@ directory that grows shows what is left to judge instead of hiding it.
 
 from __future__ import annotations
 
-import sqlite3
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evalset import copy_database  # tests/: one consistent copy of a database, WAL included
 from metrics import ndcg_at_k, precision_at_k
 
 HERE = Path(__file__).resolve().parent
@@ -97,20 +97,9 @@ def score(ranked: Sequence[str], persona: Persona) -> Score:
     )
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy, WAL included (the in-process CLI may keep its connection open)."""
-    for leftover in target.parent.glob(target.name + "*"):
-        leftover.unlink()
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-
-
 def persona_database(cli: Cli, template: Path, db: Path, persona: Persona) -> Path:
-    """A fresh copy of the starter directory with the persona's profile set."""
+    """A fresh copy of the starter directory, at `db` (a new file), with the persona's
+    profile set."""
     copy_database(template, db)
     if persona.profile:
         cli(db, "profile", "set", *persona.profile)

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent / "src"), str(HERE)]
+sys.path[:0] = [str(HERE.parent / "src"), str(HERE), str(HERE.parent / "tests")]
 
 from metrics import mean  # noqa: E402
 from personas import (  # noqa: E402
@@ -117,7 +117,7 @@ def evaluate() -> list[tuple[Persona, dict[str, Score]]]:
         template = Path(tmp) / "starter.db"
         cli(template, "init")
         for persona in load_personas():
-            ranked = rankings(template, Path(tmp) / "persona.db", persona)
+            ranked = rankings(template, Path(tmp) / f"{persona.id}.db", persona)
             results.append((persona, {s: score(ranked[s], persona) for s in SYSTEMS}))
     return results
 
@@ -166,7 +166,7 @@ def _print_rankings() -> None:
         template = Path(tmp) / "starter.db"
         cli(template, "init")
         for persona in load_personas():
-            db = persona_database(cli, template, Path(tmp) / "persona.db", persona)
+            db = persona_database(cli, template, Path(tmp) / f"{persona.id}.db", persona)
             print(f"\n{persona.id}:")
             for rank, name in enumerate(msgu_ranking(cli, db, persona)[:10], 1):
                 judged = persona.judged.get(name)

@@ -11,6 +11,8 @@ import math
 from pathlib import Path
 
 import pytest
+from cli_results import names_of as names
+from cli_results import points_by_signal as signals
 from evalset import FIXTURES, build_eval_db, copy_database
 
 from msgu_cli.storage import graph
@@ -45,16 +47,6 @@ def recommend(invoke):
 
     return run
 
-
-def names(rows: list[dict]) -> list[str]:
-    return [r["name"] for r in rows]
-
-
-def signals(row: dict) -> dict[str, float]:
-    found: dict[str, float] = {}
-    for reason in row["reasons"]:
-        found[reason["signal"]] = round(found.get(reason["signal"], 0) + reason["points"], 2)
-    return found
 
 
 def contact_id(invoke, ref: str) -> int:

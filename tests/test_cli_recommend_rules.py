@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from msgu_cli import i18n
+from cli_results import names_of as names
+from cli_results import points_by_signal as signals
+from english_texts import english  # noqa: F401 (an autouse fixture)
 
 WEBSITE_ONLY = "INFO-Crue"
 UQ = "Urgence Québec"
@@ -17,13 +18,9 @@ SPVG = "Service de police de la Ville de Gatineau"
 
 
 @pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch):
-    """English texts, and a terminal wide enough that table cells do not wrap."""
-    monkeypatch.setenv("MSGU_LANG", "en")
+def wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal wide enough that table cells do not wrap."""
     monkeypatch.setenv("COLUMNS", "240")
-    i18n.reset()
-    yield
-    i18n.reset()
 
 
 @pytest.fixture
@@ -46,16 +43,6 @@ def profile(invoke):
 
     return run
 
-
-def names(rows: list[dict]) -> list[str]:
-    return [r["name"] for r in rows]
-
-
-def signals(row: dict) -> dict[str, float]:
-    found: dict[str, float] = {}
-    for reason in row["reasons"]:
-        found[reason["signal"]] = round(found.get(reason["signal"], 0) + reason["points"], 2)
-    return found
 
 
 def platforms(row: dict) -> set[str]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
+from english_texts import english  # noqa: F401 (an autouse fixture)
 
-from msgu_cli import i18n
 from msgu_cli.domain.plain_reasons import plain_reason
 from msgu_cli.domain.signals import Reason
 
@@ -12,13 +11,6 @@ LABELS = {"cartographie-humanitaire": "Humanitarian mapping", "inondations": "Fl
           "geomatique": "Geomatics", "cartographie": "Mapping", "geolocalisation": "Geolocation",
           "sig": "SIG"}
 
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("MSGU_LANG", "en")
-    i18n.reset()
-    yield
-    i18n.reset()
 
 
 def r(signal: str, points: float, key: str, detail: str = "d") -> Reason:

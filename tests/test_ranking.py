@@ -9,8 +9,8 @@ import random
 from datetime import date
 
 import pytest
+from english_texts import english  # noqa: F401 (an autouse fixture)
 
-from msgu_cli import i18n
 from msgu_cli.domain.diversity import diversify, floors
 from msgu_cli.domain.geo import Geography
 from msgu_cli.domain.interests import related_topics, topic_names, warns_you
@@ -52,14 +52,6 @@ CTX = TopicContext(
             "tous-risques": "All hazards"},
 )
 
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch):
-    """Reason texts are checked in English, the msgids."""
-    monkeypatch.setenv("MSGU_LANG", "en")
-    i18n.reset()
-    yield
-    i18n.reset()
 
 
 def cand(contact_id: int, name: str, **fields: object) -> Candidate:
@@ -331,17 +323,17 @@ def test_languages_first_asked_counts_whole_later_half_none_loses() -> None:
 
 
 def test_a_quebec_public_body_is_never_penalised_for_french() -> None:
-    english = Query(languages=("en",))
+    in_english = Query(languages=("en",))
     body = cand(1, "Ministère", kind="provincial", scope="provincial", languages=("fr",))
-    assert score_language(body, english) == [
+    assert score_language(body, in_english) == [
         Reason("language", "Quebec public body: publishes in French", 1.0)]
     city = cand(2, "Ville", kind="municipality", region="06", languages=("fr",))
-    assert points(score_language(city, english)) == 1.0
+    assert points(score_language(city, in_english)) == 1.0
     # Not a public body, or not a Quebec one: French only is no help to an English reader.
     assert points(score_language(cand(3, "Média", kind="media", region="06", languages=("fr",)),
-                                 english)) == -2.0
+                                 in_english)) == -2.0
     assert points(score_language(cand(4, "Paris", kind="fire", scope="international",
-                                      languages=("fr",)), english)) == -2.0
+                                      languages=("fr",)), in_english)) == -2.0
 
 
 # --- the rules of the whole ranking ----------------------------------------------------------
