@@ -80,6 +80,7 @@ class _Scorer:
         self.placed = bool(q.region or q.mrc)
         self.partners = bool(q.org_kind and self.placed)
         self.grounds = {"kind", "network", *(("geography",) if self.placed else ())}
+        self.partner_ids: set[int] = set()  # ranked as territory partners, no interest matched
         # Every tag that can earn topic points: the asked codes, their relatives.
         self.codes = frozenset(q.topics).union(*(ctx.related.get(t, {}) for t in q.topics))
         self.topics: dict[tuple, tuple[Reason, ...]] = {}
@@ -143,12 +144,14 @@ class _Scorer:
         # without, the territory, the kind or the network must say something (Quebec-first
         # points and languages order contacts, they are no reason to follow one).
         if self.needs_interest:
-            qualified = any(r.points > 0 and r.signal in _INTEREST_SIGNALS for r in reasons) \
-                or self.is_partner(c)
+            matched = any(r.points > 0 and r.signal in _INTEREST_SIGNALS for r in reasons)
+            qualified = matched or self.is_partner(c)
         else:
-            qualified = any(r.points > 0 and r.signal in self.grounds for r in reasons)
+            matched = qualified = any(r.points > 0 and r.signal in self.grounds for r in reasons)
         if score <= 0 or not qualified:
             return None
+        if not matched:
+            self.partner_ids.add(c.contact_id)
         return Ranked(c.contact_id, c.name, score, reasons, c.scope,
                       bool(followable_platforms(c.platforms, self.q.platforms)),
                       tie_key(c, self.q, self.today))
@@ -190,7 +193,6 @@ def rank_contacts(
     scorer = _Scorer(q, ctx, geo, today)
     ranked: list[Ranked] = []
     by_id: dict[int, Candidate] = {}
-    partners: list[int] = []
     for c in candidates:
         if not c.any_account_alive or c.contact_id in by_id or is_yourself(c, q):
             continue
@@ -198,9 +200,7 @@ def rank_contacts(
         result = scorer.rank(c) if scorer.may_qualify(c) else None
         if result is not None:
             ranked.append(result)
-            if scorer.needs_interest and not any(
-                    r.points > 0 and r.signal in _INTEREST_SIGNALS for r in result.reasons):
-                partners.append(c.contact_id)
+    partners = scorer.partner_ids
     depths = {r.contact_id: _TIER_DEPTH.get(scorer.place(by_id[r.contact_id])[1] or "", 0)
               for r in ranked} if partners else {}
     if partners:

@@ -130,7 +130,8 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
         kinds=query.kinds, platforms=query.platforms,
     )
     ctx = _topic_context(db, ref, query.topics)
-    circle, network = _trusted_network(db, query, _scored_codes(query, ctx))
+    codes = _scored_codes(query, ctx)
+    circle, network = _trusted_network(db, query, codes)
     if not (query.topics or query.has_text or query.region or query.org_kind or network):
         raise InvalidInput(_(
             "Nothing to rank by: give interests (--topic geolocalisation, or words such as "
@@ -140,20 +141,23 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     found = _Found(_text_scores(db, _unmapped_words(ref, text)) if text else {},
                    _topic_words(db, ref, query.topics), network, circle)
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
-    candidates = _candidates(db, query, ctx, ref.geography, filters, found, keep)
-    if websites:
-        ranked = rank_contacts(candidates, query, ctx, ref.geography, today=today,
-                               limit=request.limit)
-        return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, []))
-    # Followable first (contract): the others are references, named below the table.
-    followable = [c for c in candidates if followable_platforms(c.platforms, query.platforms)]
-    chosen = {c.contact_id for c in followable}
-    references = [c for c in candidates if c.contact_id not in chosen
-                  and not followable_platforms(c.platforms)]
-    ranked = rank_contacts(followable, query, ctx, ref.geography, today=today,
-                           limit=request.limit)
-    seen = rank_contacts(references, query, ctx, ref.geography, today=today, limit=SEE_ALSO)
+    candidates = _candidates(db, query, ctx, codes, ref.geography, filters, found, keep)
+    ranked, seen = _followable_first(candidates, query, ctx, ref.geography, today=today,
+                                     limit=request.limit, websites=websites)
     return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, seen))
+
+
+def _followable_first(candidates: Sequence[Candidate], query: Query, ctx: TopicContext,
+                      geo: Geography, *, today: date, limit: int,
+                      websites: bool) -> tuple[list[Ranked], list[Ranked]]:
+    """Followable first (contract): the contacts followable on the asked platforms are ranked,
+    and the best website-only references named apart; `websites` ranks both together."""
+    if websites:
+        return rank_contacts(candidates, query, ctx, geo, today=today, limit=limit), []
+    followable = [c for c in candidates if followable_platforms(c.platforms, query.platforms)]
+    references = [c for c in candidates if not followable_platforms(c.platforms)]
+    return (rank_contacts(followable, query, ctx, geo, today=today, limit=limit),
+            rank_contacts(references, query, ctx, geo, today=today, limit=SEE_ALSO))
 
 
 @dataclass(frozen=True)
@@ -166,10 +170,10 @@ class _Found:
     circle: int
 
 
-def _candidates(db: Database, query: Query, ctx: TopicContext, geo: Geography,
-                filters: pool.Filters, found: _Found, keep: int) -> list[Candidate]:
+def _candidates(db: Database, query: Query, ctx: TopicContext, codes: Sequence[str],
+                geo: Geography, filters: pool.Filters, found: _Found,
+                keep: int) -> list[Candidate]:
     """The contacts worth scoring that pass `filters`, with what other queries found."""
-    codes = _scored_codes(query, ctx)
     ids = {*_candidate_ids(db, query, ctx, codes, filters, geo, keep), *found.text, *found.words,
            *found.network}  # text and network reach any contact; candidate_rows applies filters
     return [_scored(c, found) for c in pool.candidate_rows(db, sorted(ids), codes, filters)]
