@@ -1,17 +1,19 @@
-"""Ranking quality of `msgu recommend` on the labelled evaluation set, next to two baselines.
+"""Ranking quality of `msgu recommend` on the shipped starter directory, next to two baselines.
 
-    python benchmarks/quality.py [--verbose]
+    python benchmarks/quality.py [--verbose] [--no-write]
 
-Builds a database from tests/fixtures/eval_directory.csv through the real CLI, runs every query of
-tests/fixtures/eval_queries.json (after its setup commands, on a fresh copy), and prints mean
-precision@5 and nDCG@10 for:
+Builds the starter directory with `msgu init` (seeds/contacts.csv, what users get), then runs
+every persona of benchmarks/personas.toml on a fresh copy (its `profile set`, then its
+`recommend` command line) and reports precision@5, nDCG@10 and recall@10 per persona and on
+average for:
 
-- msgu: `msgu recommend ARGS --json`;
+- msgu: `msgu recommend COMMAND --json`;
 - baseline A: contacts having any asked tag, sorted by name (a plain tag filter);
 - baseline B: the same contacts sorted by how many asked tags they carry, then by name.
 
-Both baselines get the same asked topics (resolved by msgu's own query parser), the same --kind
-and --platform filters and the same status exclusions, so the difference is the ranking alone.
+Both baselines get the same asked topics (resolved by msgu's own query parser, the profile
+included), the same --kind and --platform filters and the same status exclusions, so the
+difference is the ranking alone. The table goes to stdout and into benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -22,16 +24,25 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(Path(__file__).resolve().parent), str(ROOT / "tests")]
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent / "src"), str(HERE), str(HERE.parent / "tests")]
 
-from evalset import build_eval_db, copy_database, load_queries  # noqa: E402
-from metrics import mean, ndcg_at_k, precision_at_k  # noqa: E402
+from metrics import mean  # noqa: E402
+from personas import (  # noqa: E402
+    Persona,
+    Score,
+    load_personas,
+    msgu_ranking,
+    persona_database,
+    score,
+)
+from results_file import replace_section  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from msgu_cli.cli import app  # noqa: E402
 
 EXCLUDED = {"unfollowed", "following", "follows-back", "met", "collaborating"}  # as recommend
+SYSTEMS = ("msgu", "A: tag filter, by name", "B: tag count, then name")
 
 
 def cli(db: Path, *args: str) -> str:
@@ -51,6 +62,7 @@ def _parse(args: list[str]) -> argparse.Namespace:
     parser.add_argument("--region")
     parser.add_argument("--mrc")
     parser.add_argument("--lang")
+    parser.add_argument("--include-websites", action="store_true")
     return parser.parse_args(args)
 
 
@@ -67,9 +79,10 @@ def asked(db: Path, args: list[str]) -> tuple[set[str], set[str], set[str]]:
     database = Database(db)
     try:
         profile = load_profile(database)
-        request = RecommendRequest(ns.interests, ns.topic, ns.region, ns.mrc, ns.kind,
-                                   ns.platform, ns.lang)
-        query, _ = build_query(request, load_reference(database), profile)
+        request = RecommendRequest(interests=ns.interests, topics=ns.topic, region=ns.region,
+                                   mrc=ns.mrc, kinds=ns.kind, platforms=ns.platform,
+                                   lang=ns.lang)
+        query = build_query(request, load_reference(database), profile)[0]
     finally:
         database.close()
     platforms = {parse_platform(p) for p in ns.platform} or set(profile.platforms)
@@ -91,49 +104,74 @@ def baselines(db: Path, args: list[str], limit: int = 10) -> tuple[list[str], li
     return by_name[:limit], by_count[:limit]
 
 
-def run_query(template: Path, db: Path, query: dict) -> dict[str, list[str]]:
-    """The top 10 of msgu and of both baselines for one query, on a fresh copy of the directory."""
-    copy_database(template, db)
-    for step in query.get("setup", []):
-        cli(db, *step)
-    ranked = [r["name"] for r in json.loads(cli(db, "recommend", *query["args"], "--json"))]
-    name_order, count_order = baselines(db, query["args"])
-    return {"msgu": ranked, "A: tag filter, by name": name_order,
-            "B: tag count, then name": count_order}
+def rankings(template: Path, db: Path, persona: Persona) -> dict[str, list[str]]:
+    """The top 10 of msgu and of both baselines for one persona, on a fresh directory."""
+    persona_database(cli, template, db, persona)
+    by_name, by_count = baselines(db, list(persona.command))
+    return dict(zip(SYSTEMS, (msgu_ranking(cli, db, persona), by_name, by_count), strict=True))
 
 
-def evaluate(verbose: bool = False) -> dict[str, tuple[float, float]]:
-    queries = load_queries()
-    scores: dict[str, tuple[list[float], list[float]]] = {}
+def evaluate() -> list[tuple[Persona, dict[str, Score]]]:
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        template = build_eval_db(folder / "template.db")
-        for i, query in enumerate(queries):
-            for system, ranked in run_query(template, folder / f"q{i}.db", query).items():
-                p5 = precision_at_k(ranked, query["relevant"], 5)
-                n10 = ndcg_at_k(ranked, query["graded"], 10)
-                scores.setdefault(system, ([], []))[0].append(p5)
-                scores[system][1].append(n10)
-                if verbose:
-                    print(f"{query['name'][:34]:34} {system[:24]:24} "
-                          f"P@5 {p5:.2f} nDCG@10 {n10:.2f}")
-        ideal = [precision_at_k(list(q["relevant"]), q["relevant"], 5) for q in queries]
-    table = {system: (mean(p), mean(n)) for system, (p, n) in scores.items()}
-    table["(ceiling: relevant set first)"] = (mean(ideal), 1.0)
-    return table
+        template = Path(tmp) / "starter.db"
+        cli(template, "init")
+        for persona in load_personas():
+            ranked = rankings(template, Path(tmp) / f"{persona.id}.db", persona)
+            results.append((persona, {s: score(ranked[s], persona) for s in SYSTEMS}))
+    return results
+
+
+def report(results: list[tuple[Persona, dict[str, Score]]]) -> list[str]:
+    """Markdown: the means per system, then msgu per persona with what is left unjudged."""
+    lines = [f"Ranking quality on the shipped starter directory, {len(results)} personas "
+             "(benchmarks/personas.toml; `python benchmarks/quality.py`). Mean over personas:",
+             "", "| system | precision@5 | nDCG@10 | recall@10 |", "|---|--:|--:|--:|"]
+    for system in SYSTEMS:
+        scores = [by_system[system] for _, by_system in results]
+        lines.append(f"| {system} | {mean([s.precision_at_5 for s in scores]):.2f} "
+                     f"| {mean([s.ndcg_at_10 for s in scores]):.2f} "
+                     f"| {mean([s.recall_at_10 for s in scores]):.2f} |")
+    ceiling = mean([min(5, len(p.relevant)) / 5 for p, _ in results])
+    lines += ["", f"(The best precision@5 the judgements allow is {ceiling:.2f}: some personas "
+              "have fewer than five contacts graded 2 or 3.)", "",
+              "| persona | P@5 | nDCG@10 | R@10 | A: P@5 / nDCG | B: P@5 / nDCG | unjudged in "
+              "the top 10 |", "|---|--:|--:|--:|--:|--:|---|"]
+    for persona, by_system in results:
+        m, a, b = (by_system[s] for s in SYSTEMS)
+        lines.append(f"| {persona.id} | {m.precision_at_5:.2f} | {m.ndcg_at_10:.2f} "
+                     f"| {m.recall_at_10:.2f} | {a.precision_at_5:.2f} / {a.ndcg_at_10:.2f} "
+                     f"| {b.precision_at_5:.2f} / {b.ndcg_at_10:.2f} "
+                     f"| {', '.join(m.unjudged) or '-'} |")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--verbose", action="store_true", help="Print every query's figures.")
-    verbose = parser.parse_args().verbose
-    table = evaluate(verbose)
-    count = len(load_queries())
-    print(f"\nRanking quality over {count} labelled queries (mean):\n")
-    print(f"| {'system':32} | precision@5 | nDCG@10 |")
-    print(f"| {'-' * 32} | ----------- | ------- |")
-    for system, (p5, n10) in table.items():
-        print(f"| {system:32} | {p5:11.3f} | {n10:7.3f} |")
+    parser.add_argument("--verbose", action="store_true", help="Also print msgu's top 10 "
+                        "of each persona with the grades.")
+    parser.add_argument("--no-write", action="store_true", help="Leave RESULTS.md alone.")
+    args = parser.parse_args()
+    results = evaluate()
+    lines = report(results)
+    print("\n".join(lines))
+    if args.verbose:
+        _print_rankings()
+    if not args.no_write:
+        replace_section(HERE / "RESULTS.md", "quality", "\n".join(lines))
+
+
+def _print_rankings() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        template = Path(tmp) / "starter.db"
+        cli(template, "init")
+        for persona in load_personas():
+            db = persona_database(cli, template, Path(tmp) / f"{persona.id}.db", persona)
+            print(f"\n{persona.id}:")
+            for rank, name in enumerate(msgu_ranking(cli, db, persona)[:10], 1):
+                judged = persona.judged.get(name)
+                grade = "unjudged" if judged is None else judged.grade
+                print(f"  {rank:2}. [{grade}] {name}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from results_file import replace_section
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 BASELINE = HERE / "baseline.py"
@@ -329,7 +331,6 @@ def report(rows: Sequence[Row], bench: Bench, sizes: Sequence[int], edges: int,
            loads: tuple[float, float]) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join([
-        "# msgu benchmark results", "",
         f"`python benchmarks/run.py` on {now}: Python {platform.python_version()}, "
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; sizes "
         f"{', '.join(f'{s:,}' for s in sizes)} contacts with {edges} follow edges each; "
@@ -355,7 +356,7 @@ def run(sizes: Sequence[int], *, runs: int, heavy_runs: int, edges: int,
     text = report(rows, bench, sizes, edges, (load_before, os.getloadavg()[0]))
     print("\n".join(table(rows)))
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        replace_section(output, "speed", text)
         print(f"\nWrote {output}", file=sys.stderr)
     return rows
 

@@ -38,3 +38,16 @@ def refused(result, *fragments: str) -> str:
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
     return lines[0]
+
+
+def names_of(rows: list[dict]) -> list[str]:
+    """The names of `recommend --json` rows (or any list of contacts), in order."""
+    return [r["name"] for r in rows]
+
+
+def points_by_signal(row: dict) -> dict[str, float]:
+    """A `recommend --json` row's points summed per signal."""
+    found: dict[str, float] = {}
+    for reason in row["reasons"]:
+        found[reason["signal"]] = round(found.get(reason["signal"], 0) + reason["points"], 2)
+    return found

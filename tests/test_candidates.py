@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import date
 from itertools import product
 from pathlib import Path
@@ -34,7 +35,6 @@ BOUNDS = Bounds(
           ("alerte", False): (8.0, 1)},
     asked=2, coverage=2.0, regions={"17": 4.0, "04": 2.0}, mrc=("Nicolet-Yamaska", 6.0),
     scopes={"provincial": 1.5, "national": 0.75}, kinds={"mrc": 2.0, "weather": 3.0},
-    language=(("fr",), 1.0, -1.5),
 )
 FILTERS = pool.Filters(excluded_statuses=("unfollowed", "following"), kinds=("mrc", "municipality"),
                        platforms=("x", "facebook"))
@@ -116,11 +116,11 @@ def test_bounds_are_computed_in_sql_as_the_tables_say(db):
     got = dict(pool.best_tagged(db, BOUNDS, pool.Filters(("unfollowed",)), keep=100))
     deux_rives = db.execute("SELECT id FROM contacts WHERE name LIKE 'Sécurité civile de la MRC "
                             "des Deux-Rives'").fetchone()[0]
-    # inondations 10 + alerte 8 + coverage 2 + same MRC 6 + kind mrc 2 + French 1
-    assert got[deux_rives] == 29.0
+    # inondations 10 + alerte 8 + coverage 2 + same MRC 6 + kind mrc 2 (languages left out)
+    assert got[deux_rives] == 28.0
     ordered = pool.best_tagged(db, BOUNDS, pool.Filters(("unfollowed",)), keep=5)
     assert [b for _, b in ordered] == sorted((b for _, b in ordered), reverse=True)
-    assert ordered[0] == (deux_rives, 29.0)
+    assert ordered[0] == (deux_rives, 28.0)
 
 
 # --- the bounds are upper bounds -------------------------------------------------------------
@@ -136,18 +136,18 @@ CTX = TopicContext(
 CODES = ["geolocalisation", "geomatique", "cartographie", "inondations"]
 
 
+LANGUAGE_MAX = 1.0  # the most a language reason gives: the bound leaves languages out
+
+
 def _bound(b: Bounds, c: Candidate, mrc_matches: bool) -> float:
-    """The bound as Bounds' docstring (and the SQL) defines it."""
+    """The bound as Bounds' docstring (and the SQL) defines it, plus the language's most."""
     tags = [*((t, False) for t in c.topics), *((t, True) for t in c.suggested_topics)]
     points = sum(b.tags.get(t, (0.0, 0))[0] for t in tags)
     served = sum(b.tags.get(t, (0.0, 0))[1] for t in tags)
     topic = points + b.coverage * max(0, min(served, b.asked) - 1)
     place = max(b.regions.get(c.region or "", 0.0), b.mrc[1] if b.mrc and mrc_matches else 0.0,
                 b.scopes.get(c.scope or "", 0.0))
-    language = 0.0
-    if b.language and c.languages:
-        language = b.language[1] if set(b.language[0]) & set(c.languages) else b.language[2]
-    return topic + place + b.kinds.get(c.kind, 0.0) + language
+    return topic + place + b.kinds.get(c.kind, 0.0) + LANGUAGE_MAX
 
 
 @pytest.mark.parametrize("query", [
@@ -155,6 +155,7 @@ def _bound(b: Bounds, c: Candidate, mrc_matches: bool) -> float:
     Query(("geolocalisation", "geomatique", "inondations"), region="17", mrc="Nicolet-Yamaska",
           org_kind="mrc", languages=("fr",)),
     Query(("geomatique", "inondations"), region="06", org_kind="police", languages=("en", "fr")),
+    Query(("inondations",), region="06", org_kind="police", languages=("en",)),
 ])
 def test_score_bounds_never_undercount(query):
     b = score_bounds(query, CTX, GEO, CODES, ["mrc", "police", "weather", "ngo"])
@@ -170,9 +171,11 @@ def test_score_bounds_never_undercount(query):
     ):
         c = Candidate(1, "C", kind, region, mrc, scope, languages, topics,
                       tuple(t for t in suggested if t not in topics))
+        # A French-only police service of Quebec earns the first language's point for an
+        # English query: the bound must hold it too.
         actual = sum(r.points for r in (*score_topic(c, query, CTX),
-                                        *score_geography(c, query, GEO), *score_kind(c, query),
-                                        *score_language(c, query)))
+                                        *score_geography(c, query, GEO),
+                                        *score_kind(c, query, GEO), *score_language(c, query)))
         assert _bound(b, c, mrc_matches=mrc == query.mrc) >= actual - 1e-9, (c, query)
         checked += 1
     assert checked > 2000
@@ -222,7 +225,10 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     RecommendRequest(topics=["alerte"], kinds=["municipality", "weather"]),
 ], ids=["one topic", "two topics region lang", "mrc english", "free text", "region alone",
         "kinds"])
-def test_the_shortlist_changes_no_recommendation(crowded, request_):
+@pytest.mark.parametrize("websites", [True, False], ids=["with websites", "followable"])
+def test_the_shortlist_changes_no_recommendation(crowded, request_, websites):
+    # The copies have websites only: with --include-websites they crowd the shortlist.
+    request_ = replace(request_, include_websites=websites)
     db = open_db(crowded)
     try:
         assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] > 1000
@@ -231,9 +237,14 @@ def test_the_shortlist_changes_no_recommendation(crowded, request_):
         whole = recommend(db, request_, today=today, shortlist=False)
     finally:
         db.close()
-    assert [(r.contact.id, r.score, r.reasons) for r in short.recommendations] == \
-        [(r.contact.id, r.score, r.reasons) for r in whole.recommendations]
-    assert len(short.recommendations) == request_.limit
+    for got, expected in ((short.recommendations, whole.recommendations),
+                          (short.references, whole.references)):
+        assert [(r.contact.id, r.score, r.reasons) for r in got] == \
+            [(r.contact.id, r.score, r.reasons) for r in expected]
+    if websites:
+        assert len(short.recommendations) == request_.limit
+    else:
+        assert short.recommendations and all(r.followable for r in short.recommendations)
 
 
 def test_the_crowded_directory_really_needs_the_shortlist(crowded):

@@ -11,6 +11,8 @@ import math
 from pathlib import Path
 
 import pytest
+from cli_results import names_of as names
+from cli_results import points_by_signal as signals
 from cli_results import refused
 from evalset import FIXTURES, build_eval_db, copy_database
 
@@ -47,16 +49,6 @@ def recommend(invoke):
     return run
 
 
-def names(rows: list[dict]) -> list[str]:
-    return [r["name"] for r in rows]
-
-
-def signals(row: dict) -> dict[str, float]:
-    found: dict[str, float] = {}
-    for reason in row["reasons"]:
-        found[reason["signal"]] = round(found.get(reason["signal"], 0) + reason["points"], 2)
-    return found
-
 
 def contact_id(invoke, ref: str) -> int:
     result = invoke("show", ref, "--json")
@@ -84,7 +76,7 @@ def test_gis_is_geomatics_in_either_language(eval_db, recommend):
         assert recommend("--topic", spelling) == expected
     top = expected[0]
     assert "geomatique" in top["topics"]
-    assert top["reasons"][0]["detail"] == "sujet « Géomatique » (étiquette exacte)"
+    assert top["reasons"][0]["detail"] == 'topic "Geomatics" (exact tag)'
 
 
 def test_exact_tag_beats_parent_tag(eval_db, recommend):
@@ -92,7 +84,7 @@ def test_exact_tag_beats_parent_tag(eval_db, recommend):
     exact = rows["Julie Bérubé, géomaticienne"]  # tagged geolocalisation
     parent = rows["Centre québécois de géomatique appliquée"]  # tagged geomatique only
     assert signals(exact)["topic"] > signals(parent)["topic"] > 0
-    assert "parent de « Géolocalisation »" in parent["reasons"][0]["detail"]
+    assert '(parent of "Geolocation")' in parent["reasons"][0]["detail"]
 
 
 def test_two_asked_topics_covered_beat_one(eval_db, recommend):
@@ -100,29 +92,37 @@ def test_two_asked_topics_covered_beat_one(eval_db, recommend):
     both = [r for r in rows if {"inondations", "cartographie"} <= set(r["topics"])]
     assert len(both) == 3
     assert rows[:3] == both
-    assert all(any(x["detail"] == "couvre 2 des 2 sujets demandés" for x in r["reasons"])
+    assert all(any(x["detail"] == "covers 2 of the 2 topics asked" for x in r["reasons"])
                for r in both)
 
 
 def test_free_text_maps_onto_topics_with_french_stemming(eval_db, recommend):
     rows = recommend("cartographie des zones inondables")
-    assert names(rows)[:3] == ["Service de géomatique de Saint-Olivier-de-Drummond",
-                               "Observatoire des crues de la Saint-Maurice",
-                               "Canadian Flood Mapping Network"]
+    assert set(names(rows)[:3]) == {"Service de géomatique de Saint-Olivier-de-Drummond",
+                                    "Observatoire des crues de la Saint-Maurice",
+                                    "Canadian Flood Mapping Network"}
     # "inondables" names no topic: its stem leads to inondations, as --topic would.
     for row in rows[:3]:
         details = " ".join(x["detail"] for x in row["reasons"] if x["signal"] == "topic")
-        assert "« Cartographie »" in details and "« Inondations »" in details
+        assert '"Mapping"' in details and '"Floods"' in details
     tagged = recommend("--topic", "cartographie", "--topic", "inondations")
     assert set(names(rows)[:3]) == set(names(tagged)[:3])
 
 
 def test_free_text_falls_back_to_full_text_search(eval_db, recommend):
-    # The riverains' committee is tagged `environnement` only; its description has the words.
+    # The riverains' committee is tagged `environnement` only; its description names the
+    # topics (signal text, below the tags), and other words are searched as they are.
     rows = {r["name"]: r for r in recommend("cartographie des zones inondables", "--limit", "40")}
     riverains = rows["Comité des riverains du lac Aux-Hérons"]
-    assert [x["signal"] for x in riverains["reasons"] if x["points"] > 0] == ["text"]
-    assert names(recommend("riverains aux-hérons"))[0] == "Comité des riverains du lac Aux-Hérons"
+    interest = [x for x in riverains["reasons"] if x["signal"] in ("topic", "text")]
+    assert interest and {x["signal"] for x in interest} == {"text"}
+    assert any(x["detail"].startswith("description mentions") for x in interest)
+    assert riverains["score"] < min(r["score"] for r in rows.values()
+                                    if "inondations" in r["topics"]
+                                    and "cartographie" in r["topics"])
+    found = recommend("riverains aux-hérons")
+    assert names(found)[0] == "Comité des riverains du lac Aux-Hérons"
+    assert found[0]["reasons"][0]["detail"] == "description matches your words"
 
 
 def test_words_that_match_nothing_give_an_empty_list(eval_db, invoke):
@@ -141,8 +141,11 @@ def test_profile_supplies_what_the_command_line_leaves_out(eval_db, invoke, reco
     assert all("kind" in signals(r) for r in plain)  # the profile's kind is used
     # A --topic replaces the profile's topics; the territory still comes from the profile.
     ice = recommend("--topic", "verglas")
-    assert all("verglas" in r["topics"] or "pannes-electriques" in r["topics"]
-               or "tempetes" in r["topics"] for r in ice)
+    matching = [r for r in ice if "topic" in signals(r)]
+    assert matching and all("verglas" in r["topics"] or "tempetes-hivernales" in r["topics"]
+                            for r in matching)
+    # The others are the MRC's territory partners (its region's fire service...).
+    assert all(r["region"] == "17" for r in ice if r not in matching)
     assert any("geography" in signals(r) for r in ice)
 
 
@@ -158,7 +161,8 @@ def test_profile_platforms_are_the_default_platform_filter(eval_db, invoke, reco
 def test_a_region_alone_is_enough_to_rank(eval_db, recommend):
     rows = recommend("--region", "Mauricie", "--limit", "4")
     assert [r["region"] for r in rows] == ["04"] * 4
-    assert all(signals(r) == {"geography": 4.0} for r in rows)
+    # French first by default: the language orders, the territory recommends.
+    assert all(signals(r) == {"geography": 6.0, "language": 1.0} for r in rows)
 
 
 def test_nothing_to_rank_by_is_an_error(eval_db, invoke, dump):
@@ -196,17 +200,21 @@ def test_nearer_region_first_centre_du_quebec(eval_db, recommend):
     regions = [r["region"] for r in rows]
     assert regions[:3] == ["17", "17", "17"]
     assert DEUX_RIVES in names(rows)[:3]
-    neighbours = {"04", "05", "12", "16"}  # Mauricie, Estrie, Chaudière-Appalaches, Montérégie
-    assert set(regions[3:7]) <= neighbours
+    # Then province-wide and national reach, then the neighbouring regions (Mauricie, Estrie,
+    # Chaudière-Appalaches, Montérégie).
     geography = [signals(r).get("geography", 0) for r in rows]
-    assert geography[:7] == [4.0, 4.0, 4.0, 2.0, 2.0, 2.0, 2.0]
+    assert geography[:3] == [6.0] * 3 and 5.0 in geography and 3.0 in geography
+    assert max(i for i, g in enumerate(geography) if g == 5.0) < geography.index(3.0)
+    assert rows[geography.index(3.0)]["region"] in {"04", "05", "12", "16"}
 
 
 def test_nearer_region_first_montreal_the_other_way_round(eval_db, recommend):
     rows = recommend("--topic", "inondations", "--region", "Montréal")
     assert [r["region"] for r in rows[:2]] == ["06", "06"]
-    assert {r["region"] for r in rows[2:4]} <= {"13", "16"}  # Laval, Montérégie
-    assert all(r["region"] != "17" for r in rows[:4])
+    near = [r for r in rows if signals(r).get("geography") == 3.0]
+    assert near and {r["region"] for r in near} <= {"13", "14", "15", "16"}  # neighbours
+    far = [r for r in rows if r["region"] == "17"]
+    assert all(rows.index(r) > rows.index(near[-1]) for r in far)
 
 
 def test_same_mrc_before_same_region(eval_db, recommend):
@@ -216,8 +224,16 @@ def test_same_mrc_before_same_region(eval_db, recommend):
     assert signals(rows[0])["geography"] > signals(rows[2])["geography"] > 0
 
 
-def test_without_territory_geography_is_neutral(eval_db, recommend):
-    assert all("geography" not in signals(r) for r in recommend("--topic", "inondations"))
+def test_without_territory_quebec_and_canada_come_first(eval_db, recommend):
+    rows = recommend("--topic", "cartographie-humanitaire", "--limit", "20")
+    abroad = [i for i, r in enumerate(rows) if r["scope"] == "international"]
+    at_home = [i for i, r in enumerate(rows) if r["scope"] != "international"]
+    assert abroad and at_home
+    equal = [r for r in rows if r["scope"] == "international"][0]
+    assert "geography" not in signals(equal)
+    # Equal matches: every Quebec or Canadian one ranks ahead of the international one.
+    tied = [i for i in at_home if signals(rows[i]).get("topic") == signals(equal).get("topic")]
+    assert tied and max(tied) < min(abroad)
 
 
 # --- filters and exclusions ------------------------------------------------------------------
@@ -258,7 +274,8 @@ def test_unfollowed_contacts_are_always_left_out(eval_db, invoke, recommend):
 def test_to_follow_and_discovered_candidates_stay_in(eval_db, invoke, recommend):
     assert invoke("follow", DEUX_RIVES, "--status", "to-follow").exit_code == 0
     assert invoke("add", "Veille crues Nicolet", "--status", "candidate", "--topic",
-                  "inondations", "--region", "17").exit_code == 0
+                  "inondations", "--region", "17", "--bluesky",
+                  "veillecrues.bsky.social").exit_code == 0
     rows = names(recommend("--topic", "inondations", "--region", "17"))
     assert DEUX_RIVES in rows and "Veille crues Nicolet" in rows
 
@@ -317,17 +334,17 @@ def test_explain_shows_the_reasons_in_the_table(eval_db, invoke):
     plain = invoke("recommend", "--topic", "verglas")
     explained = invoke("recommend", "--topic", "verglas", "--explain")
     assert plain.exit_code == explained.exit_code == 0
-    assert "Hydro-Sud" in plain.stdout
-    assert "étiquette exacte" not in plain.stdout and "--explain" in plain.stdout
-    assert "topic" in explained.stdout and "étiquette" in explained.stdout
-    assert "11.35" in explained.stdout  # the score column, and the points of its one reason
+    assert "Hydro-Sud" in plain.stdout and "ice storms" in plain.stdout  # the plain reason
+    assert "exact tag" not in plain.stdout and "--explain" in plain.stdout
+    assert "topic" in explained.stdout and "exact tag" in explained.stdout
+    assert "10.11" in explained.stdout and "+7.11" in explained.stdout  # score, and points
 
 
 def test_diversity_is_a_reason(eval_db, recommend):
     rows = recommend("--topic", "benevoles-numeriques")
     penalties = [x for r in rows for x in r["reasons"] if x["signal"] == "diversity"]
     assert penalties and all(x["points"] < 0 for x in penalties)
-    assert "3e contact de type bénévoles" in penalties[0]["detail"]
+    assert "contact no. 4 of kind volunteers" in penalties[0]["detail"]
     assert "Croix-Secours Québec" in names(rows)  # a related ngo gets room among volunteers
 
 
@@ -336,8 +353,10 @@ def test_language_signal(eval_db, recommend):
                                             "--lang", "en")}
     assert signals(rows["Global Crisis Mappers"])["language"] > 0  # publishes in English
     assert signals(rows["Cartographes solidaires de l'Estrie"])["language"] < 0  # French only
-    neutral = recommend("--topic", "cartographie-humanitaire")
-    assert all("language" not in signals(r) for r in neutral)
+    # Without --lang or a profile language: French, then English.
+    default = {r["name"]: r for r in recommend("--topic", "cartographie-humanitaire")}
+    assert signals(default["Cartographes solidaires de l'Estrie"])["language"] == 1.0
+    assert signals(default["Global Crisis Mappers"])["language"] == 0.5
 
 
 # --- activity and network: the states and edges that refresh and discover store -------------
@@ -450,7 +469,9 @@ def test_the_follow_graph_alone_is_enough_to_rank(eval_db, invoke, recommend):
     assert invoke("follow", "Équipe VOST Métropole", "--status", "collaborating").exit_code == 0
     rows = recommend()  # no topic, no profile: the network is something to go on
     assert set(names(rows)) == {"Julie Bérubé, géomaticienne", "Service météo du Québec"}
-    assert all(set(signals(r)) == {"network"} for r in rows)
+    # The network recommends them; Quebec reach and languages only order them.
+    assert all("network" in signals(r) and set(signals(r)) <= {"network", "language",
+                                                                "geography"} for r in rows)
     assert "Équipe VOST Métropole" not in names(rows)  # followed: left out
 
 

@@ -115,3 +115,62 @@ def test_ndcg_is_one_for_the_ideal_order_and_falls_with_swaps():
                                                                         rel=1e-6)
     with pytest.raises(ValueError):
         ndcg_at_k(["a"], {"a": 0}, 10)
+
+
+# --- the persona evaluation on the shipped starter directory ----------------------------------
+# benchmarks/personas.toml judges the top 10 of coordinators' own queries on seeds/contacts.csv
+# (what users get). Floors sit a little under what the ranking reaches today (mean P@5 0.67 of
+# a 0.92 ceiling, mean nDCG@10 0.86, the lowest persona 0.40); `benchmarks/quality.py` prints
+# each persona's figures and the contacts in its top 10 that nobody has judged yet.
+
+from personas import RELEVANT_GRADE, load_personas, msgu_ranking, persona_database  # noqa: E402
+from personas import score as persona_score  # noqa: E402
+
+PERSONAS = load_personas()
+PERSONA_MEAN_PRECISION_AT_5 = 0.62
+PERSONA_MEAN_NDCG_AT_10 = 0.80
+PERSONA_NDCG_AT_10 = 0.35
+PERSONA_SHARE_AT_0_6 = 0.8  # of the personas reach nDCG@10 0.6
+
+
+@pytest.fixture(scope="module")
+def persona_scores(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    folder = tmp_path_factory.mktemp("personas")
+    template = folder / "starter.db"
+    _cli(template, "init")
+    scores = {}
+    for persona in PERSONAS:
+        db = persona_database(_cli, template, folder / f"{persona.id}.db", persona)
+        scores[persona.id] = persona_score(msgu_ranking(_cli, db, persona), persona)
+    return scores
+
+
+def test_the_personas_judge_real_starter_contacts():
+    from msgu_cli.storage.seeds import seed_file
+
+    with seed_file("contacts.csv").open(encoding="utf-8-sig", newline="") as handle:
+        starter = {row["name"] for row in csv.DictReader(handle)}
+    assert len(PERSONAS) >= 20
+    for persona in PERSONAS:
+        assert set(persona.judged) <= starter, (persona.id, set(persona.judged) - starter)
+        assert any(j.grade >= RELEVANT_GRADE for j in persona.judged.values()), persona.id
+        assert all(j.why for j in persona.judged.values()), persona.id
+        assert persona.profile or persona.command, persona.id
+
+
+def test_the_personas_clear_their_floors(persona_scores):
+    ndcg = [s.ndcg_at_10 for s in persona_scores.values()]
+    assert mean([s.precision_at_5 for s in persona_scores.values()]) >= \
+        PERSONA_MEAN_PRECISION_AT_5
+    assert mean(ndcg) >= PERSONA_MEAN_NDCG_AT_10
+    assert min(ndcg) >= PERSONA_NDCG_AT_10, persona_scores
+    assert sum(n >= 0.6 for n in ndcg) >= PERSONA_SHARE_AT_0_6 * len(ndcg)
+
+
+def test_an_unjudged_contact_counts_zero_and_is_named():
+    persona = PERSONAS[0]
+    judged = sorted(persona.judged, key=lambda n: -persona.judged[n].grade)
+    with_stranger = ["Nobody judged this one", *judged[:9]]
+    got = persona_score(with_stranger, persona)
+    assert got.unjudged == ("Nobody judged this one",)
+    assert got.ndcg_at_10 < persona_score(judged[:10], persona).ndcg_at_10

@@ -257,7 +257,7 @@ def test_migration_adds_verification_columns_and_pack_tables() -> None:
 
 
 def test_score_trust_is_a_separate_signal() -> None:
-    from msgu_cli.domain.ranking import TRUST_POINTS, Candidate, score_trust
+    from msgu_cli.domain.signals import TRUST_POINTS, Candidate, score_trust
 
     plain = Candidate(1, "A", "other", None, None, None, (), ())
     assert score_trust(plain) == []

@@ -1,7 +1,7 @@
 """`msgu recommend`: ranked, explained contacts to follow."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +10,9 @@ from . import app
 from ._shared import console, fail, guarded, open_database, print_json, say
 
 Many = list[str] | None
+if TYPE_CHECKING:
+    from rich.table import Table
+
 MAX_RESULTS = 1000  # more is no recommendation: it is the directory (msgu list)
 
 
@@ -17,34 +20,38 @@ MAX_RESULTS = 1000  # more is no recommendation: it is the directory (msgu list)
 @guarded
 def recommend(
     ctx: typer.Context,
-    interests: Annotated[str | None, typer.Argument(help="Your interests in plain words, e.g. "
-                         "\"cartographie des zones inondables\".", show_default=False)] = None,
-    topic: Annotated[Many, typer.Option("--topic", "-t", help="Topic in French or English "
-                     "(repeatable): geolocalisation, floods, VOST…")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="Your region (number or name):"
-                      " nearer contacts rank first.")] = None,
-    mrc: Annotated[str | None, typer.Option("--mrc", help="Your MRC: contacts of the same MRC "
-                   "rank first.")] = None,
+    interests: Annotated[str | None, typer.Argument(help=_(
+        "Your interests in plain words, e.g. \"cartographie des zones inondables\"."),
+        show_default=False)] = None,
+    topic: Annotated[Many, typer.Option("--topic", "-t", help=_(
+        "Topic in French or English (repeatable): geolocalisation, floods, VOST…"))] = None,
+    region: Annotated[str | None, typer.Option("--region", help=_(
+        "Your region (number or name): nearer contacts rank first."))] = None,
+    mrc: Annotated[str | None, typer.Option("--mrc", help=_(
+        "Your MRC: contacts of the same MRC rank first."))] = None,
     municipality: Annotated[str | None, typer.Option("--municipality", help=_(
         "Your municipality: ranks like --mrc, from its MRC and region."))] = None,
-    kind: Annotated[Many, typer.Option("--kind", help="Only contacts of this kind "
-                    "(repeatable).")] = None,
-    platform: Annotated[Many, typer.Option("--platform", help="Only contacts with an account on "
-                        "this platform (repeatable).")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Your language (fr, en).")] = None,
+    kind: Annotated[Many, typer.Option("--kind", help=_(
+        "Only contacts of this kind (repeatable)."))] = None,
+    platform: Annotated[Many, typer.Option("--platform", help=_(
+        "Only contacts with an account on this platform (repeatable)."))] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=_(
+        "Your language (fr, en); default: the profile's, else French and English."))] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=MAX_RESULTS,
-                                       help="How many.")] = 10,
-    include_followed: Annotated[bool, typer.Option("--include-followed", help="Also show "
-                                "contacts you already follow.")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Show the reasons behind each "
-                       "score.")] = False,
-    json_: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write the list "
-                      "to this file.")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="Format of --output: csv, "
-                   "mastodon or json (default: from the file name, else csv); without "
-                   "--output, the list goes to stdout in that format instead of the table.")
-                   ] = None,
+                                       help=_("How many."))] = 10,
+    include_followed: Annotated[bool, typer.Option("--include-followed", help=_(
+        "Also show contacts you already follow."))] = False,
+    include_websites: Annotated[bool, typer.Option("--include-websites", help=_(
+        "Also rank website-only contacts (references: nothing to follow)."))] = False,
+    explain: Annotated[bool, typer.Option("--explain", help=_(
+        "Show the points behind each score."))] = False,
+    json_: Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_(
+        "Also write the list to this file."))] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help=_(
+        "Format of --output: csv, mastodon or json (default: from the file name, else csv); "
+        "without --output, the list goes to stdout in that format instead of the table."))
+        ] = None,
 ) -> None:
     """Which contacts to follow for your interests and territory, ranked and explained.
 
@@ -60,40 +67,44 @@ def recommend(
                      "--output FILE for the --format list."))
     db = open_database(ctx)
     request = RecommendRequest(interests, topic or [], region, mrc, kind or [], platform or [],
-                               lang, limit, include_followed, municipality=municipality)
+                               lang, limit, include_followed, include_websites,
+                               municipality=municipality)
     result = run(db, request, today=date.today())
     if output is not None or fmt is not None:
         _write_output(db, result, output, fmt)
     if output is None and fmt is not None:
         return
-    from ..domain.geo import REGIONS
-
-    names = {r.number: r.name for r in REGIONS}
     if json_:
-        print_json([_json(r, names) for r in result.recommendations])
+        from .render import region_names
+
+        print_json([_json(r, region_names()) for r in result.recommendations])
         return
-    _table(result, names, explain)
+    _print_table(result, explain)
 
 
 def _json(r, region_names: dict[str, str]) -> dict:
     c = r.contact
+
+    def account(a) -> dict:
+        return {"platform": a.platform, "handle": a.handle, "url": a.url}
+
     return {
         "rank": r.rank, "id": c.id, "name": c.name, "kind": c.kind, "region": c.region,
         "region_name": region_names.get(c.region or ""), "mrc": c.mrc, "scope": c.scope,
         "topics": list(c.topics), "status": c.status,
         "score": r.score,
-        "accounts": [{"platform": a.platform, "handle": a.handle, "url": a.url}
-                     for a in c.accounts],
+        "accounts": [account(a) for a in c.accounts],
+        "followable": r.followable,
+        "follow": account(r.follow) if r.follow is not None else None,
         "reasons": [{"signal": x.signal, "detail": x.detail, "points": x.points}
                     for x in r.reasons],
-        "verified": _verified(c),
+        "verified": _verified(r),
     }
 
 
-def _verified(contact) -> bool:
-    """Whether the account to follow is verified: the contact's best account, a verified one
-    whenever it has one (website-only references have nothing to follow)."""
-    return any(a.verified for a in contact.accounts if a.platform != "website")
+def _verified(r) -> bool:
+    """Whether the account to follow is verified (references have nothing to follow)."""
+    return r.follow is not None and r.follow.verified
 
 
 def _write_output(db, result, output: Path | None, fmt: str | None) -> None:
@@ -112,36 +123,80 @@ def _write_output(db, result, output: Path | None, fmt: str | None) -> None:
                                                                   format=chosen), err=True)
 
 
-def _table(result, names: dict[str, str], explain: bool) -> None:
-    from .render import add_row, best_handles, data, line, table
+def _print_table(result, explain: bool) -> None:
+    """The ranked rows with their plain reason and the account to follow, then the references
+    to consult and a word when few Quebec contacts are left."""
+    from ..domain.plain_reasons import joined
+    from ..services.recommend import few_quebec_contacts
+    from .render import line
 
     out = console()
-    if not result.recommendations:
+    if result.recommendations:
+        out.print(_table(result, explain))
+    else:
         say(_("No contact matches: try other topics, fewer filters, or --include-followed."))
-        return
-    shown = table(_title(result.query, result.text_topics), [
-        ("#", {"justify": "right"}), (_("name"), {"max_width": 40}), _("kind"), _("region"),
-        _("accounts"), (_("score"), {"justify": "right"})], show_lines=explain)
+    if result.references:
+        shown = joined([f"{r.contact.name} ({_website(r.contact)})" for r in result.references])
+        out.print(line(_("See also (websites, nothing to follow): {references}").format(
+            references=shown)))
+    if few_quebec_contacts(result):
+        out.print(line((_few_quebec(result), "yellow")))
+    if result.recommendations and not explain:
+        out.print(line((_("Add --explain to see the points; msgu follow REF records that you "
+                          "follow one."), "dim")))
+
+
+def _table(result, explain: bool) -> "Table":
+    from .render import add_row, data, marked_handle, short_handle, table
+
+    shown = table(_title(result.query), [
+        ("#", {"justify": "right"}),
+        (_("name"), {"max_width": 70 if explain else 34}),  # the points go under it
+        (_("why"), {"max_width": 34}), (_("follow"), {"max_width": 26}),
+        (_("score"), {"justify": "right"})], show_lines=explain)
     for r in result.recommendations:
-        c = r.contact
-        name = data(c.name)
+        name = data(r.contact.name, "bold")
         for x in r.reasons if explain else ():
             name.append("\n")
             name.append_text(data(f"{x.points:+.2f} {x.signal}: {x.detail}", "dim"))
-        add_row(shown, str(r.rank), name, c.kind, names.get(c.region or "", ""),
-                best_handles(c), f"{r.score:.2f}")
-    out.print(shown)
-    if not explain:
-        out.print(line((_("Add --explain to see why; msgu follow REF records that you follow "
-                          "one."), "dim")))
+        follow = (data(short_handle(r.follow.platform, marked_handle(r.follow))) if r.follow
+                  else data(_("website: {url}").format(url=_website(r.contact)), "dim"))
+        add_row(shown, str(r.rank), name, r.why, follow, f"{r.score:.2f}")
+    return shown
 
 
-def _title(query, text_topics) -> str:
+def _website(contact) -> str:
+    return next((a.url or a.handle for a in contact.accounts if a.platform == "website"), "")
+
+
+def _few_quebec(result) -> str:
+    """One line: few or no Quebec contacts are left, and why (the filters, or the interests)."""
+    count, total = result.quebec_count, len(result.recommendations)
+    filtered = bool(result.query.platforms or result.query.kinds)
+    if count == 0:
+        return (_("None of these contacts is in Quebec: the --platform or --kind filters leave "
+                  "only sources from elsewhere.") if filtered
+                else _("None of these contacts is in Quebec: no Quebec source of the directory "
+                       "matches these interests."))
+    return (_("Only {count} of these {total} contacts are in Quebec: the --platform or --kind "
+              "filters leave few Quebec sources.") if filtered
+            else _("Only {count} of these {total} contacts are in Quebec: few Quebec sources of "
+                   "the directory match these interests.")).format(count=count, total=total)
+
+
+def _title(query) -> str:
+    from ..domain.affinity import kind_word
+    from ..domain.plain_reasons import joined
+
     parts = []
     if query.topics:
-        parts.append("topics: " + ", ".join(query.topics))
-    if query.region:
-        parts.append(f"region {query.region}" + (f", MRC {query.mrc}" if query.mrc else ""))
+        parts.append(_("topics: {topics}").format(topics=", ".join(query.topics)))
+    if query.region and query.mrc:
+        parts.append(_("region {region}, MRC {mrc}").format(region=query.region, mrc=query.mrc))
+    elif query.region:
+        parts.append(_("region {region}").format(region=query.region))
     if query.org_kind:
-        parts.append(f"for a {query.org_kind}")
-    return "Recommended — " + "; ".join(parts) if parts else "Recommended"
+        parts.append(_("for: {kind}").format(kind=kind_word(query.org_kind)))
+    if not parts:
+        return _("Recommended")
+    return _("Recommended — {query}").format(query=joined(parts))

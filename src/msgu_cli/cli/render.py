@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ..domain.followability import FOLLOW_ORDER
 from ..domain.models import (
-    FOLLOW_ORDER,
     PLATFORMS,
     Account,
     Contact,
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
     from ..domain.relationships import FunnelStage
 
+
+# The platforms people follow on, most useful first (the one order: domain.followability),
+# for the short "accounts" column; websites last.
+_FOLLOW_ORDER = (*FOLLOW_ORDER, "website")
 
 def data(value: object, style: str = "", *, multiline: bool = False) -> Text:
     """`value` as literal text (no markup, control characters escaped), in `style`."""
@@ -84,7 +88,7 @@ def best_handles(contact: Contact, limit: int = 3) -> str:
     contact has several there), ✓ marking verified accounts."""
     seen: dict[str, str] = {}
     verified_first = sorted(contact.accounts, key=lambda a: not a.verified)
-    for platform in FOLLOW_ORDER:
+    for platform in _FOLLOW_ORDER:
         for account in verified_first:
             if account.platform == platform and platform not in seen:
                 seen[platform] = short_handle(platform, account.handle) + _mark(account)

@@ -2,10 +2,13 @@
 
 A municipality watches the provincial agencies (MSP), the weather and the utilities first, then
 its police and fire services, the health agency, the Red Cross and its neighbours; a police
-service watches other police services first. The table is read by `ranking.score_kind`.
+service watches other police services first; an NGO such as the Red Cross the fire services
+(house fires are most of its disaster responses). The table is read by `signals.score_kind`.
 """
 
 from __future__ import annotations
+
+from ..i18n import _
 
 # Column order of every row below: the contact's kind.
 _COLUMNS: tuple[str, ...] = (
@@ -23,7 +26,7 @@ _ROWS: dict[str, tuple[float, ...]] = {
     "police":       (1.5, 1.5, 2.0, 1.5, 2.5, 2.0, 1.5, 1.0, 2.0, 1.5, 2.0, 0.5, 1.0, 1.0, 1.0, 0),
     "fire":         (1.5, 1.5, 2.0, 1.0, 2.0, 2.5, 1.5, 1.0, 2.5, 2.0, 1.5, 1.0, 1.0, 0.5, 1.0, 0),
     "health":       (1.5, 1.5, 2.5, 1.5, 1.0, 1.0, 2.5, 2.0, 2.0, 1.5, 1.0, 1.5, 1.5, 1.0, 1.0, 0),
-    "ngo":          (2.0, 2.0, 2.0, 1.5, 1.0, 1.0, 2.0, 2.5, 2.0, 1.5, 1.0, 1.0, 1.0, 1.5, 2.5, 0),
+    "ngo":          (2.0, 2.0, 2.0, 1.5, 1.0, 2.0, 2.0, 2.5, 2.0, 1.5, 1.0, 1.0, 1.0, 1.5, 2.5, 0),
     "weather":      (0.5, 0.5, 2.0, 2.0, 0.5, 1.0, 0.5, 0.5, 2.0, 1.0, 1.0, 2.0, 1.5, 1.5, 1.0, 0),
     "utility":      (1.5, 1.5, 2.0, 1.0, 1.0, 1.0, 0.5, 0.5, 3.0, 2.0, 1.5, 1.0, 1.0, 1.0, 0.5, 0),
     "transport":    (1.5, 1.5, 2.0, 1.5, 2.0, 1.0, 0.5, 0.5, 3.0, 1.5, 2.5, 1.0, 1.0, 1.0, 0.5, 0),
@@ -34,22 +37,19 @@ _ROWS: dict[str, tuple[float, ...]] = {
     "other":        (1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 1.5, 1.0, 1.0, 1.0, 1.0, 1.0, 0),
 }
 
-# How a reason names the organisation ("utile pour une MRC") and the contact's kind ("(météo)").
-_ORG_PHRASES: dict[str, str] = {
-    "municipality": "une municipalité", "mrc": "une MRC", "provincial": "un organisme provincial",
-    "federal": "un organisme fédéral", "police": "un service de police",
-    "fire": "un service incendie", "health": "un organisme de santé",
-    "ngo": "un organisme communautaire", "weather": "un service météo",
-    "utility": "un service public", "transport": "un organisme de transport",
-    "research": "un centre de recherche", "expert": "un·e expert·e", "media": "un média",
-    "volunteer": "un groupe de bénévoles", "other": "votre organisation",
-}
-_KIND_WORDS: dict[str, str] = {
-    "municipality": "municipalité", "mrc": "MRC", "provincial": "organisme provincial",
-    "federal": "organisme fédéral", "police": "police", "fire": "sécurité incendie",
-    "health": "santé", "ngo": "ONG", "weather": "météo", "utility": "services publics",
-    "transport": "transport", "research": "recherche", "expert": "expert·e", "media": "média",
-    "volunteer": "bénévoles", "other": "autre",
+# Territory partners: the kinds an organisation works with in its own region (its police, fire
+# service, health agency, MRC, neighbouring municipalities, community organisations). In the
+# same MRC every contact is a partner.
+_LOCAL_PARTNERS = frozenset({"municipality", "mrc", "police", "fire", "health"})
+_COMMUNITY = frozenset({"ngo", "volunteer"})
+PARTNER_KINDS: dict[str, frozenset[str]] = {
+    "municipality": _LOCAL_PARTNERS | _COMMUNITY,
+    "mrc": _LOCAL_PARTNERS | _COMMUNITY,
+    "police": _LOCAL_PARTNERS,
+    "fire": _LOCAL_PARTNERS,
+    "health": _LOCAL_PARTNERS | _COMMUNITY,
+    "ngo": _LOCAL_PARTNERS | _COMMUNITY,
+    "volunteer": _LOCAL_PARTNERS | _COMMUNITY,
 }
 
 AFFINITY: dict[str, dict[str, float]] = {
@@ -62,11 +62,21 @@ def affinity(org_kind: str, contact_kind: str) -> float:
     return AFFINITY.get(org_kind, {}).get(contact_kind, 0.0)
 
 
-def org_phrase(kind: str) -> str:
-    """`mrc` -> `une MRC`, for « utile pour une MRC »."""
-    return _ORG_PHRASES.get(kind, "votre organisation")
-
-
 def kind_word(kind: str) -> str:
-    """`weather` -> `météo`: the short French word a reason shows."""
-    return _KIND_WORDS.get(kind, kind)
+    """`weather` -> `weather`: the short word a reason shows for a kind, in the interface
+    language."""
+    words = {
+        "municipality": _("municipality"), "mrc": _("MRC"), "provincial": _("provincial agency"),
+        "federal": _("federal agency"), "police": _("police"), "fire": _("fire service"),
+        "health": _("health"), "ngo": _("NGO"), "weather": _("weather"),
+        "utility": _("utility"), "transport": _("transport"), "research": _("research"),
+        "expert": _("expert"), "media": _("media"), "volunteer": _("volunteers"),
+        "other": _("other"),
+    }
+    return words.get(kind, kind)
+
+
+def is_partner_kind(org_kind: str | None, contact_kind: str) -> bool:
+    """Whether a contact of this kind in the organisation's region is one of its territory
+    partners (contract: territory partners)."""
+    return bool(org_kind) and contact_kind in PARTNER_KINDS.get(org_kind or "", _LOCAL_PARTNERS)

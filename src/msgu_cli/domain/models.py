@@ -18,11 +18,6 @@ PLATFORMS: tuple[str, ...] = (
     "website",
 )
 
-# The platforms people follow on, most useful first (open, public APIs first; a website is
-# only a reference): the accounts column of tables, the account `next` says to act on.
-FOLLOW_ORDER: tuple[str, ...] = ("bluesky", "mastodon", "x", "facebook", "instagram", "threads",
-                                 "linkedin", "youtube", "tiktok", "website")
-
 # The order in which a relationship usually grows (contract: status).
 STATUSES: tuple[str, ...] = (
     "candidate",

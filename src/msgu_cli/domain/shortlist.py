@@ -3,7 +3,8 @@ column values, so that storage can order candidates in SQL and hand `rank_contac
 few hundred that can reach the top.
 
 Pure. Every table is filled by the signals themselves (`score_topic`, `score_geography`,
-`score_kind`) applied to one-field candidates, so no point value is written twice.
+`score_kind`) applied to one-field candidates, so no point value is written twice. The kind
+bound is the full affinity (a contact of another territory earns less).
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .geo import Geography
+from .interests import COVERAGE_POINTS, score_topic
 from .models import SCOPES
-from .ranking import (
-    COVERAGE_POINTS,
+from .signals import (
     Candidate,
     Query,
     Reason,
     TopicContext,
     score_geography,
     score_kind,
-    score_language,
-    score_topic,
 )
 
 
@@ -33,9 +32,9 @@ class Bounds:
     A contact's topic points are at most the sum of `tags[(code, suggested)][0]` over its tags
     plus `coverage` x (min(served, asked) - 1), where `served` sums `tags[...][1]`; its
     geography at most max(regions[region], mrc points when its MRC is the asked one,
-    scopes[scope]); its kind points exactly kinds[kind]; its language points exactly
-    language[1] when it publishes in one of language[0], language[2] when it publishes in
-    others only, 0 when its languages are unknown.
+    scopes[scope]); its kind points at most kinds[kind]. Languages are left out: they move a
+    contact by three points at most, the same for every candidate's bound, and a Quebec public
+    body's French counts whatever language is asked.
     """
 
     tags: Mapping[tuple[str, bool], tuple[float, int]]
@@ -45,7 +44,6 @@ class Bounds:
     mrc: tuple[str, float] | None
     scopes: Mapping[str, float]
     kinds: Mapping[str, float]
-    language: tuple[tuple[str, ...], float, float] | None = None
 
 
 def _points(reasons: Iterable[Reason]) -> float:
@@ -76,11 +74,6 @@ def score_bounds(q: Query, ctx: TopicContext, geo: Geography, codes: Iterable[st
             for code in codes for suggested in (False, True)}
     regions = {r.number: _points(score_geography(_probe(region=r.number), q, geo))
                for r in geo.regions}
-    language = None
-    if q.languages:
-        wanted = tuple(dict.fromkeys(lang.lower() for lang in q.languages))
-        language = (wanted, _points(score_language(_probe(languages=wanted[:1]), q)),
-                    _points(score_language(_probe(languages=("-",)), q)))  # "-" is no code
     mrc = None
     if q.mrc:
         mrc = (q.mrc, _points(score_geography(_probe(region=q.region, mrc=q.mrc), q, geo)))
@@ -92,5 +85,4 @@ def score_bounds(q: Query, ctx: TopicContext, geo: Geography, codes: Iterable[st
         mrc=mrc,
         scopes={s: p for s in SCOPES if (p := _points(score_geography(_probe(scope=s), q, geo)))},
         kinds={k: p for k in kinds if (p := _points(score_kind(_probe(kind=k), q)))},
-        language=language,
     )

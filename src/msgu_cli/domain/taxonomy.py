@@ -8,7 +8,6 @@ costs tens of milliseconds), and mapping a text onto topics is linear in its len
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
@@ -245,6 +244,8 @@ def _tokens(text: str) -> list[_Token]:
 
 def load_topics_toml(text: str) -> list[Topic]:
     """Topics from the `seeds/topics.toml` format; ValueError on any mistake in the file."""
+    import tomllib  # only when a topics file is read
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -17,7 +17,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from ..domain.models import FOLLOW_ORDER, Account, Contact, RelationEvent
+from ..domain.followability import FOLLOW_ORDER
+from ..domain.models import Account, Contact, RelationEvent
 from ..domain.relationships import days_since, ever_met, stage_start
 from ..domain.text import fold
 from ..errors import InvalidInput
@@ -147,7 +148,7 @@ def _review(db: Database, left_out: set[int], prefer: Sequence[str],
 def _act_on(contact: Contact, prefer: Sequence[str] = ()) -> Account | None:
     """The account to act on: on the first `prefer` platform that it has (where the
     organisation is), else in FOLLOW_ORDER; a website only when there is nothing else."""
-    order = [*dict.fromkeys([*prefer, *FOLLOW_ORDER])]
+    order = [*dict.fromkeys([*prefer, *FOLLOW_ORDER, "website"])]
     followable = [a for a in contact.accounts if a.platform != "website"] or [
         a for a in contact.accounts]
     return min(followable, key=lambda a: (order.index(a.platform), a.handle), default=None)

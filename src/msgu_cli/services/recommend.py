@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
+from ..domain.followability import follow_account, followable_platforms
 from ..domain.geo import Geography
-from ..domain.models import FOLLOWED_STATUSES, Contact, Profile
+from ..domain.interests import related_topics, topic_names
+from ..domain.models import FOLLOWED_STATUSES, Account, Contact, Profile
+from ..domain.plain_reasons import plain_reason
 from ..domain.ranking import (
     Candidate,
     Query,
@@ -20,15 +22,23 @@ from ..domain.ranking import (
     topic_weight,
 )
 from ..domain.shortlist import score_bounds
+from ..domain.signals import in_quebec
 from ..domain.text import stems
 from ..domain.vocabulary import KINDS, parse_kind, parse_language, parse_platform
 from ..errors import InvalidInput
+from ..i18n import _, language
 from ..storage import candidates as pool
 from ..storage import contacts as store
 from ..storage.graph import trusted_count, trusted_followers
 from ..storage.relations import load_profile
 from .reference import Reference, load_reference
 from .relations import own_contact_ids
+
+if TYPE_CHECKING:  # the type only: sqlite-utils is not needed to read
+    from sqlite_utils import Database
+
+DEFAULT_LANGUAGES = ("fr", "en")  # when neither --lang nor the profile says (contract)
+SEE_ALSO = 3  # website-only references named below the table
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class RecommendRequest:
     lang: str | None = None
     limit: int = 10
     include_followed: bool = False
+    include_websites: bool = False
     municipality: str | None = None
 
 
@@ -53,6 +64,9 @@ class Recommendation:
     contact: Contact
     score: float
     reasons: tuple[Reason, ...]
+    followable: bool = True
+    follow: Account | None = None  # the account to follow first; None for a reference
+    why: str = ""  # the plain reason, for people
 
 
 @dataclass(frozen=True)
@@ -60,13 +74,19 @@ class RecommendResult:
     query: Query
     text_topics: tuple[str, ...] = ()
     recommendations: list[Recommendation] = field(default_factory=list)
+    references: list[Recommendation] = field(default_factory=list)  # "See also"
+
+    @property
+    def quebec_count(self) -> int:
+        """How many recommended contacts are in Quebec (a region or a Quebec scope)."""
+        return sum(1 for r in self.recommendations if in_quebec(r.contact.region, r.contact.scope))
 
 
 def build_query(request: RecommendRequest, ref: Reference, profile: Profile) -> tuple[Query, tuple]:
     """Resolve every word of the request; the profile supplies what the command line lacks."""
     topics = [ref.taxonomy.resolve(t) for t in request.topics]
     text = (request.interests or "").strip()
-    text_topics = tuple(code for code, _ in ref.taxonomy.topics_in_text(text)) if text else ()
+    text_topics = tuple(code for code, _phrase in ref.taxonomy.topics_in_text(text)) if text else ()
     if not topics and not text:
         topics = list(profile.topics)
     region = ref.geography.parse_region(request.region) if request.region else None
@@ -79,20 +99,25 @@ def build_query(request: RecommendRequest, ref: Reference, profile: Profile) -> 
         mrc, region = town.mrc, town.region
     if region is None and mrc is None:
         region, mrc = profile.region, profile.mrc
-    languages = (parse_language(request.lang),) if request.lang else profile.languages
+    languages = ((parse_language(request.lang),) if request.lang
+                 else tuple(profile.languages) or DEFAULT_LANGUAGES)
+    platforms = tuple(parse_platform(p) for p in request.platforms) or tuple(profile.platforms)
     query = Query(topics=tuple(dict.fromkeys([*topics, *text_topics])), region=region, mrc=mrc,
-                  org_kind=profile.kind, languages=tuple(languages), has_text=bool(text),
-                  kinds=tuple(dict.fromkeys(parse_kind(k) for k in request.kinds)))
+                  org_kind=profile.kind, languages=languages, has_text=bool(text),
+                  kinds=tuple(dict.fromkeys(parse_kind(k) for k in request.kinds)),
+                  platforms=tuple(dict.fromkeys(platforms)), own_name=profile.name)
     return query, text_topics
 
 
 # Candidates are the contacts with the best upper bound of topic, geography and kind points
-# (SQL orders them), at least this many, plus every text match and every contact the circle of
-# trust follows. Without interests, the nearest territory is read first (the region, then its
-# neighbours, then wider scopes) until that many are found. Directories smaller than this are
-# scored whole.
+# (SQL orders them), at least this many, plus every text match, every territory partner and
+# every contact the circle of trust follows. Without interests, the nearest territory is read
+# first (the region, then its neighbours, then wider scopes) until that many are found.
+# Directories smaller than this are scored whole.
 SHORTLIST, SHORTLIST_PER_RESULT = 300, 10
 TEXT_HITS = 500  # best full-text matches scored; bm25 is relative to the best one
+TOPIC_WORD_HITS = 100  # per asked topic, untagged contacts whose description names it
+PARTNERS = 100  # territory partners read, nearest and best suited first (bound order)
 _MIN_TERM = 3  # shorter stems would match half the directory as prefixes
 
 
@@ -103,35 +128,78 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     ref = load_reference(db)
     profile = load_profile(db)
     query, text_topics = build_query(request, ref, profile)
+    # A platform filter of websites alone asks for references: rank them.
+    websites = request.include_websites or set(query.platforms) == {"website"}
     filters = pool.Filters(
         excluded_statuses=("unfollowed", *(() if request.include_followed
                                            else sorted(FOLLOWED_STATUSES))),
         excluded_ids=own_contact_ids(db, profile),
-        kinds=query.kinds,
-        platforms=tuple(parse_platform(p) for p in request.platforms) or profile.platforms,
+        kinds=query.kinds, platforms=query.platforms,
     )
     ctx = _topic_context(db, ref, query.topics)
     codes = _scored_codes(query, ctx)
     circle, network = _trusted_network(db, query, codes)
     if not (query.topics or query.has_text or query.region or query.org_kind or network):
-        raise InvalidInput(
+        raise InvalidInput(_(
             "Nothing to rank by: give interests (--topic geolocalisation, or words such as "
-            "\"cartographie des zones inondables\") or set a profile (msgu profile set --topic … "
-            "--region …)."
-        )
-    text_scores = _text_scores(db, request.interests) if query.has_text else {}
+            "\"cartographie des zones inondables\") or set a profile (msgu profile set --topic "
+            "… --region …)."))
+    text = (request.interests or "").strip()
+    found = _Found(_text_scores(db, _unmapped_words(ref, text)) if text else {},
+                   _topic_words(db, ref, query.topics), network, circle)
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
-    ids = {*_candidate_ids(db, query, ctx, codes, filters, ref.geography, keep), *text_scores,
-           *network}  # text and network reach any contact; candidate_rows applies the filters
-    candidates = [_scored(c, text_scores.get(c.contact_id, 0.0), network.get(c.contact_id, ()),
-                          circle) for c in pool.candidate_rows(db, sorted(ids), codes, filters)]
-    ranked = rank_contacts(candidates, query, ctx, ref.geography, today=today,
-                           limit=request.limit)
-    contacts = {c.id: c for c in store.load_contacts(db, [r.contact_id for r in ranked])}
-    return RecommendResult(query, text_topics, [
-        Recommendation(i, contacts[r.contact_id], r.score, r.reasons)
-        for i, r in enumerate(ranked, 1)
-    ])
+    candidates = _candidates(db, query, ctx, codes, ref.geography, filters, found, keep)
+    ranked, seen = _followable_first(candidates, query, ctx, ref.geography, today=today,
+                                     limit=request.limit, websites=websites)
+    return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, seen))
+
+
+def _followable_first(candidates: Sequence[Candidate], query: Query, ctx: TopicContext,
+                      geo: Geography, *, today: date, limit: int,
+                      websites: bool) -> tuple[list[Ranked], list[Ranked]]:
+    """Followable first (contract): the contacts followable on the asked platforms are ranked,
+    and the best website-only references named apart; `websites` ranks both together."""
+    if websites:
+        return rank_contacts(candidates, query, ctx, geo, today=today, limit=limit), []
+    followable = [c for c in candidates if followable_platforms(c.platforms, query.platforms)]
+    references = [c for c in candidates if not followable_platforms(c.platforms)]
+    return (rank_contacts(followable, query, ctx, geo, today=today, limit=limit),
+            rank_contacts(references, query, ctx, geo, today=today, limit=SEE_ALSO))
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What other queries found per contact id: text scores, topic names, trusted followers."""
+
+    text: dict[int, float]
+    words: dict[int, tuple[str, ...]]
+    network: dict[int, list[str]]
+    circle: int
+
+
+def _candidates(db: Database, query: Query, ctx: TopicContext, codes: Sequence[str],
+                geo: Geography, filters: pool.Filters, found: _Found,
+                keep: int) -> list[Candidate]:
+    """The contacts worth scoring that pass `filters`, with what other queries found."""
+    ids = {*_candidate_ids(db, query, ctx, codes, filters, geo, keep), *found.text, *found.words,
+           *found.network}  # text and network reach any contact; candidate_rows applies filters
+    return [_scored(c, found) for c in pool.candidate_rows(db, sorted(ids), codes, filters)]
+
+
+def _loaded(db: Database, query: Query, ctx: TopicContext, ranked: list[Ranked],
+            references: list[Ranked]) -> tuple[list[Recommendation], list[Recommendation]]:
+    """The ranked contacts loaded whole, with the account to follow and the plain reason."""
+    contacts = {c.id: c for c in store.load_contacts(
+        db, [r.contact_id for r in (*ranked, *references)])}
+
+    def made(rank: int, r: Ranked) -> Recommendation:
+        c = contacts[r.contact_id]
+        follow = follow_account(c.accounts, query.platforms, c.name) if r.followable else None
+        return Recommendation(rank, c, r.score, r.reasons, r.followable, follow,
+                              plain_reason(r.reasons, c.kind, c.scope, ctx.labels))
+
+    return ([made(i, r) for i, r in enumerate(ranked, 1)],
+            [made(i, r) for i, r in enumerate(references, 1)])
 
 
 def _trusted_network(db: Database, query: Query,
@@ -148,16 +216,22 @@ def _trusted_network(db: Database, query: Query,
 def _candidate_ids(db: Database, query: Query, ctx: TopicContext, codes: Sequence[str],
                    filters: pool.Filters, geo: Geography, keep: int) -> list[int]:
     """The `keep` contacts with the best bounds: tagged ones when interests are asked (no other
-    contact can qualify, but text matches); else the nearest territory first."""
+    contact can qualify, but text matches and territory partners); else the nearest territory
+    first."""
     bounds = score_bounds(query, ctx, geo, codes, KINDS)
     if query.topics or query.has_text:
-        return [i for i, _ in pool.best_tagged(db, bounds, filters, keep=keep)]
-    ids: list[int] = []
+        ids = [i for i, _bound in pool.best_tagged(db, bounds, filters, keep=keep)]
+        if query.org_kind and query.region:  # territory partners: the region, MRC first
+            ids += [i for i, _bound in pool.best_nearby(db, bounds, filters, column="region",
+                                                        values=[query.region],
+                                                        keep=min(keep, PARTNERS))]
+        return ids
+    ids = []
     for column, values in _nearest_first(query, geo):
         if len(ids) >= keep:
             break
-        ids += [i for i, _ in pool.best_nearby(db, bounds, filters, column=column,
-                                               values=values, keep=keep)]
+        ids += [i for i, _bound in pool.best_nearby(db, bounds, filters, column=column,
+                                                    values=values, keep=keep)]
     return ids
 
 
@@ -171,44 +245,84 @@ def _nearest_first(query: Query, geo: Geography) -> list[tuple[str | None, list[
 
 
 def _scored_codes(query: Query, ctx: TopicContext) -> list[str]:
-    """The tags that can earn topic points: the asked topics, their parents and children."""
+    """The tags that can earn topic points: the asked topics and their relatives."""
     return sorted(set(query.topics).union(*(ctx.related.get(t, {}) for t in query.topics)))
 
 
 def _topic_context(db: Database, ref: Reference, codes: Sequence[str]) -> TopicContext:
+    """Relatives (all-hazards sources for every hazard), rarity, and labels in the interface
+    language."""
     counts = pool.tag_counts(db, codes)
     total = store.contact_count(db)
-    related = {code: ref.taxonomy.related(code) for code in codes}
+    known = [t.code for t in ref.taxonomy.topics]
+    related = {}
+    for code in codes:
+        topic = ref.taxonomy.get(code)
+        related[code] = related_topics(code, topic.group if topic else None,
+                                       ref.taxonomy.related(code), known)
     shown = set(codes).union(*related.values())
+    french = language() == "fr"
     return TopicContext(
         related=related,
         weights={code: topic_weight(counts.get(code, 0), total) for code in codes},
-        labels={t.code: t.label_fr for t in ref.taxonomy.topics if t.code in shown},
+        labels={t.code: t.label_fr if french else t.label_en for t in ref.taxonomy.topics
+                if t.code in shown},
     )
 
 
-def _text_scores(db: Database, text: str | None) -> dict[int, float]:
+def _topic_words(db: Database, ref: Reference, codes: Sequence[str]) -> dict[int, tuple[str, ...]]:
+    """contact id -> the asked topics whose labels or synonyms (either language) its
+    description or notes hold, as whole words (signal `text`)."""
+    found: dict[int, list[str]] = {}
+    for code in codes:
+        topic = ref.taxonomy.get(code)
+        if topic is None:
+            continue
+        phrases, acronyms = topic_names(topic.label_fr, topic.label_en, topic.synonyms)
+        for contact_id in pool.phrase_hits(db, phrases, untagged=code, acronyms=acronyms,
+                                           limit=TOPIC_WORD_HITS):
+            found.setdefault(contact_id, []).append(code)
+    return {i: tuple(topics) for i, topics in found.items()}
+
+
+def _unmapped_words(ref: Reference, text: str) -> str:
+    """The free text without the phrases that name topics: those are matched as topics (tags,
+    and their names in descriptions); full-text search is for the other words."""
+    for _code, phrase in ref.taxonomy.topics_in_text(text):
+        text = text.replace(phrase, " ", 1)
+    return text
+
+
+def _text_scores(db: Database, text: str) -> dict[int, float]:
     """Full-text matches of the free text's word stems, bm25 scaled to 0..1 against the best."""
-    terms = [t for t in stems(text or "") if len(t) >= _MIN_TERM]
+    terms = [t for t in stems(text) if len(t) >= _MIN_TERM]
     hits = pool.text_hits(db, terms, limit=TEXT_HITS)
     if not hits:
         return {}
-    best = min(rank for _, rank in hits) or -1.0
+    best = min(rank for _id, rank in hits) or -1.0
     return {contact_id: round(rank / best, 3) for contact_id, rank in hits if rank < 0}
 
 
-def _scored(c: Candidate, text_score: float, followed_by: Sequence[str],
-            circle: int) -> Candidate:
-    """The candidate with what other queries found: its text score and its trusted followers."""
-    if not (text_score or followed_by):
+def _scored(c: Candidate, found: _Found) -> Candidate:
+    """The candidate with what other queries found: its text scores and trusted followers."""
+    text, words = found.text.get(c.contact_id, 0.0), found.words.get(c.contact_id, ())
+    followed_by = found.network.get(c.contact_id, ())
+    if not (text or words or followed_by):
         return c
-    return replace(c, text_score=text_score, followed_by=tuple(followed_by),
-                   network_score=len(followed_by) / circle if circle else 0.0)
+    return replace(c, text_score=text, text_topics=words, followed_by=tuple(followed_by),
+                   network_score=len(followed_by) / found.circle if found.circle else 0.0)
 
 
 def ranked_contacts(result: RecommendResult) -> list[Contact]:
     return [r.contact for r in result.recommendations]
 
 
+def few_quebec_contacts(result: RecommendResult) -> bool:
+    """Whether the list holds few or no Quebec contacts (fewer than 3, and fewer than half),
+    which the human output says in one line (contract)."""
+    shown = len(result.recommendations)
+    return shown > 0 and result.quebec_count < min(3, (shown + 1) // 2)
+
+
 __all__ = ["RecommendRequest", "Recommendation", "RecommendResult", "Ranked", "recommend",
-           "build_query", "ranked_contacts"]
+           "build_query", "few_quebec_contacts", "ranked_contacts"]

@@ -7,14 +7,17 @@ Id lists travel as one JSON array (`json_each`), not as thousands of bound param
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..domain.models import DEAD_STATES
 from ..domain.ranking import TIE_SCOPES, Candidate
 from ..domain.shortlist import Bounds
+
+if TYPE_CHECKING:  # the type only: sqlite-utils is not needed to read
+    from sqlite_utils import Database
 
 _DEAD = ", ".join(f"'{s}'" for s in sorted(DEAD_STATES))
 # The ranking's order of ties (domain.ranking.TIE_SCOPES), so the shortlist keeps the same ones.
@@ -22,8 +25,9 @@ _TIE_ORDER = "CASE c.scope {} ELSE {} END".format(
     " ".join(f"WHEN '{scope}' THEN {rank}" for rank, scope in enumerate(TIE_SCOPES)),
     len(TIE_SCOPES))
 # Free text is matched where people describe a contact, not in its tags (the topic signal
-# already counts those) nor in its handles.
+# already counts those) nor in its handles; a topic's names, in descriptions and notes only.
 _TEXT_COLUMNS = "{name description notes}"
+_TOPIC_WORD_COLUMNS = "{description notes}"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class Filters:
     excluded_statuses: tuple[str, ...] = ()
     excluded_ids: tuple[int, ...] = ()
     kinds: tuple[str, ...] = ()
+    # An account on one of these platforms, or none but websites: a reference is read for the
+    # "See also" of any query (it has nothing to follow on any platform).
     platforms: tuple[str, ...] = ()
 
 
@@ -55,8 +61,10 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
         clauses.append(f"c.kind IN ({_marks(filters.kinds)})")
         args += filters.kinds
     if filters.platforms:
-        clauses.append("EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
-                       f"AND a.platform IN ({_marks(filters.platforms)}))")
+        clauses.append("(EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
+                       f"AND a.platform IN ({_marks(filters.platforms)})) OR NOT EXISTS "
+                       "(SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
+                       "AND a.platform != 'website'))")
         args += filters.platforms
     return " AND ".join(clauses), args
 
@@ -72,6 +80,34 @@ def text_hits(db: Database, terms: Sequence[str], *, limit: int) -> list[tuple[i
     return [(row[0], row[1]) for row in db.execute(
         "SELECT rowid, bm25(contacts_fts) AS rank FROM contacts_fts WHERE contacts_fts MATCH ? "
         f"ORDER BY rank, rowid LIMIT {int(limit)}", [match])]
+
+
+def phrase_hits(db: Database, phrases: Sequence[str], *, untagged: str, limit: int,
+                acronyms: Sequence[str] = ()) -> list[int]:
+    """Ids of the contacts not tagged `untagged` whose description or notes hold any of
+    `phrases` (whole words, in order; accents and case folded by the index), or one of
+    `acronyms` written in capitals: at most `limit` of each, in id order (no ranking: a tag
+    counts more than any of these words)."""
+    found = _phrase_ids(db, phrases, untagged, limit)
+    if acronyms:
+        capitals = re.compile(r"\b(?:" + "|".join(map(re.escape, acronyms)) + r")\b")
+        hits = [i for i in _phrase_ids(db, acronyms, untagged, limit) if i not in set(found)]
+        rows = db.execute("SELECT id, description, notes FROM contacts WHERE id IN "
+                          "(SELECT value FROM json_each(?))", [json.dumps(hits)])
+        kept = {row[0] for row in rows if capitals.search(f"{row[1] or ''}\n{row[2] or ''}")}
+        found += [i for i in hits if i in kept]
+    return found
+
+
+def _phrase_ids(db: Database, phrases: Sequence[str], untagged: str, limit: int) -> list[int]:
+    quoted = ['"' + p.replace('"', '""') + '"' for p in dict.fromkeys(phrases) if p.strip()]
+    if not quoted:
+        return []
+    match = f"{_TOPIC_WORD_COLUMNS} : ({' OR '.join(quoted)})"
+    return [row[0] for row in db.execute(
+        "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? AND rowid NOT IN "
+        "(SELECT contact_id FROM contact_topics WHERE topic = ?) "
+        f"ORDER BY rowid LIMIT {int(limit)}", [match, untagged])]
 
 
 def tag_counts(db: Database, codes: Sequence[str]) -> dict[str, int]:
@@ -99,6 +135,7 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
                max(a.last_post_at),
                count(a.state) = 0 OR count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
                                      < count(a.state),
+               group_concat(DISTINCT a.platform), max(a.followers_count), c.name_key,
                coalesce(max(a.verified), 0)
         FROM contacts c LEFT JOIN accounts a ON a.contact_id = c.id
         WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}
@@ -115,7 +152,9 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
             languages=languages[row[6]],
             topics=tuple(code for code, suggested in pairs if suggested == "0"),
             suggested_topics=tuple(code for code, suggested in pairs if suggested != "0"),
-            last_post_at=row[8], any_account_alive=bool(row[9]), verified=bool(row[10]),
+            last_post_at=row[8], any_account_alive=bool(row[9]),
+            platforms=tuple(sorted((row[10] or "").split(","))) if row[10] else (),
+            followers=row[11], name_key=row[12], verified=bool(row[13]),
         ))
     return rows
 
@@ -129,23 +168,15 @@ def _case(column: str, table: Mapping[str, float]) -> tuple[str, list]:
 
 
 def _bound_sql(bounds: Bounds) -> tuple[str, list]:
-    """Geography, kind and language bounds of contact `c` (the topic part is summed per tag)."""
+    """Geography and kind bounds of contact `c` (the topic part is summed per tag)."""
     region, region_args = _case("c.region", bounds.regions)
     scope, scope_args = _case("c.scope", bounds.scopes)
     kind, kind_args = _case("c.kind", bounds.kinds)
     mrc, mrc_args = "0", []
     if bounds.mrc is not None:
         mrc, mrc_args = "(CASE WHEN c.mrc = ? COLLATE NOCASE THEN ? ELSE 0 END)", list(bounds.mrc)
-    language, language_args = "0", []
-    if bounds.language is not None:
-        codes, shared, other = bounds.language
-        # Languages are stored as a JSON list of lower-case codes: '["fr", "en"]'.
-        found = " OR ".join("instr(c.languages, ?) > 0" for _ in codes)
-        language = (f"(CASE WHEN c.languages IS NULL OR c.languages = '[]' THEN 0 "
-                    f"WHEN {found} THEN ? ELSE ? END)")
-        language_args = [*(f'"{code}"' for code in codes), shared, other]
-    return (f"max({region}, {mrc}, {scope}) + {kind} + {language}",
-            [*region_args, *mrc_args, *scope_args, *kind_args, *language_args])
+    return (f"max({region}, {mrc}, {scope}) + {kind}",
+            [*region_args, *mrc_args, *scope_args, *kind_args])
 
 
 def tagged_sql(bounds: Bounds, filters: Filters, *, keep: int) -> tuple[str, list]:
@@ -173,7 +204,7 @@ def tagged_sql(bounds: Bounds, filters: Filters, *, keep: int) -> tuple[str, lis
 
 def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
                 keep: int) -> list[tuple[int, float]]:
-    """(id, upper bound of topic + geography + kind + language points) of the `keep` tagged
+    """(id, upper bound of topic + geography + kind points) of the `keep` tagged
     contacts with the highest bound, best first."""
     if not bounds.tags:
         return []
@@ -198,7 +229,7 @@ def nearby_sql(bounds: Bounds, filters: Filters, *, column: str | None,
 
 def best_nearby(db: Database, bounds: Bounds, filters: Filters, *, column: str | None,
                 values: Sequence[str] = (), keep: int) -> list[tuple[int, float]]:
-    """(id, bound of geography + kind + language points) of the `keep` best contacts whose
+    """(id, bound of geography + kind points) of the `keep` best contacts whose
     `column` (region or scope) is in `values` (of all contacts when `column` is None)."""
     sql, args = nearby_sql(bounds, filters, column=column, values=values, keep=keep)
     return [(row[0], row[1]) for row in db.execute(sql, args)]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from ..domain.models import FOLLOWED_STATUSES
 from ..domain.text import strip_unsafe
+
+if TYPE_CHECKING:  # the type only: sqlite-utils is not needed to read
+    from sqlite_utils import Database
 
 _TRUSTED = ", ".join(f"'{s}'" for s in sorted(FOLLOWED_STATUSES))
 
