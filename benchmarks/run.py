@@ -211,8 +211,12 @@ class DataSet:
 
 
 def data_folder() -> Path:
-    """Generated data is cached here, keyed by the generator's source, between runs."""
-    digest = hashlib.sha256((HERE / "datagen.py").read_bytes()).hexdigest()[:12]
+    """Generated data is cached here between runs, keyed by the generator's source and the
+    schema's (a checkout with other migrations must not open this one's databases)."""
+    from msgu_cli.storage import migrations
+
+    digest = hashlib.sha256((HERE / "datagen.py").read_bytes()
+                            + Path(migrations.__file__).read_bytes()).hexdigest()[:12]
     return Path(tempfile.gettempdir()) / "msgu-bench" / digest
 
 

@@ -2,9 +2,10 @@
 same contacts, topics and accounts; importing the file again changes nothing; and the Mastodon
 follow list holds exactly the directory's Mastodon accounts.
 
-Directories are drawn by hypothesis (accents, quotes, commas, semicolons, newlines, pipes,
-formula-like text such as `=1+1`, `-x`, `@x`, every platform, several handles per platform) and
-stored with the storage layer, as `add` would store them; everything after that is the CLI.
+Directories are drawn by hypothesis (accents, quotes, commas, semicolons, pipes, newlines and
+tabs in descriptions and notes, formula-like text such as `=1+1`, `-x`, `@x`, every platform,
+several handles per platform) and stored with the storage layer, as `add` would store them;
+everything after that is the CLI.
 """
 
 from __future__ import annotations
@@ -37,13 +38,21 @@ HANDLE_SHAPES = {
     "linkedin": "company/{t}", "tiktok": "@{t}", "website": "https://{t}.example.org/urgence",
 }
 # What breaks naive CSV: separators, quotes, line breaks, and the starts of spreadsheet formulas.
-AWKWARD = list("\"',;|\n\r\t=+-@ éÉèçàÎôœ«»—’")
+# Line breaks and tabs only where msgu takes them (descriptions, notes); control and format
+# characters (bidirectional marks, U+FEFF...) never, as input refuses them.
+AWKWARD = list("\"',;|=+-@ éÉèçàÎôœ«»—’")
+LINE_BREAKS = list("\n\r\t")
 FORMULA_STARTS = ["", "=", "+", "-", "@", "'", "'=", "=1+1", "-x", "@x", "=HYPERLINK(\"a\")"]
-CHARACTERS = st.one_of(st.sampled_from(AWKWARD),
-                       st.characters(blacklist_categories=("Cs", "Cc")))
+PRINTABLE = st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp"))
+CHARACTERS = st.one_of(st.sampled_from(AWKWARD), PRINTABLE)
 TEXT = st.builds(lambda start, body: (start + body).strip(), st.sampled_from(FORMULA_STARTS),
                  st.text(CHARACTERS, max_size=24)).filter(bool)
 OPTIONAL_TEXT = st.none() | TEXT
+MULTILINE_TEXT = st.builds(
+    lambda start, body: (start + body).strip(), st.sampled_from(FORMULA_STARTS),
+    st.text(st.one_of(st.sampled_from(AWKWARD + LINE_BREAKS), PRINTABLE), max_size=24),
+).filter(bool)
+OPTIONAL_MULTILINE = st.none() | MULTILINE_TEXT
 
 
 @st.composite
@@ -68,7 +77,8 @@ def contacts(draw, number: int) -> Contact:
         languages=tuple(draw(st.lists(st.sampled_from(["fr", "en", "es", "iu"]), unique=True,
                                       max_size=3))),
         topics=tuple(draw(st.lists(st.sampled_from(TOPIC_CODES), unique=True, max_size=4))),
-        description=draw(OPTIONAL_TEXT), notes=draw(OPTIONAL_TEXT), source=draw(OPTIONAL_TEXT),
+        description=draw(OPTIONAL_MULTILINE), notes=draw(OPTIONAL_MULTILINE),
+        source=draw(OPTIONAL_TEXT),
         status=draw(st.sampled_from(STATUSES)), accounts=draw(accounts(number)),
     )
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..i18n import _
 from . import app
 from ._shared import guarded, open_database, print_json, progress_bar
 
@@ -23,8 +24,9 @@ _LISTED = 50  # rows listed per outcome in the human report (--json lists all)
 @guarded
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (Excel), mastodon (follow "
-                   "import file) or json.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_(
+        "csv, xlsx (an Excel workbook: needs --output), mastodon (follow import file) or "
+        "json."))],
     status: Annotated[Many, typer.Option("--status", help="Relationship status "
                       "(repeatable).")] = None,
     topic: Annotated[Many, typer.Option("--topic", help="Topic (repeatable).")] = None,
@@ -36,8 +38,11 @@ def export(
                       "(default: stdout).")] = None,
     header: Annotated[bool, typer.Option("--header/--no-header", help="mastodon: --no-header "
                       "writes the bare list of addresses other servers expect.")] = True,
+    delimiter: Annotated[str | None, typer.Option("--delimiter", "-d", help=_(
+        "csv: the separator, ',' (default), ';' (what a French-Canadian Excel opens by a "
+        "double-click) or a tab (\\t)."))] = None,
 ) -> None:
-    """Write a follow list or the directory as CSV, Mastodon's import file, or JSON.
+    """Write a follow list or the directory as CSV, Excel, Mastodon's import file, or JSON.
 
     Example: msgu export --status to-follow --format mastodon --output suivre.csv
     """
@@ -47,7 +52,7 @@ def export(
     filters = {"statuses": status or [], "topics": topic or [], "regions": region or [],
                "kinds": kind or []}
     count = export_directory(db, filters, fmt, sys.stdout, output=output, platform=platform,
-                             header=header)
+                             header=header, delimiter=delimiter)
     if output is not None:
         sys.stderr.write(f"Wrote {count} row(s) to {output}.\n")
 
@@ -56,10 +61,12 @@ def export(
 @guarded
 def import_(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(help="A file (CSV, Mastodon list, JSON) or an "
-                      "https:// URL.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, mastodon or json "
-                   "(default: detected).")] = None,
+    source: Annotated[str, typer.Argument(help=_(
+        "A file (CSV, Excel .xlsx, Mastodon list, JSON) or an https:// URL."))],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help=_(
+        "csv, xlsx, mastodon or json (default: detected)."))] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=_(
+        "xlsx: the sheet to read (default: the first)."))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write "
                        "nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the valid rows "
@@ -76,7 +83,7 @@ def import_(
 
     db = open_database(ctx)
     with _progress_bar() as tick:
-        report = import_source(db, source, fmt=fmt, on_duplicate=on_duplicate,
+        report = import_source(db, source, fmt=fmt, sheet=sheet, on_duplicate=on_duplicate,
                                skip_invalid=skip_invalid, dry_run=dry_run, progress=tick)
     if json_:
         from dataclasses import asdict

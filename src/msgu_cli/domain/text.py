@@ -45,6 +45,27 @@ UNSAFE_CHARACTERS = frozenset(chr(c) for c in (
     *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 SHOWN_LIMIT = 80
+# Refused in input besides those (contract: text safety): lone surrogates, which SQLite cannot
+# store, and the two non-characters that no XML file (an .xlsx workbook) may hold.
+_NEVER_STORED = frozenset(chr(c) for c in (*range(0xD800, 0xE000), 0xFFFE, 0xFFFF))
+_LINE_BREAKS = frozenset("\n\r\t")  # allowed where text has several lines
+_UNSAFE_IN_LINE = re.compile("[" + re.escape("".join(sorted(UNSAFE_CHARACTERS | _NEVER_STORED)))
+                             + "]")
+_UNSAFE_IN_TEXT = re.compile("[" + re.escape("".join(sorted(
+    (UNSAFE_CHARACTERS | _NEVER_STORED) - _LINE_BREAKS))) + "]")
+
+
+def unsafe_characters(text: str, *, multiline: bool) -> list[str]:
+    """The characters of `text` that input refuses, in order of first appearance (none: `[]`).
+
+    Control characters (C0, C1, ESC, NUL, DEL), bidirectional overrides and the like are never
+    stored; tab and line breaks only where `multiline` (a description, notes). One regular
+    expression search: the common, clean case costs next to nothing at 100,000 rows.
+    """
+    pattern = _UNSAFE_IN_TEXT if multiline else _UNSAFE_IN_LINE
+    if pattern.search(text) is None:
+        return []
+    return list(dict.fromkeys(pattern.findall(text)))
 
 
 def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
@@ -54,7 +75,7 @@ def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
     out: list[str] = []
     size = 0
     for ch in str(value)[: limit + 1]:
-        if ch in UNSAFE_CHARACTERS:
+        if ch in UNSAFE_CHARACTERS or ch in _NEVER_STORED:  # a lone surrogate cannot be printed
             code = ord(ch)
             piece = _ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:

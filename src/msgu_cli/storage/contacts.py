@@ -44,6 +44,11 @@ def _row(contact: Contact, topic_words: dict[str, str]) -> list:
     ]
 
 
+def next_contact_id(db: Database) -> int:
+    """The id the next new contact gets: save_contacts numbers new contacts from here."""
+    return db.execute("SELECT coalesce(max(id), 0) + 1 FROM contacts").fetchone()[0]
+
+
 def save_contacts(
     db: Database, contacts: Sequence[Contact], *, now: str, words: dict[str, str] | None = None
 ) -> list[int]:
@@ -54,7 +59,7 @@ def save_contacts(
     `words` is `topic_words(db)`, passed in by callers that save many contacts in batches.
     """
     words = topic_words(db) if words is None else words
-    next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM contacts").fetchone()[0]
+    next_id = next_contact_id(db)
     ids: list[int] = []
     for contact in contacts:
         ids.append(next_id if contact.id is None else contact.id)
