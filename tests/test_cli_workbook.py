@@ -28,7 +28,9 @@ AWKWARD = [
                   {"platform": "bluesky", "handle": "formule.bsky.social"}]},
     {"name": "Sécurité civile — Québec « régionale »", "kind": "provincial", "region": "03",
      "source": "#N/A", "accounts": [{"platform": "website", "url": "https://quebec.ca/a"}]},
-    {"name": "Sans rien d'autre"},
+    # XML reads a CR as LF: Office's `_x000D_` escape keeps it, and text that looks like an
+    # escape is escaped in turn
+    {"name": "Retours de chariot", "notes": "a\r\nb\rc _x0041_ _x000D_"},
 ]
 
 

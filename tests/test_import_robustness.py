@@ -42,6 +42,14 @@ def test_a_quote_never_closed_is_refused_with_the_line_where_it_starts(
     assert f"line {line}" in message
 
 
+def test_a_quote_never_closed_early_in_a_large_file_names_its_line(invoke, starter_db, db_path,
+                                                                    dump, tmp_path):
+    rows = "".join(f"Poste {n},note {n}\n" for n in range(20_000))
+    source = write(tmp_path / "gros.csv", f'name,notes\nA,ok\nB,"never closed\n{rows}'.encode())
+    message = refused(invoke, dump, db_path, source)
+    assert message.startswith("Error: line 3: a ") and "never closed" in message
+
+
 def test_closed_quotes_spanning_lines_still_import(invoke, empty_db, tmp_path):
     source = write(tmp_path / "ok.csv", b'name,notes\nA,"two\nlines"\nB,"say ""hi"""\n')
     ok(invoke("import", str(source)))

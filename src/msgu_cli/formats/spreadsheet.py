@@ -130,6 +130,12 @@ def csv_rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[s
             yield previous + 1, cells
             previous = reader.line_num
     except csv.Error as error:
+        if "field larger than field limit" in str(error):  # most often a runaway quote
+            raise InvalidInput(_(
+                "line {line}: a cell runs past {limit} characters, more than any contact "
+                "holds: if a quote (\") opened on this line is never closed, close it (a quote "
+                "inside a quoted cell is written twice: \"\"). Nothing was imported.").format(
+                    line=previous + 1, limit=f"{csv.field_size_limit():,}")) from None
         raise InvalidInput(_("line {line}: unreadable CSV ({reason}).").format(
             line=previous + 1, reason=shown(error))) from None
 

@@ -41,6 +41,10 @@ _WIDTHS = {"id": 7, "name": 40, "kind": 13, "region": 22, "mrc": 24, "municipali
 _HANDLE_WIDTH = 22
 # What an XML file cannot hold, which no contact should either: such characters are dropped.
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Office's escape for characters XML would not keep (a CR becomes LF when XML is read):
+# `_x000D_`, and `_x005F_` before text that looks like an escape. Excel reads them so.
+_LOOKS_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted xlsx holds
 
@@ -91,7 +95,10 @@ def _cell_value(contact: Contact, value: str) -> str:
             "#{id} {name} has a cell of {length} characters; an Excel cell holds {limit}. "
             "Shorten it (msgu edit), or export as CSV or JSON."
         ).format(id=contact.id, name=shown(contact.name), length=len(value), limit=CELL_LIMIT))
-    return _NOT_IN_XML.sub("", value)
+    value = _NOT_IN_XML.sub("", value)
+    if "_x" in value:
+        value = _LOOKS_ESCAPED.sub(r"_x005F_\1", value)
+    return value.replace("\r", "_x000D_")
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -213,13 +220,17 @@ def _rows(worksheet: Any) -> Iterator[tuple[int, list[str]]]:
             reason=shown(str(error) or type(error).__name__))) from None
 
 
+def _unescaped(match: re.Match[str]) -> str:
+    return chr(int(match.group(1), 16))
+
+
 def cell_text(value: object) -> str:
     """What a person sees in a cell, as text: Excel types `04` as the number 4 and a phone
     number as a float; dates come as datetimes."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return _ESCAPED.sub(_unescaped, value) if "_x" in value else value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):

@@ -67,8 +67,13 @@ def resolve_topics(
 def parse_accounts(fields: Mapping[str, FieldValue]) -> list[Account]:
     accounts: list[Account] = []
     for platform in PLATFORMS:
-        for text in _many(fields.get(platform, ())):
-            accounts.append(_checked(platform, lambda t, p=platform: parse_account(p, t), text))
+        if platform not in fields:  # most rows name two or three platforms of ten
+            continue
+        for text in _many(fields[platform]):
+            try:
+                accounts.append(parse_account(platform, text))
+            except InvalidInput as error:
+                raise FieldError(platform, str(error)) from None
     return accounts
 
 

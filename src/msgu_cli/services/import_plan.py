@@ -97,16 +97,21 @@ def place(where: str, number: int) -> str:
 def refuse_unsafe_text(fields: Mapping[str, str | Sequence[str]]) -> None:
     """FieldError for the first cell holding a control character (contract: text safety);
     tab and line breaks are allowed in a description and notes only."""
-    for column, value in fields.items():
-        multiline = column in _MULTILINE_COLUMNS
-        for text in (value,) if isinstance(value, str) else value:
-            found = unsafe_characters(text, multiline=multiline)
-            if found:
-                raise FieldError(column, _(
-                    "'{value}' holds a control character ({characters}), which msgu never "
-                    "stores: remove it (tab and line breaks are allowed in description and "
-                    "notes only)."
-                ).format(value=shown(text), characters=", ".join(shown(ch) for ch in found)))
+    texts = [(column, text) for column, value in fields.items()
+             for text in ((value,) if isinstance(value, str) else value)]
+    # The clean case, nearly every row: one search over all of its single-line cells.
+    if not unsafe_characters(" ".join(t for c, t in texts if c not in _MULTILINE_COLUMNS),
+                             multiline=False) and not any(
+            unsafe_characters(t, multiline=True) for c, t in texts if c in _MULTILINE_COLUMNS):
+        return
+    for column, text in texts:
+        found = unsafe_characters(text, multiline=column in _MULTILINE_COLUMNS)
+        if found:
+            raise FieldError(column, _(
+                "'{value}' holds a control character ({characters}), which msgu never "
+                "stores: remove it (tab and line breaks are allowed in description and "
+                "notes only)."
+            ).format(value=shown(text), characters=", ".join(shown(ch) for ch in found)))
 
 
 def check_row(fields: Mapping, ref: Reference) -> tuple[Contact, list[Topic]]:
@@ -320,8 +325,9 @@ class ImportPlan:
         store.save_contacts(self.db, rewritten, now=self.now, words=self.words)
         self.added_lines.extend(self.added_at[-number] for number in range(1, len(ids) + 1))
         for outcomes, start in zip(self._outcome_lists(), self.marks, strict=True):
-            outcomes[start:] = [replace(o, id=ids[-o.id - 1]) if o.id is not None and o.id < 0
-                                else o for o in outcomes[start:]]
+            outcomes[start:] = [RowOutcome(o.line, o.name, ids[-o.id - 1], o.reason)
+                                if o.id is not None and o.id < 0 else o
+                                for o in outcomes[start:]]
         self._new_chunk()
 
     def settle_ids(self, *, dry_run: bool) -> None:

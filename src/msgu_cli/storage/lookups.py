@@ -51,7 +51,7 @@ def contacts_named(db: Database, name_keys: Iterable[str]
     return sorted(found, key=lambda row: row[2])
 
 
-BULK_CACHE_MB = 64
+BULK_CACHE_MB = 24  # measured: no faster at 64 MB, and 40 MB more memory at 100,000 rows
 
 
 def use_bulk_cache(db: Database, megabytes: int = BULK_CACHE_MB) -> None:
