@@ -173,6 +173,19 @@ def test_a_good_download_still_imports(invoke, empty_db, server):
     assert [c["name"] for c in listed(invoke)] == ["Centre test"]
 
 
+def test_a_workbook_served_over_https_imports(invoke, empty_db, server, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Nom", "Région"])
+    book.active.append(["Centre de services", 5])
+    book.save(tmp_path / "annuaire.xlsx")
+    url = "https://donnees.example.org/export?format=xlsx"  # no .xlsx in the name: the bytes
+    server[url] = httpx.Response(200, content=(tmp_path / "annuaire.xlsx").read_bytes())
+    ok(invoke("import", url))
+    assert [(c["name"], c["region"]) for c in listed(invoke)] == [("Centre de services", "05")]
+
+
 def test_redacted_replaces_user_information_everywhere():
     assert redacted("see https://u:p@h.example/x and http://tok@h2/") == \
         "see https://***@h.example/x and http://***@h2/"
