@@ -8,6 +8,11 @@ rows and writes them with csv.writer. Both sides run as child processes (interpr
 included), msgu as a user runs it, and take turns in each run so that a busy machine slows them
 alike. Prints rows per second and the msgu/baseline ratio (target: at most 2x).
 
+Two more import baselines, timed in the same alternation: the plain csv + executemany of the
+raw cells into one table (benchmarks/baseline.py one-table), compared beyond start-up (each
+side's time on a header-only file taken off; target: at most 6x at 20,000 rows), and
+`sqlite-utils insert --csv`, the tool a user would reach for (target: under 0.5x at 100,000).
+
     python benchmarks/import_export.py [--rows 100000] [--runs 3]
 """
 
@@ -111,6 +116,31 @@ def baseline(job: str, db: Path, csv_path: Path) -> Callable[[], None]:
     return lambda: run(__file__, "baseline", job, str(db), str(csv_path))
 
 
+def one_table(db: Path, csv_path: Path) -> Callable[[], None]:
+    return lambda: run(str(HERE / "baseline.py"), "one-table", str(db), str(csv_path))
+
+
+def sqlite_utils_insert(db: Path, csv_path: Path) -> Callable[[], None]:
+    tool = str(Path(sys.executable).parent / "sqlite-utils")
+
+    def insert() -> None:
+        done = subprocess.run([tool, "insert", str(db), "rows", str(csv_path), "--csv"],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"sqlite-utils insert failed: {done.stderr.strip()}")
+
+    return insert
+
+
+def removed(*paths: Path) -> Callable[[], None]:
+    def remove() -> None:
+        for path in paths:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    return remove
+
+
 def empty_database(path: Path) -> Callable[[], None]:
     def make() -> None:
         for suffix in ("", "-wal", "-shm"):
@@ -151,6 +181,22 @@ def main() -> None:
     print(f"{args.rows:,} rows, {source.stat().st_size / 1e6:.1f} MB CSV, "
           f"median of {args.runs} paired runs, {os.cpu_count()} CPUs", file=sys.stderr)
     base, ours = folder / "base.db", folder / "msgu.db"
+    plain = folder / "plain.db"
+    header_only = folder / "header-only.csv"
+    with source.open(encoding="utf-8-sig") as handle:
+        header_only.write_text(handle.readline(), encoding="utf-8")
+    full, mine_empty, flat, flat_empty = paired(
+        args.runs, (empty_database(ours), msgu(ours, "import", str(source))),
+        (empty_database(ours), msgu(ours, "import", str(header_only))),
+        (removed(plain), one_table(plain, source)),
+        (removed(plain), one_table(plain, header_only)))
+    tool, = paired(args.runs, (removed(plain), sqlite_utils_insert(plain, source)))
+    beyond = (full - mine_empty) / (flat - flat_empty)
+    print(f"import vs csv + executemany into one table, beyond start-up: msgu {full:.2f} s "
+          f"({full - mine_empty:.2f} s beyond start-up), baseline {flat:.2f} s "
+          f"({flat - flat_empty:.2f} s): {beyond:.1f}x (target <= 6x at 20,000 rows)")
+    print(f"import vs sqlite-utils insert --csv: msgu {full:.2f} s, sqlite-utils {tool:.2f} s: "
+          f"{full / tool:.2f}x (target < 0.5x at 100,000 rows)")
     results = {
         "import csv": paired(args.runs, (empty_database(base), baseline("import", base, source)),
                              (empty_database(ours), msgu(ours, "import", str(source)))),

@@ -426,6 +426,11 @@ def test_a_bad_cell_spanning_lines_still_gives_a_one_line_error(invoke, empty_db
     message = refused(invoke("import", str(duplicate), "--on-duplicate", "error"))
     # A name never spans lines (contract: text safety): the cell is refused, escaped.
     assert message.startswith("Error: line 2, column name:") and "Deux\\nlignes" in message
+    # A huge name is quoted cut short.
+    long_name = write(tmp_path / "long.csv", f'name,x\n{"Long " * 90},@existant\n')
+    message = refused(invoke("import", str(long_name), "--on-duplicate", "error"))
+    assert message.startswith("Error: line 2:") and "#1 Existant" in message
+    assert "Long Long" in message and "…" in message and len(message) < 400
     assert dump(db_path) == before
 
 

@@ -186,7 +186,7 @@ def test_empty_file(data: bytes) -> None:
     "data",
     [
         b"PK\x03\x04\x00\x00name,x",  # a zip (xlsx) file
-        b"name,x\nA,\x00b\n",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1name,x",  # an OLE file (xls, encrypted xlsx)
         b"\x81\x8d\x8f\x90\x9d" * 4,  # bytes that neither UTF-8 nor Windows-1252 can decode
         bytes(range(1, 32)) * 20,  # control characters only
     ],
@@ -514,8 +514,9 @@ def test_detect_format(name: str, data: bytes, expected: str) -> None:
 
 # --- property: what export writes, import reads back -----------------------------------------
 
+# Any text but controls and U+FEFF: a byte-order mark is never data (readers drop it).
 _CHARS = st.one_of(
-    st.characters(blacklist_categories=("Cs", "Cc")),
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff"),
     st.sampled_from(list("\n\r\t,;\"'=+-@|éÉàçÔ«»")),
 )
 

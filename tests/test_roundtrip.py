@@ -2,9 +2,10 @@
 same contacts, topics and accounts; importing the file again changes nothing; and the Mastodon
 follow list holds exactly the directory's Mastodon accounts.
 
-Directories are drawn by hypothesis (accents, quotes, commas, semicolons, newlines, pipes,
-formula-like text such as `=1+1`, `-x`, `@x`, every platform, several handles per platform) and
-stored with the storage layer, as `add` would store them; everything after that is the CLI.
+Directories are drawn by hypothesis (accents, quotes, commas, semicolons, pipes, newlines and
+tabs in descriptions and notes, formula-like text such as `=1+1`, `-x`, `@x`, every platform,
+several handles per platform) and stored with the storage layer, as `add` would store them;
+everything after that is the CLI.
 """
 
 from __future__ import annotations
@@ -39,10 +40,11 @@ HANDLE_SHAPES = {
 }
 # What breaks naive CSV: separators, quotes, line breaks, and the starts of spreadsheet formulas.
 # Control and BiDi characters are refused at input (contract: text safety), so they are not
-# data that can travel; tab and newline are, in descriptions and notes only.
+# data that can travel; tab and newline are, in descriptions and notes only. Format
+# characters (U+FEFF...) and line separators are no data either.
 AWKWARD = list("\"',;|=+-@ éÉèçàÎôœ«»—’")
 FORMULA_STARTS = ["", "=", "+", "-", "@", "'", "'=", "=1+1", "-x", "@x", "=HYPERLINK(\"a\")"]
-SAFE_CHARACTERS = st.characters(blacklist_categories=("Cs", "Cc")).filter(
+SAFE_CHARACTERS = st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")).filter(
     lambda ch: ch not in UNSAFE_CHARACTERS)
 
 

@@ -49,7 +49,7 @@ def recommend(
     output: Annotated[Path | None, typer.Option("--output", "-o", help=_(
         "Also write the list to this file."))] = None,
     fmt: Annotated[str | None, typer.Option("--format", help=_(
-        "Format of --output: csv, mastodon or json (default: from the file name, else csv); "
+        "Format of --output: csv, xlsx, mastodon or json (default: from the file name, else csv); "
         "without --output, the list goes to stdout in that format instead of the table."))
         ] = None,
 ) -> None:

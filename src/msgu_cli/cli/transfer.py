@@ -27,8 +27,8 @@ _LISTED = 50  # rows listed per outcome in the human report (--json lists all)
 def export(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", help=_(
-        "csv (Excel), mastodon (follow import file), json, or pack (a shared directory that "
-        "others subscribe to)."))],
+        "csv (Excel), xlsx (an Excel workbook: needs --output), mastodon (follow import file), "
+        "json, or pack (a shared directory that others subscribe to)."))],
     status: Annotated[Many, typer.Option("--status", help="Relationship status "
                       "(repeatable).")] = None,
     topic: Annotated[Many, typer.Option("--topic", help="Topic (repeatable).")] = None,
@@ -46,8 +46,12 @@ def export(
         "pack: what it holds, for whom."))] = None,
     maintainer: Annotated[str | None, typer.Option("--maintainer", help=_(
         "pack: who keeps it up to date (default: your profile's name)."))] = None,
+    delimiter: Annotated[str | None, typer.Option("--delimiter", "-d", help=_(
+        "csv: the separator, ',' (default), ';' (what a French-Canadian Excel opens by a "
+        "double-click) or a tab (\\t)."))] = None,
 ) -> None:
-    """Write a follow list or the directory as CSV, Mastodon's import file, JSON or a pack.
+    """Write a follow list or the directory as CSV, Excel, Mastodon's import file, JSON or a
+    pack.
 
     Example: msgu export --status to-follow --format mastodon --output suivre.csv
     """
@@ -59,7 +63,8 @@ def export(
     filters = {"statuses": status or [], "topics": topic or [], "regions": region or [],
                "kinds": kind or []}
     count = export_directory(db, filters, fmt, sys.stdout, output=output, platform=platform,
-                             header=header, pack=_pack_info(name, description, maintainer))
+                             header=header, delimiter=delimiter,
+                             pack=_pack_info(name, description, maintainer))
     if output is not None:
         sys.stderr.write(escaped(_("Wrote {count} row(s) to {path}.").format(
             count=count, path=output)) + "\n")
@@ -80,12 +85,14 @@ def _pack_info(name: str | None, description: str | None,
 def import_(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(help=_(
-        "A file (CSV, Mastodon list, JSON, pack), an https:// URL, or a community list: a "
-        "Bluesky starter pack or list, a Mastodon account's featured accounts "
+        "A file (CSV, Excel .xlsx, Mastodon list, JSON, pack), an https:// URL, or a community "
+        "list: a Bluesky starter pack or list, a Mastodon account's featured accounts "
         "(https://INSTANCE/@user/featured), a Trunk list (…/trunk/api/v1/list/NAME)."))],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help=_(
-        "csv, mastodon, json or pack (default: detected; community lists are recognised by "
-        "their address)."))] = None,
+        "csv, xlsx, mastodon, json or pack (default: detected; community lists are recognised "
+        "by their address)."))] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=_(
+        "xlsx: the sheet to read (default: the first)."))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write "
                        "nothing.")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the valid rows "
@@ -102,7 +109,7 @@ def import_(
 
     db = open_database(ctx)
     with _progress_bar() as tick:
-        report = import_source(db, source, fmt=fmt, on_duplicate=on_duplicate,
+        report = import_source(db, source, fmt=fmt, sheet=sheet, on_duplicate=on_duplicate,
                                skip_invalid=skip_invalid, dry_run=dry_run, progress=tick)
     if json_:
         from dataclasses import asdict

@@ -126,6 +126,7 @@ _YT_NAME = re.compile(r"[\w.-]{1,100}")
 _YT_CHANNEL = re.compile(r"UC[A-Za-z0-9_-]{22}")
 _LI_KINDS = frozenset({"company", "in", "school", "showcase"})
 _LI_SLUG = re.compile(r"[\w-]{1,100}")
+_SPACE = re.compile(r"\s")
 
 
 class _Url(NamedTuple):
@@ -481,7 +482,7 @@ def _parse_linkedin(text: str) -> str:
 
 def _parse_website(text: str) -> tuple[str, str]:
     """(handle, scheme): the scheme is kept only to remember a site that has no https."""
-    printable = text.isprintable() and not any(ch.isspace() for ch in text)
+    printable = text.isprintable() and _SPACE.search(text) is None
     url = _url_parts(text, bare=True) if printable else None
     if (
         url is None

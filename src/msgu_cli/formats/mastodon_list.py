@@ -7,11 +7,15 @@ with LF as Ruby's CSV writes them, so our file matches Mastodon's byte for byte.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from typing import TextIO
 
 from ..domain.text import fold
-from .records import RawRow, Table, decode_text, put_value
+from ..errors import InvalidInput
+from ..i18n import _
+from .encodings import scan_text, text_lines
+from .records import RawRow, Table, put_value
 from .spreadsheet import csv_rows, is_blank
 
 MASTODON_HEADER: tuple[str, ...] = (
@@ -49,7 +53,13 @@ def write_mastodon_csv(addresses: Iterable[str], out: TextIO, *, header: bool = 
 
 def read_mastodon_csv(data: bytes) -> Table:
     """Read a follow list: Mastodon's import/export file, or a header-less list of addresses."""
-    records = [r for r in csv_rows(decode_text(data, "CSV"), ",") if not is_blank(r[1])]
+    def open_file() -> io.BytesIO:
+        return io.BytesIO(data)
+
+    lines = text_lines(open_file, scan_text(open_file, "CSV"), "CSV")
+    records = [r for r in csv_rows(lines, ",") if not is_blank(r[1])]
+    if not records:
+        raise InvalidInput(_("The file is empty."))
     index, ignored = 0, []
     if records:
         first = [fold(cell) for cell in records[0][1]]

@@ -18,7 +18,7 @@ from ..domain.packs import PACK_VERSION, PackInfo
 from ..domain.text import shown
 from ..errors import InvalidInput
 from ..i18n import _
-from .json_records import contact_items_table, read_json_document
+from .json_records import JsonNumber, contact_items_table, read_json_document
 from .records import Table
 
 # What an organisation keeps to itself: never written to a pack, never read from one.
@@ -54,7 +54,7 @@ def read_pack(data: bytes) -> tuple[PackInfo, Table]:
         raise InvalidInput(_('This is not an msgu pack: a pack is a JSON object with '
                              '"msgu_pack": 1 and its "contacts".'))
     version = document["msgu_pack"]
-    if version != PACK_VERSION or isinstance(version, bool):
+    if not isinstance(version, JsonNumber) or version != str(PACK_VERSION):
         raise InvalidInput(_("This pack has format {version}; this msgu reads format {known}: "
                              "upgrade msgu to read it.").format(version=shown(version),
                                                                 known=PACK_VERSION))

@@ -6,6 +6,7 @@ header's column names, so the import service validates one shape only.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from ..domain.community_lists import LIST_KINDS
 from ..domain.models import PLATFORMS
 from ..domain.text import fold
 from ..errors import InvalidInput
+from ..i18n import _
+from .encodings import scan_text, text_lines
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
@@ -69,10 +72,6 @@ _COLUMN_BY_ALIAS: dict[str, str] = {
     alias: column for column, aliases in _ALIASES.items() for alias in aliases.split()
 }
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_HARMLESS_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file mark
 
 
 # Formats whose records are numbered items (JSON objects, members of a community list),
@@ -156,36 +155,10 @@ def put_value(fields: dict[str, str | list[str]], column: str, value: str | list
 
 
 def decode_text(data: bytes, what: str) -> str:
-    """Text of an uploaded file: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252.
-
-    Excel on Windows in Quebec saves "CSV" as Windows-1252 and "Unicode text" as UTF-16; both
-    must import. Anything that still looks binary is refused before a parser sees it.
-    """
-    binary = InvalidInput(f"The file does not look like a {what} file (binary data).")
-    if data.startswith(_UTF16_BOMS):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise binary from None
-    elif b"\x00" in data:
-        raise binary
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.removeprefix(_UTF8_BOM).decode("cp1252")
-            except UnicodeDecodeError:
-                raise binary from None
+    """The whole text of a small file (a JSON list, a follow list): the rules of
+    formats.encodings (UTF-8, UTF-16, Windows-1252, mixed files refused, BOMs dropped)."""
+    scan = scan_text(lambda: io.BytesIO(data), what)
+    text = "".join(text_lines(lambda: io.BytesIO(data), scan, what))
     if not text.strip():
-        raise InvalidInput("The file is empty.")
-    if "\x00" in text or _too_many_controls(text):
-        raise binary
+        raise InvalidInput(_("The file is empty."))
     return text
-
-
-def _too_many_controls(text: str) -> bool:
-    """Text files have next to no control characters; random bytes decoded as cp1252 do."""
-    sample = text[:8192]
-    controls = sum(1 for ch in sample if ch < " " and ch not in _HARMLESS_CONTROLS)
-    return controls > len(sample) // 100

@@ -7,12 +7,17 @@ come from anyone's spreadsheet: `;` or `,` separated, Windows-1252, French heade
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TextIO
 
 from ..domain.models import PLATFORMS, Account, Contact
+from ..domain.text import shown
 from ..errors import InvalidInput
+from ..i18n import _
+from .encodings import OpenFile, scan_text, text_lines
 from .records import (
     CSV_COLUMNS,
     LIST_COLUMNS,
@@ -21,7 +26,6 @@ from .records import (
     RowStream,
     Table,
     canonical_column,
-    decode_text,
     put_text,
 )
 
@@ -32,6 +36,8 @@ _GUARD_STARTS = frozenset("'=+-@\t\r")  # a cheap first test: most cells start o
 _DELIMITERS = (",", ";", "\t")
 _QUOTED = re.compile(r'"[^"]*"')
 _SEP_HINT = re.compile(r"sep=(.)", re.IGNORECASE)  # Excel's own first line, e.g. "sep=;"
+_END_OF_TEXT = "\ue000msgu: end of text\ue000"  # private-use characters: never in a file
+_HEADER_SHOWN = 200  # characters of a header quoted in an error (one may be 50 MB long)
 
 
 def neutralise(cell: str) -> str:
@@ -51,8 +57,9 @@ def _account_cell(account: Account) -> str:
     return account.url or account.handle if account.platform == "website" else account.handle
 
 
-def contact_row(contact: Contact, region_names: Mapping[str, str]) -> list[str]:
-    """One contact as export cells, in CSV_COLUMNS order, every cell neutralised."""
+def contact_cells(contact: Contact, region_names: Mapping[str, str]) -> list[str]:
+    """One contact as export cells, in CSV_COLUMNS order, as they are (a workbook's text cells
+    need no guard)."""
     region = region_names.get(contact.region, contact.region) if contact.region else ""
     values = {
         "id": "" if contact.id is None else str(contact.id),
@@ -74,18 +81,25 @@ def contact_row(contact: Contact, region_names: Mapping[str, str]) -> list[str]:
         cells.setdefault(account.platform, []).append(_account_cell(account))
     for platform in PLATFORMS:
         values[platform] = "|".join(cells.get(platform, ()))
-    return [neutralise(values[column]) for column in CSV_COLUMNS]
+    return [values[column] for column in CSV_COLUMNS]
+
+
+def contact_row(contact: Contact, region_names: Mapping[str, str]) -> list[str]:
+    """One contact as CSV cells, in CSV_COLUMNS order, every cell neutralised."""
+    return [neutralise(cell) for cell in contact_cells(contact, region_names)]
 
 
 def write_contacts_csv(
-    contacts: Iterable[Contact], out: TextIO, region_names: Mapping[str, str]
+    contacts: Iterable[Contact], out: TextIO, region_names: Mapping[str, str], *,
+    delimiter: str = ",",
 ) -> int:
-    """Write the header and one row per contact; return the number of rows.
+    """Write the header and one row per contact, cells separated by `delimiter` (`;` for a
+    French-Canadian Excel, which opens such a file by a double-click); return the row count.
 
     Lines end with CRLF (RFC 4180): Python's csv module then quotes every cell holding a CR or
     LF, which a bare LF terminator would not. Open `out` with newline=""; the BOM is the caller's.
     """
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
     for contact in contacts:
@@ -94,28 +108,36 @@ def write_contacts_csv(
     return count
 
 
-def text_lines(text: str) -> Iterator[str]:
-    """The lines of `text` with their ends (CRLF, LF, or CR alone as old Mac files have),
-    one at a time: io.StringIO would first copy the whole file at four bytes a character."""
-    end = "\n" if "\n" in text or "\r" not in text else "\r"
-    start, size = 0, len(text)
-    while start < size:
-        stop = text.find(end, start)
-        stop = size if stop < 0 else stop + 1
-        yield text[start:stop]
-        start = stop
+def csv_rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on (header = 1), multi-line cells included.
 
-
-def csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Each CSV record with the line it starts on (header = 1), multi-line cells included."""
-    reader = csv.reader(text_lines(text), delimiter=delimiter)
+    A quote never closed would make the csv module read the rest of the file as one cell and
+    say nothing: a sentinel line after the text ends up inside that cell, and the record is
+    refused with the line where it starts.
+    """
+    reader = csv.reader(itertools.chain(lines, (_END_OF_TEXT,)), delimiter=delimiter)
     previous = 0
     try:
         for cells in reader:
+            if cells and cells[-1].endswith(_END_OF_TEXT):
+                if cells != [_END_OF_TEXT]:
+                    raise InvalidInput(_(
+                        "line {line}: a quote (\") opened on this line is never closed, so the "
+                        "rest of the file would be read as one cell. Close the quote (a quote "
+                        "inside a quoted cell is written twice: \"\") and import again; "
+                        "nothing was imported.").format(line=previous + 1))
+                return
             yield previous + 1, cells
             previous = reader.line_num
     except csv.Error as error:
-        raise InvalidInput(f"line {previous + 1}: unreadable CSV ({error}).") from None
+        if "field larger than field limit" in str(error):  # most often a runaway quote
+            raise InvalidInput(_(
+                "line {line}: a cell runs past {limit} characters, more than any contact "
+                "holds: if a quote (\") opened on this line is never closed, close it (a quote "
+                "inside a quoted cell is written twice: \"\"). Nothing was imported.").format(
+                    line=previous + 1, limit=f"{csv.field_size_limit():,}")) from None
+        raise InvalidInput(_("line {line}: unreadable CSV ({reason}).").format(
+            line=previous + 1, reason=shown(error))) from None
 
 
 def is_blank(cells: list[str]) -> bool:
@@ -123,13 +145,12 @@ def is_blank(cells: list[str]) -> bool:
     return not any(cell.strip() for cell in cells)
 
 
-def _delimiter(text: str) -> tuple[str, bool]:
+def _delimiter(first: str) -> tuple[str, bool]:
     """The separator, from the first line: Excel's `sep=` hint, else the most frequent one.
 
     Counting outside quotes on the header is enough: headers rarely hold separators, and
     csv.Sniffer guesses wrong on short files. The flag says the first line was a hint.
     """
-    first = next((line for line in text_lines(text) if line.strip()), "")
     hint = _SEP_HINT.fullmatch(first.strip())
     if hint:
         return hint.group(1), True
@@ -137,7 +158,7 @@ def _delimiter(text: str) -> tuple[str, bool]:
     return max(_DELIMITERS, key=bare.count), False
 
 
-def _map_header(header: list[str]) -> tuple[list[str | None], list[str], list[str]]:
+def map_header(header: list[str]) -> tuple[list[str | None], list[str], list[str]]:
     """Canonical column per header cell (None: unused), the columns found, the ignored names.
 
     A scalar column named twice keeps its first occurrence; a list column (topics, a
@@ -161,29 +182,37 @@ def _map_header(header: list[str]) -> tuple[list[str | None], list[str], list[st
     return mapping, columns, ignored
 
 
-def _check_header(header: list[str], columns: list[str]) -> None:
+def check_header(header: list[str], columns: list[str]) -> None:
     """Refuse a file that cannot name a single contact, before reading any row."""
     if "name" not in columns and not any(platform in columns for platform in PLATFORMS):
-        found = ", ".join(repr(cell.strip()) for cell in header if cell.strip()) or "nothing"
-        raise InvalidInput(
+        named = [f"'{cell.strip()}'" for cell in header if cell.strip()]
+        raise InvalidInput(_(
             "The header has no 'name' column nor any platform column (x, bluesky, mastodon, …): "
-            f"found {found}."
-        )
+            "found {found}."
+        ).format(found=shown(", ".join(named), _HEADER_SHOWN) if named else _("nothing")))
 
 
 def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str) -> RawRow:
-    """One data record as canonical fields; extra non-empty cells mean a broken row."""
+    """One CSV record as canonical fields; extra non-empty cells mean a broken row."""
     if len(cells) > len(mapping) and any(cell.strip() for cell in cells[len(mapping):]):
-        shown = "tab" if delimiter == "\t" else f"'{delimiter}'"
-        return RawRow(line, {}, problem=(
-            f"{len(cells)} cells but the header has {len(mapping)} columns; "
-            f"put quotes around cells that contain {shown}."))
+        separator = _("tab") if delimiter == "\t" else f"'{delimiter}'"
+        return RawRow(line, {}, problem=_(
+            "{cells} cells but the header has {columns} columns; put quotes around cells that "
+            "contain {separator}.").format(cells=len(cells), columns=len(mapping),
+                                           separator=separator))
+    return RawRow(line, row_fields(cells, mapping, guarded=True))
+
+
+def row_fields(cells: Sequence[str], mapping: Sequence[str | None], *,
+               guarded: bool) -> dict[str, str | list[str]]:
+    """The non-blank cells of a row under their canonical columns (cells past the header or
+    under an unused one are left out); `guarded` cells lose export's formula guard."""
     fields: dict[str, str | list[str]] = {}
     for column, cell in zip(mapping, cells, strict=False):
         # Most cells are empty or plain: test cheaply before stripping and unguarding.
         if column is None or not cell or not (cell := cell.strip()):
             continue
-        if cell[0] == "'" and not (cell := unneutralise(cell).strip()):
+        if guarded and cell[0] == "'" and not (cell := unneutralise(cell).strip()):
             continue
         if column not in LIST_COLUMNS:
             fields.setdefault(column, cell)
@@ -191,33 +220,42 @@ def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str)
             put_text(fields, column, cell)
         else:  # one handle, the usual case
             fields[column] = [cell]
-    return RawRow(line, fields)
+    return fields
 
 
 def read_contacts_csv(data: bytes) -> Table:
     """Read a directory CSV: msgu's own export or anybody's spreadsheet of contacts."""
-    stream = stream_contacts_csv(data)
+    stream = stream_contacts_csv(lambda: io.BytesIO(data))
     rows = list(stream.rows)
     broken = next((row for row in rows if row.problem), None)
     if broken is not None:
-        raise InvalidInput(f"line {broken.line}: {broken.problem}")
+        raise InvalidInput(_("line {line}: {problem}").format(line=broken.line,
+                                                               problem=broken.problem))
     return Table(format="csv", rows=rows, columns=stream.columns,
                  ignored_columns=stream.ignored_columns)
 
 
-def stream_contacts_csv(data: bytes) -> RowStream:
-    """Like read_contacts_csv, but rows are read as they are asked for; the header is checked
-    at once, and a row whose cells do not fit it comes with its `problem`."""
-    text = decode_text(data, "CSV")
-    delimiter, hinted = _delimiter(text)
-    records = (record for record in csv_rows(text, delimiter) if not is_blank(record[1]))
+def stream_contacts_csv(open_file: OpenFile) -> RowStream:
+    """Like read_contacts_csv, but from a file read a chunk at a time, its rows read as they
+    are asked for; the header is checked at once, and a row whose cells do not fit it comes
+    with its `problem`."""
+    scan = scan_text(open_file, "CSV")
+    lines = text_lines(open_file, scan, "CSV")
+    read: list[str] = []  # blank lines, then the first line, which tells the separator
+    for line in lines:
+        read.append(line)
+        if line.strip():
+            break
+    delimiter, hinted = _delimiter(read[-1] if read else "")
+    records = (record for record in csv_rows(itertools.chain(read, lines), delimiter)
+               if not is_blank(record[1]))
     if hinted:
         next(records, None)
-    _, header = next(records, (0, []))
+    _start, header = next(records, (0, []))
     if not header:
-        raise InvalidInput("The file is empty.")
-    mapping, columns, ignored = _map_header(header)
-    _check_header(header, columns)
+        raise InvalidInput(_("The file is empty."))
+    mapping, columns, ignored = map_header(header)
+    check_header(header, columns)
     rows = (_row(line, cells, mapping, delimiter) for line, cells in records)
     return RowStream(format="csv", rows=rows, columns=columns, ignored_columns=ignored,
-                     expected=text.count("\n"))
+                     expected=scan.lines)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from ..domain.handles import parse_account
 from ..domain.models import PLATFORMS, Account, Contact, Topic
 from ..domain.taxonomy import Taxonomy
-from ..domain.text import first_unsafe, shown
+from ..domain.text import first_unsafe, shown, unsafe_characters
 from ..domain.vocabulary import parse_kind, parse_language, parse_scope, parse_status
 from ..errors import InvalidInput
 from ..i18n import _
@@ -59,7 +59,15 @@ def unix_lines(text: str) -> str:
 
 
 def check_fields(fields: Mapping[str, FieldValue]) -> None:
-    """`check_text` on every field given."""
+    """`check_text` on every field given. The clean case (nearly every row of a 100,000-row
+    import) costs two regular-expression searches: one over the single-line fields joined."""
+    single = [text for column, value in fields.items() if column not in MULTILINE_FIELDS
+              for text in ((value,) if isinstance(value, str) else value)
+              if isinstance(text, str)]
+    if not unsafe_characters(" ".join(single), multiline=False) and not any(
+            isinstance(value, str) and unsafe_characters(value, multiline=True)
+            for column, value in fields.items() if column in MULTILINE_FIELDS):
+        return
     for column, value in fields.items():
         check_text(column, value)
 
@@ -116,8 +124,13 @@ def _unknown_topic(column: str, taxonomy: Taxonomy, label: str) -> FieldError:
 def parse_accounts(fields: Mapping[str, FieldValue]) -> list[Account]:
     accounts: list[Account] = []
     for platform in PLATFORMS:
-        for text in _many(fields.get(platform, ())):
-            accounts.append(_checked(platform, lambda t, p=platform: parse_account(p, t), text))
+        if platform not in fields:  # most rows name two or three platforms of ten
+            continue
+        for text in _many(fields[platform]):
+            try:
+                accounts.append(parse_account(platform, text))
+            except InvalidInput as error:
+                raise FieldError(platform, str(error)) from None
     return accounts
 
 

@@ -1,15 +1,17 @@
-"""The rules of an import, applied in memory: each row is checked, matched against the directory
-and against the rows before it, then added, merged or skipped. Nothing here writes: the caller
-saves the plan in one transaction, or shows it (dry run).
+"""The rules of an import, applied a chunk of rows at a time inside the import's one transaction.
 
-Matching reads two look-up tables once (every account's owner, every name + region), so a row
-costs no query; rows of one file that repeat each other meet in those same tables, exactly as
-if they had been imported one after the other.
+Each row is checked, matched against the directory and against the rows before it in its
+chunk, then added, merged or skipped; then the chunk is written and let go. The directory
+already holds the file's earlier chunks when the next one is matched, so rows of one file that
+repeat each other meet exactly as if they had been imported one after the other, and a file of
+any size costs the memory of one chunk. The caller owns the transaction: a bad row, or a dry
+run, rolls all of it back.
 """
 
 from __future__ import annotations
 
 import functools
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -17,26 +19,30 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..domain.models import Contact, Topic
-from ..domain.text import escaped, fold
+from ..domain.text import fold, shown
 from ..errors import InvalidInput
 from ..formats.records import RawRow
+from ..i18n import _
 from ..storage import contacts as store
-from ..storage.lookups import account_owners, contact_keys
+from ..storage.lookups import account_owners, contacts_named
+from ..storage.reference import save_topics
 from .fields import FieldError, contact_from_fields, resolve_topics
-from .reference import Reference
+from .reference import Reference, utc_now
 
 DUPLICATE_POLICIES = ("skip", "update", "error")
+CHUNK_ROWS = 2000  # rows checked, matched and written together
 # A person's own words and the relationship history are never taken from a file on update.
 _KEPT_ON_UPDATE = frozenset({"notes", "status"})
 # Placeholder name while a row without one is checked; its first handle names it afterwards.
 _UNNAMED = "\x00unnamed"
+_REASON_LIMIT = 400  # characters of a row's reason in a message: one readable line
 
 Progress = Callable[[str, int, int], None]
 # A row checked: its contact and new topics, the FieldError against it, or why it is unreadable.
 Checked = tuple[Contact, list[Topic]] | FieldError | str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowOutcome:
     """What happened to one row: `id` of the contact it made or changed, `reason` when skipped."""
 
@@ -83,6 +89,11 @@ def memoised(ref: Reference) -> Reference:
                      ref.db)
 
 
+def place(where: str, number: int) -> str:
+    """`line 5` of a spreadsheet, `item 5` of a JSON list, as a message names a row."""
+    return (_("item {number}") if where == "item" else _("line {number}")).format(number=number)
+
+
 def check_row(fields: Mapping, ref: Reference) -> tuple[Contact, list[Topic]]:
     """The row as a valid Contact (and the topics it would create), or FieldError.
 
@@ -94,38 +105,65 @@ def check_row(fields: Mapping, ref: Reference) -> tuple[Contact, list[Topic]]:
     if contact.name != _UNNAMED:
         return contact, created
     if not contact.accounts:
-        raise FieldError("name", "The row has no name and no account: give at least one.")
+        raise FieldError("name", _("The row has no name and no account: give at least one."))
     return replace(contact, name=contact.accounts[0].handle), created
 
 
 class ImportPlan:
-    """Rows turned into contacts to insert and contacts to rewrite, with the report to show."""
+    """Rows turned, a chunk at a time, into contacts inserted and contacts rewritten, with the
+    report to show. Inside a chunk, contacts not yet written have keys < 0."""
 
     def __init__(self, db: Database, ref: Reference, report: ImportReport, *,
                  on_duplicate: str, skip_invalid: bool, where: str = "line") -> None:
-        self.ref, self.report, self.where = ref, report, where
+        self.db, self.ref, self.report, self.where = db, ref, report, where
         self.on_duplicate, self.skip_invalid = on_duplicate, skip_invalid
-        self.owners: dict[tuple[str, str], int] = account_owners(db)
+        self.now = utc_now()
+        self.words = store.topic_words(db)
+        self.first_new_id = store.next_contact_id(db)
+        self.added_lines = array("q")  # the line that added each new contact, by id order
+        self.topics: dict[str, Topic] = {}  # created by this import
+        self._new_chunk()
+
+    def _new_chunk(self) -> None:
+        self.owners: dict[tuple[str, str], int] = {}
         self.by_name: dict[tuple[str, str | None], int] = {}
         self.names: dict[int, str] = {}
-        for contact_id, name, name_key, region in contact_keys(db):
-            self.by_name.setdefault((name_key, region), contact_id)
-            self.names[contact_id] = name
         self.loaded: dict[int, Contact] = {}
         self.contacts: dict[int, Contact] = {}  # new ones under keys < 0, then rewritten ones
         self.added_at: dict[int, int] = {}  # new key -> the line that added it
-        self.topics: dict[str, Topic] = {}
-        self.unnamed: list[int] = []  # contacts of this file not yet in `by_name`
+        self.unnamed: list[int] = []  # contacts of this chunk not yet in `by_name`
+        self.created: list[Topic] = []
+        self.marks = tuple(len(outcomes) for outcomes in self._outcome_lists())
 
-    def load_duplicates(self, db: Database, contacts: Sequence[Contact | None]) -> None:
-        """Read at once every existing contact that `update` may rewrite."""
-        if self.on_duplicate != "update":
-            return
-        ids = {self.owners.get((a.platform, a.handle)) for c in contacts if c for a in c.accounts}
-        ids |= {self.by_name.get((fold(c.name), c.region)) for c in contacts
-                if c and not c.accounts}
-        wanted = sorted(i for i in ids if i is not None)
-        self.loaded = {c.id: c for c in store.load_contacts(db, wanted) if c.id is not None}
+    def _outcome_lists(self) -> tuple[list[RowOutcome], ...]:
+        return self.report.added, self.report.updated, self.report.skipped
+
+    def apply_chunk(self, checked: Sequence[tuple[RawRow, Checked]]) -> None:
+        """Match and merge one chunk of checked rows, in file order; `write` saves it."""
+        self._look_up([c[0] for _row, c in checked if isinstance(c, tuple)])
+        for row, outcome in checked:
+            self.apply(row, outcome)
+        self.report.rows += len(checked)
+
+    @property
+    def adds(self) -> bool:
+        """Whether the chunk in hand inserts contacts."""
+        return bool(self.added_at)
+
+    def _look_up(self, contacts: Sequence[Contact]) -> None:
+        """Read what the chunk's rows may repeat: owners of their handles, contacts of their
+        names (for rows without handles), and, for `update`, those contacts whole."""
+        pairs = {(a.platform, a.handle) for c in contacts for a in c.accounts}
+        for platform, handle, contact_id, name in account_owners(self.db, pairs):
+            self.owners[(platform, handle)] = contact_id
+            self.names[contact_id] = name
+        keys = {fold(c.name) for c in contacts if not c.accounts}
+        for name_key, region, contact_id, name in contacts_named(self.db, keys):
+            self.by_name.setdefault((name_key, region), contact_id)
+            self.names[contact_id] = name
+        if self.on_duplicate == "update" and self.names:
+            self.loaded = {c.id: c for c in store.load_contacts(self.db, sorted(self.names))
+                           if c.id is not None}
 
     def apply(self, row: RawRow, checked: Checked) -> None:
         """Add, merge or skip one checked row; a bad row stops all unless skip_invalid."""
@@ -142,14 +180,17 @@ class ImportPlan:
             else:
                 self._duplicate(row, key, contact)
         except FieldError as error:
-            self._invalid(row.line, f"column {error.column}: {error}")
+            self._invalid(row.line, _("column {column}: {reason}").format(
+                column=error.column, reason=error))
         except _RowError as error:
             self._invalid(row.line, str(error))
 
     def _invalid(self, line: int, reason: str) -> None:
-        reason = escaped(reason)  # a message quoting cells stays one line
+        # One line, one screen: a cell's newline or a 50 MB value never reaches the terminal.
+        reason = shown(reason, _REASON_LIMIT)
         if not self.skip_invalid:
-            raise InvalidInput(f"{self.where} {line}, {reason} Nothing was imported.")
+            raise InvalidInput(_("{place}, {reason} Nothing was imported.").format(
+                place=place(self.where, line), reason=reason))
         self.report.invalid.append(RowOutcome(line, "", reason=reason))
 
     def _owner(self, contact: Contact) -> int | None:
@@ -158,7 +199,8 @@ class ImportPlan:
                 if (k := (a.platform, a.handle)) in self.owners}
         if len(keys) > 1:
             listed = ", ".join(self._describe(k) for k in sorted(keys, key=abs))
-            raise _RowError(f"its accounts belong to several contacts ({listed}).")
+            raise _RowError(_("its accounts belong to several contacts ({contacts}).")
+                            .format(contacts=listed))
         if keys:
             return keys.pop()
         if contact.accounts:
@@ -170,9 +212,15 @@ class ImportPlan:
         return self.by_name.get((fold(contact.name), contact.region))
 
     def _describe(self, key: int) -> str:
+        """A contact as a message names it: `#12 Name`, or the line of this file that added it."""
         if key < 0:
-            return f"{self.names[key]!r} ({self.where} {self.added_at[key]} of this file)"
-        return f"#{key} {self.names[key]}"
+            line = self.added_at[key]
+        elif key >= self.first_new_id:
+            line = self.added_lines[key - self.first_new_id]
+        else:
+            return _("#{id} {name}").format(id=key, name=shown(self.names[key]))
+        return _("'{name}' ({place} of this file)").format(
+            name=shown(self.names[key]), place=place(self.where, line))
 
     def _remember(self, key: int, contact: Contact) -> None:
         self.contacts[key] = contact
@@ -185,6 +233,7 @@ class ImportPlan:
         for topic in created:
             if topic.code not in self.topics:
                 self.topics[topic.code] = topic
+                self.created.append(topic)
                 self.report.created_topics.append(topic.code)
 
     def _add(self, line: int, contact: Contact, created: Sequence[Topic]) -> None:
@@ -197,18 +246,21 @@ class ImportPlan:
     def _duplicate(self, row: RawRow, key: int, contact: Contact) -> None:
         where = self._describe(key)
         if self.on_duplicate == "error":
-            raise InvalidInput(escaped(
-                f"{self.where} {row.line}: {contact.name!r} is already in the directory as "
-                f"{where} (--on-duplicate error). Nothing was imported."))
+            raise InvalidInput(_(
+                "{place}: '{name}' is already in the directory as {contact} "
+                "(--on-duplicate error). Nothing was imported."
+            ).format(place=place(self.where, row.line), name=shown(contact.name),
+                     contact=where))
         if self.on_duplicate == "skip":
-            self.report.skipped.append(RowOutcome(row.line, contact.name, key,
-                                                  f"already in the directory as {where}"))
+            self.report.skipped.append(RowOutcome(
+                row.line, contact.name, key,
+                _("already in the directory as {contact}").format(contact=where)))
             return
         base = self.contacts.get(key) or self.loaded[key]
         merged, created = self._merged(base, row.fields)
         if merged == base:
-            self.report.skipped.append(RowOutcome(row.line, base.name, key,
-                                                  f"nothing new for {where}"))
+            self.report.skipped.append(RowOutcome(
+                row.line, base.name, key, _("nothing new for {contact}").format(contact=where)))
             return
         self._check_accounts(key, merged)
         self._remember(key, merged)
@@ -218,7 +270,7 @@ class ImportPlan:
     def _merged(self, base: Contact, fields: Mapping) -> tuple[Contact, list[Topic]]:
         """`base` with what the row gives; topics are added to, never replaced."""
         given = {k: v for k, v in fields.items() if k not in _KEPT_ON_UPDATE and k != "topics"}
-        merged, _ = contact_from_fields(given, self.ref, base=base)
+        merged, _created = contact_from_fields(given, self.ref, base=base)
         # An account the contact already has keeps what `refresh` stored about it.
         known = {(a.platform, a.handle): a for a in base.accounts}
         merged = replace(merged, accounts=tuple(
@@ -235,22 +287,32 @@ class ImportPlan:
         for account in contact.accounts:
             owner = self.owners.get((account.platform, account.handle), key)
             if owner != key:
-                raise _RowError(f"account {account.platform}:{account.handle} belongs to "
-                                f"another contact ({self._describe(owner)}).")
+                raise _RowError(_("account {platform}:{handle} belongs to another contact "
+                                  "({contact}).").format(platform=account.platform,
+                                                         handle=shown(account.handle),
+                                                         contact=self._describe(owner)))
 
-    def new_contacts(self) -> list[Contact]:
-        """The contacts to insert, in file order (keys -1, -2, …)."""
-        return [self.contacts[-number] for number in range(1, len(self.added_at) + 1)]
+    def write(self) -> None:
+        """Write the chunk (its new topics first, then new contacts in file order, then the
+        rewritten ones), give its outcomes their ids, and let it go."""
+        if self.created:
+            save_topics(self.db, self.created, origin="user")
+            self.words = store.topic_words(self.db)
+        new = [self.contacts[-number] for number in range(1, len(self.added_at) + 1)]
+        ids = store.save_contacts(self.db, new, now=self.now, words=self.words)
+        rewritten = [c for key, c in self.contacts.items() if key > 0]
+        store.save_contacts(self.db, rewritten, now=self.now, words=self.words)
+        self.added_lines.extend(self.added_at[-number] for number in range(1, len(ids) + 1))
+        for outcomes, start in zip(self._outcome_lists(), self.marks, strict=True):
+            outcomes[start:] = [RowOutcome(o.line, o.name, ids[-o.id - 1], o.reason)
+                                if o.id is not None and o.id < 0 else o
+                                for o in outcomes[start:]]
+        self._new_chunk()
 
-    def rewritten(self) -> list[Contact]:
-        return [c for k, c in self.contacts.items() if k > 0]
-
-    def settle_ids(self, new_ids: Sequence[int] | None) -> None:
-        """Give the report the ids the new contacts got (none in a dry run)."""
-        def real(key: int | None) -> int | None:
-            if key is None or key > 0:
-                return key
-            return new_ids[-key - 1] if new_ids is not None else None
-
-        for outcomes in (self.report.added, self.report.updated, self.report.skipped):
-            outcomes[:] = [RowOutcome(o.line, o.name, real(o.id), o.reason) for o in outcomes]
+    def settle_ids(self, *, dry_run: bool) -> None:
+        """A dry run rolls its contacts back: the report gives them no id."""
+        if not dry_run:
+            return
+        for outcomes in self._outcome_lists():
+            outcomes[:] = [replace(o, id=None) if o.id is not None and o.id >= self.first_new_id
+                           else o for o in outcomes]

@@ -25,7 +25,7 @@ from ..i18n import _
 from ..storage import contacts as store
 from ..storage import packs as subscriptions_store
 from ..storage.database import transaction
-from ..storage.lookups import account_owners, contact_keys
+from ..storage.lookups import account_owners, contacts_named
 from ..storage.reference import save_topics
 from .fields import FieldError
 from .import_plan import check_row, memoised
@@ -214,8 +214,8 @@ class _Merge:
     def __init__(self, db: Database, subscription_id: int, report: PullReport) -> None:
         self.db, self.subscription_id, self.report = db, subscription_id, report
         self.ref = memoised(load_reference(db))  # one look-up per distinct region, topic
-        self.owners = account_owners(db)
-        self.by_name = {(key, region): i for i, _name, key, region in contact_keys(db)}
+        self.owners: dict[tuple[str, str], int] = {}  # filled by preload
+        self.by_name: dict[tuple[str, str | None], int] = {}
         self.known = subscriptions_store.members(db, subscription_id)
         self.loaded: dict[int, Contact] = {}  # the directory's contacts the pack names
         self.current: dict[int, Contact] = {}  # new contacts under keys -1, -2, …
@@ -240,11 +240,21 @@ class _Merge:
         return self.by_name.get((fold(contact.name), contact.region))
 
     def preload(self, contacts: list[Contact]) -> None:
-        """Read at once every contact of the directory that the pack's contacts may repeat."""
+        """Read at once every contact of the directory that the pack's contacts may repeat:
+        the owners of their handles, the contacts of their names (those without handles), and
+        those contacts whole (whose other accounts they keep)."""
+        pairs = {(a.platform, a.handle) for c in contacts for a in c.accounts}
+        self.owners = {(p, h): i for p, h, i, _name in account_owners(self.db, pairs)}
+        names = {fold(c.name) for c in contacts if not c.accounts}
+        for key, region, i, _name in contacts_named(self.db, names):
+            self.by_name.setdefault((key, region), i)
         ids = {self.owners.get((a.platform, a.handle)) for c in contacts for a in c.accounts}
         ids |= {self.by_name.get((fold(c.name), c.region)) for c in contacts if not c.accounts}
         wanted = sorted(i for i in ids if i is not None)
         self.loaded = {c.id: c for c in store.load_contacts(self.db, wanted) if c.id is not None}
+        for contact_id, known in self.loaded.items():
+            for account in known.accounts:
+                self.owners.setdefault((account.platform, account.handle), contact_id)
 
     def take(self, line: int, contact: Contact, created: list[Topic]) -> None:
         key = self._key(line, contact)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from itertools import repeat
 from pathlib import Path
@@ -14,18 +16,20 @@ from sqlite_utils import Database
 
 from ..domain.models import Contact
 from ..domain.packs import PackInfo
+from ..domain.text import shown
 from ..errors import InvalidInput, NotFound
 from ..formats import FORMATS
+from ..formats.encodings import HEAD_SIZE, OpenFile
 from ..formats.records import RawRow, RowStream, Table, row_unit
 from ..i18n import _
 from ..storage import contacts as store
 from ..storage.database import read_snapshot, transaction
 from ..storage.lookups import use_bulk_cache
 from ..storage.packs import memberships
-from ..storage.reference import save_topics
 from ..storage.relations import load_relations
 from .fields import FieldError
 from .import_plan import (
+    CHUNK_ROWS,
     DUPLICATE_POLICIES,
     Checked,
     ImportPlan,
@@ -36,44 +40,60 @@ from .import_plan import (
 )
 from .reference import Reference, load_reference, utc_now
 
-_SAVE_CHUNK = 2000  # contacts written between two progress updates
 
-
-def read_source(source: str) -> tuple[bytes, str]:
-    """The bytes of a file or an http(s) URL, and a name to guess the format from."""
+def read_source(source: str) -> tuple[OpenFile, str]:
+    """How to open a file or an http(s) URL (a download is held in memory, at most 50 MB; a
+    file is read from disk as it is parsed), and a name to guess the format from."""
     if source.startswith(("https://", "http://")):
-        from ..clients.files import fetch_bytes
+        from ..clients.files import fetch_bytes, redacted
         from ..clients.http import make_http_client
 
         with make_http_client() as client:
-            return fetch_bytes(client, source), source.split("?")[0]
+            data = fetch_bytes(client, source)
+        return (lambda: io.BytesIO(data)), redacted(source).split("?")[0]
     path = Path(source)
     if not path.exists():
-        raise NotFound(f"No such file: {source}. Give the path of a CSV or JSON file, "
-                       "or an https:// URL.")
+        raise NotFound(_("No such file: {path}. Give the path of a CSV, Excel or JSON file, or "
+                         "an https:// URL.").format(path=shown(source)))
     if path.is_dir():
-        raise InvalidInput(f"{source} is a folder: give a CSV or JSON file.")
+        raise InvalidInput(_("{path} is a folder: give a CSV, Excel or JSON file.")
+                           .format(path=shown(source)))
     try:
-        return path.read_bytes(), path.name
+        path.open("rb").close()
     except OSError as error:
-        raise InvalidInput(f"Cannot read {source}: {error.strerror}.") from None
+        raise InvalidInput(_("Cannot read {path}: {reason}.").format(
+            path=shown(source), reason=error.strerror)) from None
+    return (lambda: path.open("rb")), path.name
 
 
-def parse_table(data: bytes, name: str, fmt: str | None) -> Table | RowStream:
-    """The file's rows, read as `fmt` (csv, mastodon, json) or as the format it looks like;
-    a directory CSV, which may be large, is streamed."""
+def parse_table(open_file: OpenFile, name: str, fmt: str | None,
+                sheet: str | None = None) -> Table | RowStream:
+    """The file's rows, read as `fmt` (csv, xlsx, mastodon, json) or as the format it looks
+    like; a directory CSV or workbook, which may be large, is streamed."""
     from ..formats import detect_format
     from ..formats.json_records import read_contacts_json
     from ..formats.mastodon_list import read_mastodon_csv
     from ..formats.spreadsheet import stream_contacts_csv
 
-    fmt = fmt or detect_format(name, data)
-    readers: dict[str, Callable[[bytes], Table | RowStream]] = {
-        "csv": stream_contacts_csv, "mastodon": read_mastodon_csv, "json": read_contacts_json,
-        "pack": _pack_rows}
-    if fmt not in readers:
-        raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
-    return readers[fmt](data)
+    with open_file() as handle:
+        head = handle.read(HEAD_SIZE)
+    fmt = fmt or detect_format(name, head)
+    if fmt not in FORMATS:
+        raise InvalidInput(_("Unknown format '{format}'. Use one of: {formats}.").format(
+            format=shown(fmt), formats=", ".join(FORMATS)))
+    if sheet is not None and fmt != "xlsx":
+        raise InvalidInput(_("--sheet names a sheet of an Excel workbook; this file is read "
+                             "as {format}.").format(format=fmt))
+    if fmt == "csv":
+        return stream_contacts_csv(open_file)
+    if fmt == "xlsx":
+        from ..formats.workbook import stream_contacts_xlsx
+
+        return stream_contacts_xlsx(open_file, sheet)
+    readers: dict[str, Callable[[bytes], Table]] = {
+        "mastodon": read_mastodon_csv, "json": read_contacts_json, "pack": _pack_rows}
+    with open_file() as handle:
+        return readers[fmt](handle.read())
 
 
 def _pack_rows(data: bytes) -> Table:
@@ -108,19 +128,20 @@ def _bulk_work() -> Iterator[None]:
 
 @_bulk_work()
 def import_source(
-    db: Database, source: str, *, fmt: str | None = None, on_duplicate: str = "skip",
-    skip_invalid: bool = False, dry_run: bool = False, progress: Progress | None = None,
+    db: Database, source: str, *, fmt: str | None = None, sheet: str | None = None,
+    on_duplicate: str = "skip", skip_invalid: bool = False, dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Read a file, a URL or a community list and import it (see import_table)."""
     if on_duplicate not in DUPLICATE_POLICIES:
         raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
     table: Table | RowStream | None = _community_list(db, source) if fmt is None else None
     if table is None:
-        data, name = read_source(source)
-        if progress is not None:  # a large file shows its bar while it is being read
-            progress("Reading", 0, data.count(b"\n"))
-        table = parse_table(data, name, fmt)
-        del data  # the rows hold what is needed; a large file's bytes are let go
+        open_file, name = read_source(source)
+        table = parse_table(open_file, name, fmt, sheet)
+    if progress is not None:  # a large file shows its bar while its first rows are read
+        progress("Reading", 0, table.expected if isinstance(table, RowStream)
+                 else len(table.rows))
     return import_table(db, table, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                         dry_run=dry_run, progress=progress)
 
@@ -131,11 +152,10 @@ def import_table(
     skip_invalid: bool = False,
     dry_run: bool = False, progress: Progress | None = None,
 ) -> ImportReport:
-    """All rows in one transaction: the first bad row stops it unless `skip_invalid`.
-    The table is consumed (its rows are emptied as they are checked).
-
-    Rows are checked first, then matched and merged in memory (import_plan), then written in
-    batches; a dry run stops before writing.
+    """All rows in one transaction, checked, matched and written a chunk at a time
+    (import_plan), so memory holds one chunk whatever the file's size. The first bad row
+    rolls everything back unless `skip_invalid`; a dry run rolls back what it wrote. The
+    table is consumed (its rows are emptied as they are read).
     """
     if on_duplicate not in DUPLICATE_POLICIES:
         raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
@@ -143,50 +163,54 @@ def import_table(
     report = ImportReport(table.format, ignored_columns=list(table.ignored_columns),
                           dry_run=dry_run)
     ref = memoised(load_reference(db))
-    # Checking needs no database: other writers are not kept waiting meanwhile.
-    checked = _check_rows(table, ref, tick, to_first_error=not skip_invalid,
-                          keep_cells=on_duplicate == "update")
-    report.rows = len(checked)
-    if not dry_run and report.rows >= _SAVE_CHUNK:
-        use_bulk_cache(db)
-    with transaction(db):
+    if isinstance(table, RowStream):
+        rows, expected = table.rows, table.expected
+    else:
+        rows, expected = _draining(table.rows), len(table.rows)
+    stage, bulk_entered = ("Checking" if dry_run else "Writing"), False
+    with _write_transaction(db, keep=not dry_run):
+        if expected >= CHUNK_ROWS:
+            use_bulk_cache(db)
         plan = ImportPlan(db, ref, report, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                           where=row_unit(table.format))
-        plan.load_duplicates(db, [c[0] if isinstance(c, tuple) else None for _, c in checked])
-        for row, outcome in checked:
-            plan.apply(row, outcome)  # raises at the first bad row unless skip_invalid
-        plan.settle_ids(None if dry_run else _save(db, plan, tick))
+        with ExitStack() as bulk:
+            while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+                plan.apply_chunk([(row, _checked(row, ref)) for row in chunk])
+                if plan.adds and not dry_run and not bulk_entered:
+                    # Decided before the first insert: a file that adds nothing never
+                    # touches the full-text index.
+                    bulk.enter_context(store.search_index_rebuilt_once(db, adding=expected))
+                    bulk_entered = True
+                plan.write()
+                tick(stage, report.rows, max(expected, report.rows))
+        tick(stage, report.rows, report.rows)  # `expected` counted lines, not rows
+    plan.settle_ids(dry_run=dry_run)
     return report
 
 
-_NO_CELLS: dict = {}  # shared by every checked row whose cells were let go (never written to)
+def _checked(row: RawRow, ref: Reference) -> Checked:
+    """The row's Contact and created topics, the FieldError against it, or why it cannot be
+    read at all."""
+    if row.problem:
+        return row.problem
+    try:
+        return check_row(row.fields, ref)
+    except FieldError as error:
+        return error
 
 
-def _check_rows(table: Table | RowStream, ref: Reference, tick: Progress, *,
-                to_first_error: bool, keep_cells: bool) -> list[tuple[RawRow, Checked]]:
-    """Each row with its Contact and created topics, or the FieldError that rejects it; with
-    `to_first_error`, nothing after the first bad row (the import stops there).
-
-    The rows are consumed: a row's cells are let go once it is checked (unless `keep_cells`:
-    an update merges them), so a large file is not held twice over.
-    """
-    checked: list[tuple[RawRow, Checked]] = []
-    if isinstance(table, RowStream):
-        rows, total = table.rows, table.expected
-    else:
-        rows, total = _draining(table.rows), len(table.rows)
-    for row in rows:
-        try:
-            outcome: Checked = row.problem or check_row(row.fields, ref)
-        except FieldError as error:
-            outcome = error
-        checked.append((row if keep_cells else RawRow(row.line, _NO_CELLS), outcome))
-        if to_first_error and not isinstance(outcome, tuple):
-            break
-        if len(checked) % _SAVE_CHUNK == 0:
-            tick("Checking", len(checked), total)
-    tick("Checking", len(checked), max(total, len(checked)))
-    return checked
+@contextmanager
+def _write_transaction(db: Database, *, keep: bool) -> Iterator[None]:
+    """The import's one write transaction: committed, or (a dry run) rolled back whole."""
+    if keep:
+        with transaction(db):
+            yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        db.conn.rollback()
 
 
 def _draining(rows: list[RawRow]) -> Iterator[RawRow]:
@@ -194,24 +218,6 @@ def _draining(rows: list[RawRow]) -> Iterator[RawRow]:
     rows.reverse()
     while rows:
         yield rows.pop()
-
-
-def _save(db: Database, plan: ImportPlan, tick: Progress) -> list[int]:
-    """Write the plan: new topics, new contacts (in file order), rewritten ones; new ids."""
-    now = utc_now()
-    save_topics(db, list(plan.topics.values()), origin="user")
-    words = store.topic_words(db)
-    new, rewritten = plan.new_contacts(), plan.rewritten()
-    total = len(new) + len(rewritten)
-    ids: list[int] = []
-    with store.search_index_rebuilt_once(db, adding=len(new)):
-        for start in range(0, len(new), _SAVE_CHUNK):
-            ids += store.save_contacts(db, new[start:start + _SAVE_CHUNK], now=now, words=words)
-            tick("Writing", len(ids), total)
-    store.save_contacts(db, rewritten, now=now, words=words)
-    if rewritten:
-        tick("Writing", total, total)
-    return ids
 
 
 def seed_starter_directory(db: Database) -> ImportReport:
@@ -227,6 +233,7 @@ def seed_starter_directory(db: Database) -> ImportReport:
 def export_directory(
     db: Database, raw_filters: Mapping[str, Sequence[str]], fmt: str, stream: TextIO, *,
     output: Path | None = None, platform: str | None = None, header: bool = True,
+    delimiter: str | None = None,
     pack: PackInfo | None = None,
 ) -> int:
     """`msgu export`: the contacts the filters pick, by name, to the file `output` (atomically,
@@ -235,7 +242,8 @@ def export_directory(
     from ..domain.vocabulary import parse_platform
 
     chosen = parse_platform(platform) if platform else None
-    check_export_options(fmt, chosen, header)
+    separator = parse_delimiter(delimiter, fmt)
+    check_export_options(fmt, chosen, header, to_file=output is not None)
     if fmt != "pack" and pack is not None:
         raise InvalidInput(_("--name, --description and --maintainer describe a pack: use them "
                              "with --format pack."))
@@ -246,8 +254,9 @@ def export_directory(
                                             "platforms": [chosen] if chosen else []})
         if output is None:
             return export_contacts(db, contacts, stream, fmt, platform=chosen, header=header,
-                                   pack=pack)
-        return write_file(db, contacts, output, fmt, platform=chosen, header=header, pack=pack)
+                                   delimiter=separator, pack=pack)
+        return write_file(db, contacts, output, fmt, platform=chosen, header=header,
+                          delimiter=separator, pack=pack)
 
 
 def pack_header(db: Database, given: PackInfo | None, output: Path | None) -> PackInfo:
@@ -270,35 +279,57 @@ def _contacts_to_export(db: Database, raw_filters: Mapping[str, Sequence[str]]
     return store.iter_contacts(db, matching_ids(db, parse_filters(db, raw_filters)))
 
 
-def check_export_options(fmt: str, platform: str | None, header: bool) -> None:
+_DELIMITERS = {",": ",", ";": ";", "\t": "\t", "\\t": "\t", "tab": "\t"}
+
+
+def parse_delimiter(text: str | None, fmt: str) -> str:
+    """The CSV separator `--delimiter` names: `,` (default), `;` (what a French-Canadian
+    Excel expects) or a tab (`\\t` or `tab`)."""
+    if text is None:
+        return ","
+    if fmt != "csv":
+        raise InvalidInput(_("--delimiter is for --format csv; a {format} file has its own "
+                             "layout.").format(format=shown(fmt)))
+    separator = _DELIMITERS.get(text.strip().lower() if text.strip() else text)
+    if separator is None:
+        raise InvalidInput(_("--delimiter must be ',', ';' or a tab (written \\t or tab), not "
+                             "'{delimiter}'.").format(delimiter=shown(text)))
+    return separator
+
+
+def check_export_options(fmt: str, platform: str | None, header: bool, *,
+                         to_file: bool = True) -> None:
     """Refuse a bad combination before a single byte is written."""
     if fmt not in FORMATS:
-        raise InvalidInput(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
+        raise InvalidInput(_("Unknown format '{format}'. Use one of: {formats}.").format(
+            format=shown(fmt), formats=", ".join(FORMATS)))
     if fmt == "mastodon" and platform not in (None, "mastodon"):
         raise InvalidInput("The mastodon format lists Mastodon accounts only: drop --platform.")
     if fmt != "mastodon" and not header:
         raise InvalidInput("--no-header is for --format mastodon (a bare list of addresses); "
                            f"a {fmt} export always has its header.")
+    if fmt == "xlsx" and not to_file:
+        raise InvalidInput(_("An Excel workbook is a file, not text for the terminal: give "
+                             "--output FILE.xlsx."))
 
 
 def export_contacts(
     db: Database, contacts: Iterable[Contact], out: TextIO, fmt: str, *,
-    platform: str | None = None, header: bool = True, pack: PackInfo | None = None,
+    platform: str | None = None, header: bool = True, delimiter: str = ",",
+    pack: PackInfo | None = None,
 ) -> int:
     """Write `contacts` as csv, a Mastodon follow list, JSON or a pack; returns rows written."""
     from ..formats.json_records import contact_json, write_json
     from ..formats.mastodon_list import write_mastodon_csv
     from ..formats.spreadsheet import write_contacts_csv
 
-    check_export_options(fmt, platform, header)
+    check_export_options(fmt, platform, header, to_file=False)
     if fmt == "mastodon":
         addresses = [a.handle for c in contacts for a in c.accounts if a.platform == "mastodon"]
         return write_mastodon_csv(addresses, out, header=header)
-    if platform is not None:
-        contacts = (c for c in map(_only_platform, contacts, repeat(platform)) if c.accounts)
-    names = load_reference(db).region_names()
+    contacts, names = _prepared(db, contacts, platform)
     if fmt == "csv":
-        return write_contacts_csv(contacts, out, names)
+        return write_contacts_csv(contacts, out, names, delimiter=delimiter)
     if fmt == "pack":
         from ..formats.pack import write_pack
 
@@ -312,18 +343,29 @@ def export_contacts(
     return len(contacts)
 
 
+def _prepared(db: Database, contacts: Iterable[Contact], platform: str | None
+              ) -> tuple[Iterable[Contact], dict[str, str]]:
+    """The contacts to write (only `platform`'s accounts, when given) and the region names."""
+    if platform is not None:
+        contacts = (c for c in map(_only_platform, contacts, repeat(platform)) if c.accounts)
+    return contacts, load_reference(db).region_names()
+
+
 def _only_platform(contact: Contact, platform: str) -> Contact:
     return replace(contact, accounts=tuple(a for a in contact.accounts if a.platform == platform))
 
 
 def guess_output_format(path: Path) -> str:
-    """json for .json files, csv otherwise (a Mastodon list must be asked for by name)."""
-    return "json" if path.suffix.lower() == ".json" else "csv"
+    """json for .json files, xlsx for Excel workbooks, csv otherwise (a Mastodon list must be
+    asked for by name)."""
+    suffix = path.suffix.lower()
+    return {".json": "json", ".xlsx": "xlsx"}.get(suffix, "csv")
 
 
 def write_file(
     db: Database, contacts: Iterable[Contact], path: Path, fmt: str, *,
-    platform: str | None = None, header: bool = True, pack: PackInfo | None = None,
+    platform: str | None = None, header: bool = True, delimiter: str = ",",
+    pack: PackInfo | None = None,
 ) -> int:
     """Write to `path` atomically (through a symlink to its target; never over a device or a
     pipe); CSV files get a BOM so Excel reads the accents right."""
@@ -332,7 +374,17 @@ def write_file(
 
     check_export_options(fmt, platform, header)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with replaced_atomically(path, keep=database_files(db)) as partial, \
-            partial.open("w", encoding=encoding, newline="") as out:
-        return export_contacts(db, contacts, out, fmt, platform=platform, header=header,
-                               pack=pack)
+    with replaced_atomically(path, keep=database_files(db)) as partial:
+        if fmt == "xlsx":
+            return _write_workbook(db, contacts, partial, platform)
+        with partial.open("w", encoding=encoding, newline="") as out:
+            return export_contacts(db, contacts, out, fmt, platform=platform, header=header,
+                                   delimiter=delimiter, pack=pack)
+
+
+def _write_workbook(db: Database, contacts: Iterable[Contact], path: Path,
+                    platform: str | None) -> int:
+    from ..formats.workbook import write_contacts_xlsx
+
+    contacts, names = _prepared(db, contacts, platform)
+    return write_contacts_xlsx(contacts, path, names)

@@ -1,30 +1,57 @@
 """What bulk work (a 100,000-row import) needs from the database besides the rows it saves.
 
-Look-up tables, one query each instead of one per row: an import asks "who owns this handle?"
-hundreds of thousands of times, and reading every owner once (a few MB even at province scale)
-answers them all from memory. And a page cache large enough for the indexes it writes into.
+Look-ups by the chunk, not by the row nor by the directory: an import asks "who owns this
+handle?" for every row; one indexed query per platform answers a whole chunk of rows, and
+memory never holds more than that chunk's answers, however large the directory. The import
+writes each chunk before it reads the next, so the file's own earlier rows are found here too.
+And a page cache large enough for the indexes a big import writes into.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+
 from sqlite_utils import Database
 
-
-def account_owners(db: Database) -> dict[tuple[str, str], int]:
-    """(platform, normalised handle) -> contact id, for every account."""
-    return {
-        (platform, handle): contact_id
-        for platform, handle, contact_id in db.execute(
-            "SELECT platform, handle, contact_id FROM accounts")
-    }
+_PARAMETERS = 500  # per statement, well under SQLite's bound-parameter limit
 
 
-def contact_keys(db: Database) -> list[tuple[int, str, str, str | None]]:
-    """(id, name, folded name, region) of every contact, oldest first."""
-    return db.execute("SELECT id, name, name_key, region FROM contacts ORDER BY id").fetchall()
+def _parts(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _PARAMETERS):
+        yield values[start:start + _PARAMETERS]
 
 
-BULK_CACHE_MB = 64
+def account_owners(db: Database, pairs: Iterable[tuple[str, str]]
+                   ) -> list[tuple[str, str, int, str]]:
+    """(platform, normalised handle, contact id, contact name) of those `pairs` that exist."""
+    by_platform: dict[str, list[str]] = {}
+    for platform, handle in pairs:
+        by_platform.setdefault(platform, []).append(handle)
+    found: list[tuple[str, str, int, str]] = []
+    for platform, handles in by_platform.items():
+        for part in _parts(handles):
+            found += db.execute(
+                "SELECT a.platform, a.handle, a.contact_id, c.name FROM accounts a "
+                "JOIN contacts c ON c.id = a.contact_id "
+                f"WHERE a.platform = ? AND a.handle IN ({', '.join('?' * len(part))})",
+                [platform, *part]).fetchall()
+    return found
+
+
+def contacts_named(db: Database, name_keys: Iterable[str]
+                   ) -> list[tuple[str, str | None, int, str]]:
+    """(folded name, region, id, name) of the contacts whose folded name is one of
+    `name_keys`, oldest first."""
+    keys = list(dict.fromkeys(name_keys))
+    found: list[tuple[str, str | None, int, str]] = []
+    for part in _parts(keys):
+        found += db.execute(
+            "SELECT name_key, region, id, name FROM contacts "
+            f"WHERE name_key IN ({', '.join('?' * len(part))})", list(part)).fetchall()
+    return sorted(found, key=lambda row: row[2])
+
+
+BULK_CACHE_MB = 24  # measured: no faster at 64 MB, and 40 MB more memory at 100,000 rows
 
 
 def use_bulk_cache(db: Database, megabytes: int = BULK_CACHE_MB) -> None:
