@@ -98,7 +98,7 @@ def test_human_summary_points_at_namesakes(net, directory, invoke) -> None:
     result = invoke("discover", TRUSTED)
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())  # rich wraps long lines
-    assert "6 new candidate(s), 2 already known, 8 follow edge(s)" in text
+    assert "6 new candidates, 2 already known, 8 follow edges" in text
     croix = ok(invoke("show", "@CroixRougeQC@mastodon.social", "--json"))["id"]
     twin = ok(invoke("show", "croixrouge-qc.bsky.social", "--json"))["id"]
     assert f"#{twin} has the name of #{croix}" in text

@@ -43,7 +43,7 @@ def test_csv_file_has_bom_exact_header_and_one_row_per_contact(invoke, starter_d
     data = out.read_bytes()
     assert data.startswith(BOM + HEADER.encode() + b"\r\n")
     assert data.count(BOM) == 1
-    assert f"Wrote {len(contacts)} row(s)" in result.stderr
+    assert f"Wrote {len(contacts)} rows" in result.stderr
     assert result.stdout == ""
     rows = csv_records(out)
     assert [r["name"] for r in rows] == [c["name"] for c in contacts]

@@ -17,6 +17,7 @@ from evalset import copy_database
 from fakenet import add, bsky_view, install, load
 
 from msgu_cli.cli import app
+from msgu_cli.domain.models import STATUSES
 
 # -- help in both languages -------------------------------------------------------------------
 
@@ -33,11 +34,16 @@ COMMANDS = _commands(typer.main.get_command(app))
 COMMAND_PATHS = list(COMMANDS)
 COMMAND_NAMES = {name for path in COMMAND_PATHS for name in path}
 
-# Commands whose --help is all French. The second French pass adds each command here as it
-# translates its help texts and docstring; every other command is expected to fail (xfail
-# strict: one that became French without being listed fails too, so the list stays true). The
-# root lists every command's summary, so it comes last.
-TRANSLATED_HELP: set[tuple[str, ...]] = set()
+# Commands whose --help is all French: every one since the second French pass. A command added
+# later is expected to fail until its help is translated (xfail strict: one that became French
+# without being listed fails too, so the list stays true).
+TRANSLATED_HELP: set[tuple[str, ...]] = {
+    (), ("add",), ("show",), ("list",), ("search",), ("edit",), ("remove",), ("refresh",),
+    ("discover",), ("sync",), ("next",), ("init",), ("doctor",), ("backup",), ("topics",),
+    ("regions",), ("municipalities",), ("stats",), ("subscribe",), ("pull",),
+    ("subscriptions",), ("recommend",), ("follow",), ("network",), ("export",), ("import",),
+    ("profile",), ("profile", "show"), ("profile", "set"),
+}
 
 # English function words and verbs of msgu's help that no French help would use (`a`, `on`,
 # `or`, `an`, `but`, `no`, `change`, `record` are French words too: left out).
@@ -54,7 +60,7 @@ repeatable show shows write writes
 
 # Words that may stand in French help as they are: codes (kind, status, platform, format) and
 # command names, which are English words too.
-ALLOWED = COMMAND_NAMES | {"other", "none", "json", "csv", "mastodon", "bluesky", "x"}
+ALLOWED = COMMAND_NAMES | set(STATUSES) | {"other", "json", "csv", "mastodon", "bluesky", "x"}
 
 _BOX = re.compile(r"[│╭╮╰╯─]+")
 _WORD = re.compile(r"[^\W\d_][\w'’]*", re.UNICODE)
@@ -95,6 +101,7 @@ _PROBE = """
 import json, sys
 from typer.testing import CliRunner
 from msgu_cli.cli import app
+from msgu_cli.domain.models import STATUSES
 runner = CliRunner()
 pages = {}
 for path in json.loads(sys.argv[1]):
@@ -147,6 +154,14 @@ def test_the_root_s_own_help_is_french(help_pages) -> None:
     english, french = help_pages["en"][""][1], help_pages["fr"][""][1]
     assert english_left(_without_commands_panel(french), english) == []
     assert "Exemple\u00a0: msgu recommend --topic geolocalisation" in french
+
+
+def test_no_line_of_french_help_starts_with_a_sign_its_space_holds(help_pages) -> None:
+    """A no-break space keeps `:` `;` `?` `!`, `»` and `%` on the line of the word before them,
+    even where rich wraps a help text."""
+    for name, (_status, page) in help_pages["fr"].items():
+        for line in page.splitlines():
+            assert line.strip("│ ")[:1] not in (":", ";", "?", "!", "»", "%"), (name, line)
 
 
 def test_english_left_finds_english_and_spares_codes() -> None:

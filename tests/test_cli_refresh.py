@@ -372,7 +372,7 @@ def test_malformed_json_and_unauthenticated_servers_are_clean_errors(net, direct
 
     human = invoke("refresh")
     assert human.exit_code == 0 and "Traceback" not in human.output
-    assert "3 error(s)" in human.stdout
+    assert "3 errors" in human.stdout
 
 
 def test_server_messages_are_printed_as_text_not_markup(net, directory, invoke) -> None:

@@ -68,7 +68,7 @@ def test_xlsx_export_is_a_real_workbook_of_text_cells(invoke, empty_db, tmp_path
     import_json(invoke, tmp_path / "in.json", AWKWARD)
     out = tmp_path / "annuaire.xlsx"
     result = ok(invoke("export", "--format", "xlsx", "--output", str(out)))
-    assert f"Wrote 3 row(s) to {out}" in result.stderr
+    assert f"Wrote 3 rows to {out}" in result.stderr
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["contacts"]
     sheet = book["contacts"]

@@ -63,7 +63,7 @@ def test_windows_uses_the_display_language(monkeypatch, display, msgu_lang, expe
 
 def test_the_language_is_chosen_once_until_reset(interface_language, monkeypatch) -> None:
     interface_language("fr")
-    assert i18n.language() == "fr" and i18n._("Error: {message}") == f"Erreur{NBSP}: {{message}}"
+    assert i18n.language() == "fr" and i18n._("Error: {message}") == "Erreur : {message}"
     monkeypatch.setenv("MSGU_LANG", "en")
     assert i18n.language() == "fr"
     i18n.reset()
@@ -191,7 +191,7 @@ def test_error_prefix_in_french(invoke, interface_language, starter_db, dump) ->
     interface_language("fr")
     result = invoke("show", "999999")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Erreur{NBSP}: ") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Erreur : ") and result.stderr.count("\n") == 1
     assert dump(starter_db) == before
 
 
@@ -205,7 +205,7 @@ def one_bluesky_contact(empty_db, invoke, monkeypatch):
 
 @pytest.mark.parametrize(("crash", "status", "french"), [
     (KeyboardInterrupt, 130, f"Interrompu{NBSP}: rien de plus n'a été écrit.\n"),
-    (RuntimeError, 1, f"Erreur{NBSP}: RuntimeError{NBSP}: boum. C'est inattendu{NBSP}; "
+    (RuntimeError, 1, f"Erreur : RuntimeError{NBSP}: boum. C'est inattendu{NBSP}; "
      "relancez la commande avec MSGU_DEBUG=1 pour voir les détails.\n"),
 ])
 def test_interruptions_and_unexpected_errors_in_french(one_bluesky_contact, invoke,
@@ -291,7 +291,7 @@ def test_installed_cli_speaks_french_on_a_french_system(db_path, language) -> No
     assert usage.returncode == 2
     assert f"Option inconnue{NBSP}: --bogus" in usage.stderr and "Erreur" in usage.stderr
     error = _run(["show", "999999"], db_path, **language)
-    assert error.returncode == 1 and error.stderr.startswith(f"Erreur{NBSP}: ")
+    assert error.returncode == 1 and error.stderr.startswith("Erreur : ")
     helped = _run(["--help"], db_path, **language)
     assert f"Utilisation{NBSP}: msgu" in helped.stdout
     assert "Afficher la version et quitter." in helped.stdout

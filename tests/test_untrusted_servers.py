@@ -158,7 +158,7 @@ def test_a_wrongly_shaped_batch_is_that_batchs_error(net, directory, invoke, bod
     assert all("wrong shape" in e for e in errors.values())
     human = invoke("refresh")
     clean(human)
-    assert human.exit_code == 0 and "2 error(s)" in human.stdout
+    assert human.exit_code == 0 and "2 errors" in human.stdout
 
 
 @pytest.mark.parametrize("view_change", [

@@ -123,9 +123,34 @@ _JSON_ESCAPES = str.maketrans({ch: f"\\u{ord(ch):04x}" for ch in UNSAFE_CHARACTE
                                if ord(ch) >= 0x7F})
 
 
+def english(value: object) -> object:
+    """What JSON gets of a text for people: a Message's English (the same in both languages,
+    contract), any other value as it is."""
+    from ..i18n import Message
+
+    return value.english() if isinstance(value, Message) else value
+
+
 def print_json(data: Any) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2)
     sys.stdout.write((text if text.isascii() else text.translate(_JSON_ESCAPES)) + "\n")
+
+
+# Where rich may break a line: whitespace, except the no-break spaces of French typography
+# (U+00A0 before `:` and inside « », U+202F in numbers), which Python's `\s` also matches.
+_NO_BREAK = "\u00a0\u202f\u2007"
+_RICH_WORD = rf"[^\S{_NO_BREAK}]*[\S{_NO_BREAK}]+[^\S{_NO_BREAK}]*"
+
+
+def keep_no_break_spaces() -> None:
+    """rich wraps lines at any whitespace, so `Sujet (répétable)` could end a line and its
+    ` : …` begin the next; its word pattern is made to keep no-break spaces inside words.
+    Called before a console or a help page draws text (the same pattern every time)."""
+    import re
+
+    from rich import _wrap
+
+    _wrap.re_word = re.compile(_RICH_WORD)
 
 
 @functools.cache
@@ -136,6 +161,8 @@ def _console_class() -> type:
     from rich.console import Console
 
     from ..domain.text import escaped
+
+    keep_no_break_spaces()
 
     class SafeConsole(Console):
         def on_broken_pipe(self) -> None:

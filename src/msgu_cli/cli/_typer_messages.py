@@ -140,6 +140,9 @@ def translate_rich_utils() -> None:
     interface language; called when a help page or an error is about to be drawn."""
     from typer import rich_utils
 
+    from ._shared import keep_no_break_spaces
+
+    keep_no_break_spaces()
     for attribute, english in _RICH_UTILS_WORDS:
         setattr(rich_utils, attribute, _(english))
 

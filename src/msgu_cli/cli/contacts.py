@@ -5,28 +5,33 @@ from typing import Annotated
 import typer
 
 from ..domain.text import shown
-from ..i18n import _
+from ..i18n import _, ngettext
 from . import app
+from ._help import command_help
 from ._shared import console, guarded, open_database, print_json, say
 from ._typer_messages import confirm
 
 Many = list[str] | None
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
-KindOpt = Annotated[str | None, typer.Option("--kind", help="Kind: municipality, mrc, police, "
-                    "fire, health, ngo, weather… (French words work: municipalité, ONG, météo).")]
-RegionOpt = Annotated[str | None, typer.Option("--region", help="Region number or name "
-                      "(04, Mauricie, saguenay-lac-saint-jean).")]
-MrcOpt = Annotated[str | None, typer.Option("--mrc", help="MRC or equivalent territory.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help=_(
+    "Print JSON on stdout instead of a table."))]
+KindOpt = Annotated[str | None, typer.Option("--kind", help=_(
+    "Kind: municipality, mrc, police, fire, health, ngo, weather… (French words work: "
+    "municipalité, ONG, météo)."))]
+RegionOpt = Annotated[str | None, typer.Option("--region", help=_(
+    "Region number or name (04, Mauricie, saguenay-lac-saint-jean)."))]
+MrcOpt = Annotated[str | None, typer.Option("--mrc", help=_("MRC or equivalent territory."))]
+ScopeOpt = Annotated[str | None, typer.Option("--scope", help=_(
+    "Scope: local, regional, provincial, national or international."))]
 MunicipalityOpt = Annotated[str | None, typer.Option("--municipality", help=_(
     "Municipality of the Répertoire des municipalités, accents and hyphens optional "
     "(fills in the MRC and region)."))]
-TopicOpt = Annotated[Many, typer.Option("--topic", help="Topic, in French or English "
-                     "(repeatable): geolocalisation, inondations, VOST…")]
+TopicOpt = Annotated[Many, typer.Option("--topic", help=_(
+    "Topic, in French or English (repeatable): geolocalisation, inondations, VOST…"))]
 # The largest --limit that means anything (SQLite takes 64-bit numbers; a directory is far
 # smaller): a larger one is a usage error, never an overflow.
 MAX_LIMIT = 1_000_000
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, max=MAX_LIMIT,
-                     help="At most this many.")]
+                     help=_("At most this many."))]
 
 
 def _fields(**values) -> dict:
@@ -34,40 +39,40 @@ def _fields(**values) -> dict:
     return {k: v for k, v in values.items() if v not in (None, [], ())}
 
 
-@app.command("add")
+@app.command("add", help=command_help(
+    _("Record a contact and its accounts."),
+    'msgu add "MRC de Nicolet-Yamaska" --kind mrc --region 17 --topic inondations --x @mrcny'))
 @guarded
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The contact's name.")],
+    name: Annotated[str, typer.Argument(help=_("The contact's name."))],
     kind: KindOpt = None,
     region: RegionOpt = None,
     mrc: MrcOpt = None,
     municipality: MunicipalityOpt = None,
-    scope: Annotated[str | None, typer.Option(help="local, regional, provincial, national or "
-                     "international.")] = None,
-    lang: Annotated[Many, typer.Option("--lang", help="Language it publishes in "
-                    "(repeatable).")] = None,
+    scope: ScopeOpt = None,
+    lang: Annotated[Many, typer.Option("--lang", help=_(
+        "Language it publishes in (repeatable)."))] = None,
     topic: TopicOpt = None,
-    account: Annotated[Many, typer.Option("--account", help="PLATFORM:HANDLE, e.g. "
-                       "x:@SPVM or mastodon:@user@instance (repeatable).")] = None,
-    x: Annotated[Many, typer.Option("--x", help="X (Twitter) handle or URL.")] = None,
-    bluesky: Annotated[Many, typer.Option("--bluesky", help="Bluesky handle.")] = None,
-    mastodon: Annotated[Many, typer.Option("--mastodon", help="Mastodon user@instance.")] = None,
-    facebook: Annotated[Many, typer.Option("--facebook", help="Facebook page or URL.")] = None,
-    website: Annotated[Many, typer.Option("--website", help="Web site URL.")] = None,
-    description: Annotated[str | None, typer.Option(help="Who they are, why follow.")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Your own notes.")] = None,
-    source: Annotated[str | None, typer.Option(help="Where this information comes from.")] = None,
-    status: Annotated[str | None, typer.Option(help="Your relationship: to-follow, "
-                      "following…")] = None,
-    new_topic: Annotated[bool, typer.Option("--new-topic", help="Create unknown topics "
-                         "instead of refusing them.")] = False,
+    account: Annotated[Many, typer.Option("--account", help=_(
+        "PLATFORM:HANDLE, e.g. x:@SPVM or mastodon:@user@instance (repeatable)."))] = None,
+    x: Annotated[Many, typer.Option("--x", help=_("X (Twitter) handle or URL."))] = None,
+    bluesky: Annotated[Many, typer.Option("--bluesky", help=_("Bluesky handle."))] = None,
+    mastodon: Annotated[Many, typer.Option("--mastodon", help=_(
+        "Mastodon address, user@instance."))] = None,
+    facebook: Annotated[Many, typer.Option("--facebook", help=_("Facebook page or URL."))] = None,
+    website: Annotated[Many, typer.Option("--website", help=_("Website URL."))] = None,
+    description: Annotated[str | None, typer.Option(help=_(
+        "Who they are, why follow them."))] = None,
+    note: Annotated[str | None, typer.Option("--note", help=_("Your own notes."))] = None,
+    source: Annotated[str | None, typer.Option(help=_(
+        "Where this information comes from."))] = None,
+    status: Annotated[str | None, typer.Option(help=_(
+        "Your relationship: to-follow, following…"))] = None,
+    new_topic: Annotated[bool, typer.Option("--new-topic", help=_(
+        "Create unknown topics instead of refusing them."))] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Record a contact and its accounts.
-
-    Example: msgu add "MRC de Nicolet-Yamaska" --kind mrc --region 17 --topic inondations --x @mrcny
-    """
     from ..services.directory import add_contact
 
     fields = _fields(name=name, kind=kind, region=region, mrc=mrc, municipality=municipality,
@@ -80,9 +85,14 @@ def add(
     if json_:
         print_json(_contact_json(contact))
     else:
-        say(_("Added #{id} {name} ({accounts} account(s), {topics} topic(s)).").format(
-            id=contact.id, name=contact.name, accounts=len(contact.accounts),
-            topics=len(contact.topics)))
+        say(_("Added #{id} {name} ({accounts}, {topics}).").format(
+            id=contact.id, name=contact.name, accounts=_accounts(len(contact.accounts)),
+            topics=ngettext("{count} topic", "{count} topics", len(contact.topics)).format(
+                count=len(contact.topics))))
+
+
+def _accounts(count: int) -> str:
+    return ngettext("{count} account", "{count} accounts", count).format(count=count)
 
 
 def _contact_json(contact, history=None, packs=None) -> dict:
@@ -92,17 +102,15 @@ def _contact_json(contact, history=None, packs=None) -> dict:
     return contact_json(contact, region_names(), history, packs)
 
 
-@app.command("show")
+@app.command("show", help=command_help(
+    _("Show one contact, whole, with its accounts and relationship history."),
+    "msgu show @urgencequebec"))
 @guarded
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id, any handle (@SPVM, URL) or exact name.")],
+    ref: Annotated[str, typer.Argument(help=_("Id, any handle (@SPVM, URL) or exact name."))],
     json_: JsonOpt = False,
 ) -> None:
-    """Show one contact, whole, with its accounts and relationship history.
-
-    Example: msgu show @urgencequebec
-    """
     from ..services.directory import get_contact
     from ..storage.packs import memberships
     from ..storage.relations import load_relations
@@ -133,25 +141,23 @@ def _print_contacts(contacts, json_: bool, title: str) -> None:
     console().print(contacts_table(contacts, names, title))
 
 
-@app.command("list")
+@app.command("list", help=command_help(
+    _("List contacts by name; filters combine with AND, repeated values with OR."),
+    "msgu list --region 17 --topic inondations"))
 @guarded
 def list_(
     ctx: typer.Context,
-    kind: Annotated[Many, typer.Option("--kind", help="Kind (repeatable: OR).")] = None,
-    region: Annotated[Many, typer.Option("--region", help="Region (repeatable: OR).")] = None,
-    mrc: Annotated[Many, typer.Option("--mrc", help="MRC (repeatable: OR).")] = None,
+    kind: Annotated[Many, typer.Option("--kind", help=_("Kind (repeatable: OR)."))] = None,
+    region: Annotated[Many, typer.Option("--region", help=_("Region (repeatable: OR)."))] = None,
+    mrc: Annotated[Many, typer.Option("--mrc", help=_("MRC (repeatable: OR)."))] = None,
     topic: TopicOpt = None,
-    status: Annotated[Many, typer.Option("--status", help="Relationship status, e.g. "
-                      "candidate, to-follow, following (repeatable: OR).")] = None,
-    platform: Annotated[Many, typer.Option("--platform", help="Has an account on this "
-                        "platform (repeatable: OR).")] = None,
+    status: Annotated[Many, typer.Option("--status", help=_(
+        "Relationship status, e.g. candidate, to-follow, following (repeatable: OR)."))] = None,
+    platform: Annotated[Many, typer.Option("--platform", help=_(
+        "Has an account on this platform (repeatable: OR)."))] = None,
     limit: LimitOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """List contacts by name; filters combine with AND, repeated values with OR.
-
-    Example: msgu list --region 17 --topic inondations
-    """
     from ..services.directory import list_contacts, parse_filters
 
     db = open_database(ctx)
@@ -159,59 +165,60 @@ def list_(
                                  "topics": topic or [], "statuses": status or [],
                                  "platforms": platform or []})
     contacts = list_contacts(db, filters, limit=limit)
-    _print_contacts(contacts, json_, _("{count} contact(s)").format(count=len(contacts)))
+    _print_contacts(contacts, json_, ngettext("{count} contact", "{count} contacts",
+                                              len(contacts)).format(count=len(contacts)))
 
 
-@app.command("search")
+@app.command("search", help=command_help(
+    _("Full-text search over names, descriptions, notes, topics and handles, best first."),
+    'msgu search "cartographie inondations"'))
 @guarded
 def search(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Words to find (accents and case ignored).")],
+    text: Annotated[str, typer.Argument(help=_("Words to find (accents and case ignored)."))],
     limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT,
-                                       help="At most this many.")] = 20,
+                                       help=_("At most this many."))] = 20,
     json_: JsonOpt = False,
 ) -> None:
-    """Full-text search over names, descriptions, notes, topics and handles, best first.
-
-    Example: msgu search "cartographie inondations"
-    """
     from ..services.directory import search_contacts
 
     db = open_database(ctx)
     contacts = search_contacts(db, text, limit=limit)
-    _print_contacts(contacts, json_, _("{count} result(s) for « {text} »").format(
-        count=len(contacts), text=text))
+    _print_contacts(contacts, json_, ngettext(
+        "{count} result for '{text}'", "{count} results for '{text}'", len(contacts)).format(
+        count=len(contacts), text=shown(text)))
 
 
-@app.command("edit")
+@app.command("edit", help=command_help(
+    _("Change a contact's fields, topics or accounts."),
+    "msgu edit @SPVM --add-topic alerte --add-account bluesky:spvm.bsky.social"))
 @guarded
 def edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id, any handle or exact name.")],
-    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    ref: Annotated[str, typer.Argument(help=_("Id, any handle or exact name."))],
+    name: Annotated[str | None, typer.Option(help=_("New name."))] = None,
     kind: KindOpt = None,
     region: RegionOpt = None,
     mrc: MrcOpt = None,
     municipality: MunicipalityOpt = None,
-    scope: Annotated[str | None, typer.Option(help="Scope.")] = None,
-    lang: Annotated[Many, typer.Option("--lang", help="Languages (replace them).")] = None,
-    add_topic: Annotated[Many, typer.Option("--add-topic", help="Topic to add.")] = None,
-    remove_topic: Annotated[Many, typer.Option("--remove-topic", help="Topic to remove.")] = None,
+    scope: ScopeOpt = None,
+    lang: Annotated[Many, typer.Option("--lang", help=_("Languages (replace them)."))] = None,
+    add_topic: Annotated[Many, typer.Option("--add-topic", help=_("Topic to add."))] = None,
+    remove_topic: Annotated[Many, typer.Option("--remove-topic", help=_(
+        "Topic to remove."))] = None,
     add_account: Annotated[Many, typer.Option("--add-account",
-                           help="PLATFORM:HANDLE to add.")] = None,
+                           help=_("PLATFORM:HANDLE to add."))] = None,
     remove_account: Annotated[Many, typer.Option("--remove-account",
-                              help="PLATFORM:HANDLE to remove.")] = None,
-    description: Annotated[str | None, typer.Option(help="Description.")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Your notes (replace them).")] = None,
-    source: Annotated[str | None, typer.Option(help="Source.")] = None,
-    status: Annotated[str | None, typer.Option(help="Relationship status.")] = None,
-    new_topic: Annotated[bool, typer.Option("--new-topic", help="Create unknown topics.")] = False,
+                              help=_("PLATFORM:HANDLE to remove."))] = None,
+    description: Annotated[str | None, typer.Option(help=_("Description."))] = None,
+    note: Annotated[str | None, typer.Option("--note", help=_(
+        "Your notes (replace them)."))] = None,
+    source: Annotated[str | None, typer.Option(help=_("Source."))] = None,
+    status: Annotated[str | None, typer.Option(help=_("Relationship status."))] = None,
+    new_topic: Annotated[bool, typer.Option("--new-topic", help=_(
+        "Create unknown topics."))] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Change a contact's fields, topics or accounts.
-
-    Example: msgu edit @SPVM --add-topic alerte --add-account bluesky:spvm.bsky.social
-    """
     from ..services.directory import Edit, edit_contact
 
     fields = _fields(name=name, kind=kind, region=region, mrc=mrc, municipality=municipality,
@@ -228,17 +235,16 @@ def edit(
         say(_("Updated #{id} {name}.").format(id=contact.id, name=contact.name))
 
 
-@app.command("remove")
+@app.command("remove", help=command_help(
+    _("Delete a contact, its accounts and its history (asks first unless --yes)."),
+    "msgu remove 42 --yes"))
 @guarded
 def remove(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="Id, any handle or exact name.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    ref: Annotated[str, typer.Argument(help=_("Id, any handle or exact name."))],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=_(
+        "Do not ask for confirmation."))] = False,
 ) -> None:
-    """Delete a contact, its accounts and its history (asks first unless --yes).
-
-    Example: msgu remove 42 --yes
-    """
     from ..services.directory import get_contact, remove_contact
 
     db = open_database(ctx)

@@ -4,14 +4,17 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from . import app
-from ._shared import console, guarded, open_database, print_json, progress_bar
+from ._help import command_help
+from ._shared import console, english, guarded, open_database, print_json, progress_bar, say
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))]
 
 
-@app.command("sync")
+@app.command("sync", help=command_help(
+    _("Read whom your own Bluesky and Mastodon accounts follow, and who follows them back."),
+    "msgu sync --dry-run"))
 @guarded
 def sync(
     ctx: typer.Context,
@@ -23,10 +26,6 @@ def sync(
                            "follow that the directory lacks, as candidates."))] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Read whom your own Bluesky and Mastodon accounts follow, and who follows them back.
-
-    Example: msgu sync --dry-run
-    """
     from ..services.session import http_client
     from ..services.sync import sync as run
 
@@ -48,7 +47,8 @@ def _sync_json(report) -> dict:
         "changes": [{"id": c.contact_id, "name": c.name, "from": c.before, "to": c.after,
                      "platform": c.platform} for c in report.changes],
         "missing": [{"platform": m.platform, "handle": m.handle} for m in report.missing],
-        "errors": [{"platform": p, "handle": h, "error": e} for p, h, e in report.errors],
+        "errors": [{"platform": p, "handle": h, "error": english(e)}
+                   for p, h, e in report.errors],
         "added": [{"id": i, "name": n} for i, n in report.added],
         "not_found": [{"platform": p, "handle": h} for p, h in report.not_found],
         "dry_run": report.dry_run,
@@ -56,28 +56,26 @@ def _sync_json(report) -> dict:
 
 
 def _print_sync(report) -> None:
-    from rich.text import Text
-
-    out = console()
-
-    def say(text: str) -> None:  # names, handles and servers' words are data, not markup
-        out.print(Text(text))
+    """What was read, each change with where it was seen, the accounts missing, the errors."""
+    from .labels import label
 
     say(_("Read {accounts}.").format(accounts=", ".join(f"{p}:{h}" for p, h in report.read)))
     if not report.changes:
         say(_("No relationship changed."))
     for c in report.changes:
         say("  " + _("#{id} {name}: {before} -> {after} (seen on {platform}: {account})").format(
-            id=c.contact_id, name=c.name, before=c.before, after=c.after, platform=c.platform,
-            account=c.account))
+            id=c.contact_id, name=c.name, before=label(c.before), after=label(c.after),
+            platform=c.platform, account=c.account))
     if report.missing:
-        say(_("{count} account(s) you follow are not in the directory:").format(
-            count=len(report.missing)))
+        say(ngettext("{count} account you follow is not in the directory:",
+                     "{count} accounts you follow are not in the directory:",
+                     len(report.missing)).format(count=len(report.missing)))
         for m in report.missing[:50]:
             say(f"  {m.platform}:{m.handle}  {m.profile.display_name or ''}".rstrip())
     if report.added:
-        say(_("Added {count} candidate(s): review them with msgu list --status candidate.")
-            .format(count=len(report.added)))
+        say(ngettext("Added {count} candidate: review it with msgu list --status candidate.",
+                     "Added {count} candidates: review them with msgu list --status candidate.",
+                     len(report.added)).format(count=len(report.added)))
     elif report.missing and not report.dry_run:
         say(_("msgu sync --add-missing adds them as candidates."))
     for p, h in report.not_found:
@@ -90,7 +88,8 @@ def _print_sync(report) -> None:
         say(_("Dry run: nothing was written."))
 
 
-@app.command("next")
+@app.command("next", help=command_help(
+    _("What to do now: follow, engage, nudge, meet, review."), "msgu next --limit 3"))
 @guarded
 def next_(
     ctx: typer.Context,
@@ -98,10 +97,6 @@ def next_(
                      "many per group."))] = 5,
     json_: JsonOpt = False,
 ) -> None:
-    """What to do now: follow, engage, nudge, meet, review.
-
-    Example: msgu next --limit 3
-    """
     from datetime import date
 
     from ..services.next_steps import GROUPS, next_steps
@@ -120,29 +115,28 @@ def _step_json(step) -> dict:
             "account": None if account is None else {"platform": account.platform,
                                                      "handle": account.handle,
                                                      "url": account.url},
-            "why": step.why, "since": step.since}
+            "why": english(step.why), "since": step.since}
 
 
 def _print_next(groups) -> None:
-    from rich.text import Text
-
-    from .render import short_handle
+    """Each group under its title, each step with the account to act on and why."""
+    from .render import line, short_handle
 
     titles = {"follow": _("Follow"), "engage": _("Engage: they follow you back"),
               "nudge": _("Nudge: no follow-back yet"), "meet": _("Meet"),
               "review": _("Review the candidates")}
     out = console()
     if not any(groups.values()):
-        out.print(Text(_("Nothing to do now: msgu recommend finds contacts to follow, and msgu "
-                         "sync records who follows back.")))
+        say(_("Nothing to do now: msgu recommend finds contacts to follow, and msgu sync "
+              "records who follows back."))
         return
     for group, steps in groups.items():
         if not steps:
             continue
-        out.print(Text(f"\n{titles[group]} ({len(steps)})", style="bold"))
+        out.print()
+        out.print(line((f"{titles[group]} ({len(steps)})", "bold")))
         for step in steps:
             where = short_handle(step.account.platform, step.account.handle) if step.account \
                 else _("no account to follow")
-            out.print(Text(f"  #{step.contact.id} {step.contact.name}  ").append(where,
-                                                                                 style="cyan"))
-            out.print(Text(f"      {step.why}", style="dim"))
+            out.print(line(f"  #{step.contact.id} ", step.contact.name, "  ", (where, "cyan")))
+            out.print(line((f"      {step.why}", "dim")))

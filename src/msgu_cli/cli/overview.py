@@ -1,23 +1,26 @@
 """Overview commands: topics, regions, municipalities, stats."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..i18n import _, ngettext
 from . import app
+from ._help import command_help
 from ._shared import console, guarded, open_database, print_json
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
+if TYPE_CHECKING:
+    from ..services.maintenance import Stats
+
+JsonOpt = Annotated[bool, typer.Option("--json", help=_(
+    "Print JSON on stdout instead of a table."))]
 
 
-@app.command("topics")
+@app.command("topics", help=command_help(
+    _("The bilingual topic taxonomy, with how many contacts carry each topic."),
+    "msgu topics --json"))
 @guarded
 def topics(ctx: typer.Context, json_: JsonOpt = False) -> None:
-    """The bilingual topic taxonomy, with how many contacts carry each topic.
-
-    Example: msgu topics --json
-    """
     from ..storage.reference import load_topics, topic_contact_counts
 
     db = open_database(ctx)
@@ -31,8 +34,9 @@ def topics(ctx: typer.Context, json_: JsonOpt = False) -> None:
     from .render import add_row, table
 
     # A code is what people type: never cut it.
-    shown = table(_("{count} topics").format(count=len(items)), [
-        (_("code"), {"no_wrap": True}), "français", "English", _("parents"),
+    shown = table(ngettext("{count} topic", "{count} topics", len(items)).format(
+        count=len(items)), [
+        (_("code"), {"no_wrap": True}), _("French"), _("English"), _("parents"),
         (_("contacts"), {"justify": "right"})])
     for t in items:
         add_row(shown, t.code, t.label_fr, t.label_en, ", ".join(t.parents),
@@ -40,13 +44,11 @@ def topics(ctx: typer.Context, json_: JsonOpt = False) -> None:
     console().print(shown)
 
 
-@app.command("regions")
+@app.command("regions", help=command_help(
+    _("Quebec's 17 administrative regions and their MRCs (or equivalent territories)."),
+    "msgu regions --json"))
 @guarded
 def regions(ctx: typer.Context, json_: JsonOpt = False) -> None:
-    """Quebec's 17 administrative regions and their MRCs (or equivalent territories).
-
-    Example: msgu regions --json
-    """
     from ..storage.reference import load_geography
 
     geo = load_geography(open_database(ctx))
@@ -56,7 +58,7 @@ def regions(ctx: typer.Context, json_: JsonOpt = False) -> None:
         return
     from .render import add_row, table
 
-    shown = table("Régions administratives du Québec", [
+    shown = table(_("Administrative regions of Quebec"), [
         (_("no"), {"justify": "right"}), (_("region"), {"style": "bold"}),
         _("MRCs and equivalent territories")], show_lines=True)
     for r in geo.regions:
@@ -64,7 +66,9 @@ def regions(ctx: typer.Context, json_: JsonOpt = False) -> None:
     console().print(shown)
 
 
-@app.command("municipalities")
+@app.command("municipalities", help=command_help(
+    _("Quebec's municipalities (Répertoire des municipalités, MAMH), by MRC then name."),
+    "msgu municipalities --region 04 --json"))
 @guarded
 def municipalities(
     ctx: typer.Context,
@@ -74,10 +78,6 @@ def municipalities(
         "Only this MRC or equivalent territory."))] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Quebec's municipalities (Répertoire des municipalités, MAMH), by MRC then name.
-
-    Example: msgu municipalities --region 04 --json
-    """
     from ..services.reference import municipalities_in
     from .render import municipalities_table, region_names
 
@@ -93,18 +93,14 @@ def municipalities(
     console().print(municipalities_table(towns, title))
 
 
-@app.command("stats")
+@app.command("stats", help=command_help(
+    _("Counts by kind, region, topic, platform and status, what each region has to follow, "
+      "and the relationship funnel, drawn as bars."), "msgu stats"))
 @guarded
 def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
-    """Counts by kind, region, topic, platform and status, what each region has to follow, and
-    the relationship funnel, drawn as bars.
-
-    Example: msgu stats
-    """
     from dataclasses import asdict
 
     from ..services.maintenance import directory_stats
-    from .render import bar, funnel_lines, line
 
     result = directory_stats(open_database(ctx))
     if json_:
@@ -114,22 +110,38 @@ def stats(ctx: typer.Context, json_: JsonOpt = False) -> None:
                            "share": s.share} for s in result.funnel]
         print_json(data)
         return
+    _print_stats(result)
+
+
+def _print_stats(result: "Stats") -> None:
+    """The counts, then each breakdown as bars under its title (codes shown as their labels),
+    then the funnel."""
+    from .labels import kind_label, label, platform_label
+    from .render import bar, funnel_lines, line
+
     out = console()
-    out.print(line((_("{contacts} contacts, {accounts} accounts").format(
-        contacts=result.contacts, accounts=result.accounts), "bold")))
-    out.print(_("{count} followable (an account on a platform other than a website)")
-              .format(count=result.followable))
-    for title, counts in ((_("by kind"), result.by_kind), (_("by region"), result.by_region),
-                          (_("by topic"), result.by_topic[:15]),
-                          (_("by platform"), result.by_platform),
-                          (_("by status"), result.by_status),
-                          (_("followable local or regional contacts, by region"),
-                           result.followable_by_region)):
+    out.print(line((_("{contacts}, {accounts}").format(
+        contacts=ngettext("{count} contact", "{count} contacts", result.contacts).format(
+            count=result.contacts),
+        accounts=ngettext("{count} account", "{count} accounts", result.accounts).format(
+            count=result.accounts)), "bold")))
+    out.print(ngettext(
+        "{count} followable contact (an account on a platform other than a website)",
+        "{count} followable contacts (an account on a platform other than a website)",
+        result.followable).format(count=result.followable))
+    for title, counts, shown in (
+            (_("by kind"), result.by_kind, kind_label), (_("by region"), result.by_region, str),
+            (_("by topic"), result.by_topic[:15], str),
+            (_("by platform"), result.by_platform, platform_label),
+            (_("by status"), result.by_status, label),
+            (_("followable local or regional contacts, by region"), result.followable_by_region,
+             str)):
         out.print()
         out.print(line((title, "bold")))
-        largest = max((n for _key, n in counts), default=0)
-        width = max((len(k) for k, _n in counts), default=0)
-        for key, n in counts:
+        named = [(shown(key), n) for key, n in counts]
+        largest = max((n for _key, n in named), default=0)
+        width = max((len(k) for k, _n in named), default=0)
+        for key, n in named:
             out.print(line(f"  {key:<{width}} {n:>5} ", (bar(n, largest), "cyan")))
     out.print()
     for funnel_line in funnel_lines(result.funnel):

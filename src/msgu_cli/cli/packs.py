@@ -4,9 +4,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from . import app
-from ._shared import console, fail, guarded, open_database, print_json
+from ._help import command_help
+from ._shared import console, english, fail, guarded, open_database, print_json, say
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
 JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))]
 
 
-@app.command("subscribe")
+@app.command("subscribe", help=command_help(
+    _("Follow a shared directory (a pack) and bring in its contacts now."),
+    "msgu subscribe https://exemple.org/msgu/securite-civile.json"))
 @guarded
 def subscribe(
     ctx: typer.Context,
@@ -26,10 +29,6 @@ def subscribe(
         "What to call this subscription (default: the pack's own name)."))] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Follow a shared directory (a pack) and bring in its contacts now.
-
-    Example: msgu subscribe https://exemple.org/msgu/securite-civile.json
-    """
     from ..services.packs import subscribe as run
 
     report = run(open_database(ctx), url, name=name)
@@ -39,7 +38,9 @@ def subscribe(
     console().print(_summary(report, _("Subscribed to {name} ({url}).")), soft_wrap=True)
 
 
-@app.command("pull")
+@app.command("pull", help=command_help(
+    _("Bring in the changes of the packs you subscribe to; an unchanged one costs one "
+      "request."), "msgu pull"))
 @guarded
 def pull(
     ctx: typer.Context,
@@ -47,15 +48,11 @@ def pull(
         "The subscription to pull (default: all of them)."), show_default=False)] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Bring in the changes of the packs you subscribe to; an unchanged one costs one request.
-
-    Example: msgu pull
-    """
     from ..services.packs import pull as run
 
     outcomes = run(open_database(ctx), name)
     if json_:
-        print_json([{"name": o.name, "error": o.error,
+        print_json([{"name": o.name, "error": english(o.error),
                      **(_report_json(o.report) if o.report else {})} for o in outcomes])
     else:
         out = console()
@@ -68,13 +65,11 @@ def pull(
                              for o in failed))
 
 
-@app.command("subscriptions")
+@app.command("subscriptions", help=command_help(
+    _("The packs you subscribe to: where, when last pulled, how many contacts."),
+    "msgu subscriptions --json"))
 @guarded
 def subscriptions(ctx: typer.Context, json_: JsonOpt = False) -> None:
-    """The packs you subscribe to: where, when last pulled, how many contacts.
-
-    Example: msgu subscriptions --json
-    """
     from ..services.packs import subscription_list
 
     listed = subscription_list(open_database(ctx))
@@ -82,18 +77,16 @@ def subscriptions(ctx: typer.Context, json_: JsonOpt = False) -> None:
         print_json(listed)
         return
     if not listed:
-        console().print(_("No subscriptions yet: follow a pack with 'msgu subscribe URL'."))
+        say(_("No subscriptions yet: follow a pack with 'msgu subscribe URL'."))
         return
-    from rich.table import Table
-    from rich.text import Text
+    from .render import add_row, table
 
-    table = Table(title=_("Subscriptions"), title_justify="left")
-    for column in (_("name"), _("url"), _("last pulled"), _("contacts"), _("left")):
-        table.add_column(column)
+    shown = table(_("Subscriptions"), [_("name"), _("url"), _("last pulled"), _("contacts"),
+                                       _("left")])
     for item in listed:
-        table.add_row(Text(item["name"]), Text(item["url"]), (item["last_pulled"] or "")[:16],
-                      str(item["contacts"]), str(item["left"]))
-    console().print(table)
+        add_row(shown, item["name"], item["url"], (item["last_pulled"] or "")[:16],
+                str(item["contacts"]), str(item["left"]))
+    console().print(shown)
 
 
 def _report_json(report: "PullReport") -> dict:
@@ -108,21 +101,21 @@ def _report_json(report: "PullReport") -> dict:
 
 def _summary(report: "PullReport", heading: str) -> "Text":
     """The heading, then one line of counts, then who left (kept, and marked)."""
-    from rich.text import Text
+    from .render import data
 
-    text = Text(heading.format(name=report.name, url=report.url) + " ")
+    in_pack = ngettext("{count} contact in the pack", "{count} contacts in the pack",
+                       report.contacts).format(count=report.contacts)
+    lines = [heading.format(name=report.name, url=report.url) + " "]
     if not report.changed:
-        text.append(_("Unchanged since the last pull; {count} contact(s) in the pack.")
-                    .format(count=report.contacts))
-        return text
-    text.append(_("{added} added, {updated} updated, {left} left the pack, {returned} back; "
-                  "{count} contact(s) in the pack.").format(
+        lines[0] += _("Unchanged since the last pull; {contacts}.").format(contacts=in_pack)
+        return data("".join(lines))
+    lines[0] += _("{added} added, {updated} updated, {left} left the pack, {returned} back; "
+                  "{contacts}.").format(
         added=len(report.added), updated=len(report.updated), left=len(report.left),
-        returned=len(report.returned), count=report.contacts))
-    for contact_id, name in report.left:
-        text.append("\n  " + _("#{id} {name} left the pack: kept in your directory, marked.")
-                    .format(id=contact_id, name=name))
+        returned=len(report.returned), contacts=in_pack)
+    lines += ["  " + _("#{id} {name} left the pack: kept in your directory, marked.").format(
+        id=contact_id, name=name) for contact_id, name in report.left]
     if report.created_topics:
-        text.append("\n  " + _("New topics: {topics}").format(
+        lines.append("  " + _("New topics: {topics}").format(
             topics=", ".join(report.created_topics)))
-    return text
+    return data("\n".join(lines), multiline=True)

@@ -5,8 +5,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from . import app
+from ._help import command_help
 from ._shared import console, fail, guarded, open_database, print_json, say
 
 Many = list[str] | None
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
 MAX_RESULTS = 1000  # more is no recommendation: it is the directory (msgu list)
 
 
-@app.command("recommend")
+@app.command("recommend", help=command_help(
+    _("Which contacts to follow for your interests and territory, ranked and explained."),
+    "msgu recommend --topic geolocalisation --region 17 --explain"))
 @guarded
 def recommend(
     ctx: typer.Context,
@@ -53,10 +56,6 @@ def recommend(
         "without --output, the list goes to stdout in that format instead of the table."))
         ] = None,
 ) -> None:
-    """Which contacts to follow for your interests and territory, ranked and explained.
-
-    Example: msgu recommend --topic geolocalisation --region 17 --explain
-    """
     from datetime import date
 
     from ..services.recommend import RecommendRequest
@@ -119,8 +118,9 @@ def _write_output(db, result, output: Path | None, fmt: str | None) -> None:
         return
     chosen = fmt or guess_output_format(output)
     count = write_file(db, ranked_contacts(result), output, chosen)
-    say(_("Wrote {count} row(s) to {path} ({format}).").format(count=count, path=output,
-                                                                  format=chosen), err=True)
+    say(ngettext("Wrote {count} row to {path} ({format}).",
+                 "Wrote {count} rows to {path} ({format}).", count).format(
+        count=count, path=output, format=chosen), err=True)
 
 
 def _print_table(result, explain: bool) -> None:
@@ -147,6 +147,7 @@ def _print_table(result, explain: bool) -> None:
 
 
 def _table(result, explain: bool) -> "Table":
+    from .labels import label, number
     from .render import add_row, data, marked_handle, short_handle, table
 
     shown = table(_title(result.query), [
@@ -158,10 +159,12 @@ def _table(result, explain: bool) -> "Table":
         name = data(r.contact.name, "bold")
         for x in r.reasons if explain else ():
             name.append("\n")
-            name.append_text(data(f"{x.points:+.2f} {x.signal}: {x.detail}", "dim"))
+            name.append_text(data(_("{points} {signal}: {detail}").format(
+                points=number(x.points, "+.2f"), signal=label(x.signal), detail=x.detail),
+                "dim"))
         follow = (data(short_handle(r.follow.platform, marked_handle(r.follow))) if r.follow
                   else data(_("website: {url}").format(url=_website(r.contact)), "dim"))
-        add_row(shown, str(r.rank), name, r.why, follow, f"{r.score:.2f}")
+        add_row(shown, str(r.rank), name, r.why, follow, number(r.score, ".2f"))
     return shown
 
 

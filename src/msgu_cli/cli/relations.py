@@ -1,53 +1,55 @@
 """The organisation's side: follow, network, profile."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..i18n import _
 from . import app
+from ._help import command_help
 from ._shared import console, guarded, open_database, print_json, say
 
+if TYPE_CHECKING:
+    from ..domain.models import Profile
+
 Many = list[str] | None
-profile_app = typer.Typer(help="Your organisation's profile, used by recommend for whatever "
-                          "the command line leaves out.", no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))]
+profile_app = typer.Typer(help=command_help(
+    _("Your organisation's profile, used by recommend for whatever the command line leaves "
+      "out."), "msgu profile show"), no_args_is_help=True)
 app.add_typer(profile_app, name="profile")
 
 
-@app.command("follow")
+@app.command("follow", help=command_help(
+    _("Record a step in your relationship with contacts; the dated history is kept."),
+    'msgu follow @urgencequebec --status met --note "Colloque 2026" --date 2026-06-12'))
 @guarded
 def follow(
     ctx: typer.Context,
-    refs: Annotated[list[str], typer.Argument(help="Contacts: ids, handles or names.")],
-    status: Annotated[str, typer.Option("--status", help="following, follows-back, met, "
-                      "collaborating, to-follow or unfollowed.")] = "following",
-    note: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
-    on: Annotated[str | None, typer.Option("--date", help="When (YYYY-MM-DD; default "
-                  "today).")] = None,
-    json_: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    refs: Annotated[list[str], typer.Argument(help=_("Contacts: ids, handles or names."))],
+    status: Annotated[str, typer.Option("--status", help=_(
+        "following, follows-back, met, collaborating, to-follow or unfollowed."))] = "following",
+    note: Annotated[str | None, typer.Option("--note", help=_("What happened."))] = None,
+    on: Annotated[str | None, typer.Option("--date", help=_(
+        "When (YYYY-MM-DD; default today)."))] = None,
+    json_: JsonOpt = False,
 ) -> None:
-    """Record a step in your relationship with contacts; the dated history is kept.
-
-    Example: msgu follow @urgencequebec --status met --note "Colloque 2026" --date 2026-06-12
-    """
     from ..services.relations import follow as record
+    from .labels import label
 
     contacts = record(open_database(ctx), refs, status=status, note=note, on=on)
     if json_:  # each contact's status after this step (an older date may not change it)
         print_json([{"id": c.id, "name": c.name, "status": c.status} for c in contacts])
         return
     for c in contacts:
-        say(_("#{id} {name}: {status}").format(id=c.id, name=c.name, status=c.status))
+        say(_("#{id} {name}: {status}").format(id=c.id, name=c.name, status=label(c.status)))
 
 
-@app.command("network")
+@app.command("network", help=command_help(
+    _("Your relationships, grouped by status, each with its dated history, and the funnel."),
+    "msgu network"))
 @guarded
-def network(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json",
-            help="Print JSON on stdout.")] = False) -> None:
-    """Your relationships, grouped by status, each with its dated history, and the funnel.
-
-    Example: msgu network
-    """
+def network(ctx: typer.Context, json_: JsonOpt = False) -> None:
     from ..services.relations import funnel
     from ..services.relations import network as load
 
@@ -63,17 +65,18 @@ def network(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json",
     if not groups:
         say(_("No relationship recorded yet: msgu follow REF records one."))
         return
+    from .labels import label
     from .render import data, line
 
     out = console()
     for status, items in groups.items():
         out.print()
-        out.print(line((status, "bold"), f" ({len(items)})"))
+        out.print(line((label(status), "bold"), f" ({len(items)})"))
         for r in items:
             out.print(line(f"  #{r.contact.id} ", (r.contact.name, "bold")))
             for e in r.history:
                 note = data(f" — {e.note}" if e.note else "", multiline=True)
-                out.print(line(f"      {e.date}  {e.status}", note))
+                out.print(line(f"      {e.date}  {label(e.status)}", note))
     from .render import funnel_lines
 
     out.print()
@@ -90,48 +93,62 @@ def _profile_dict(profile) -> dict:
     return data
 
 
-@profile_app.command("show")
+@profile_app.command("show", help=command_help(_("Show your organisation's profile."),
+                                                 "msgu profile show"))
 @guarded
-def profile_show(ctx: typer.Context, json_: Annotated[bool, typer.Option("--json",
-                 help="Print JSON on stdout.")] = False) -> None:
-    """Show your organisation's profile.
-
-    Example: msgu profile show
-    """
+def profile_show(ctx: typer.Context, json_: JsonOpt = False) -> None:
     from ..services.relations import get_profile
 
-    data = _profile_dict(get_profile(open_database(ctx)))
+    profile = get_profile(open_database(ctx))
+    data = _profile_dict(profile)
     if json_:
         print_json(data)
         return
     if not any(data.values()):
         say(_("No profile yet: msgu profile set --name … --kind … --region … --topic …"))
         return
-    data["accounts"] = [f"{a['platform']}:{a['handle']}" for a in data["accounts"]]
-    from .render import line
+    _print_profile(profile)
 
+
+def _print_profile(profile: "Profile") -> None:
+    """One line per field, its name in the interface language, codes shown as their labels."""
+    from .labels import kind_label, platform_label
+    from .render import line, region_names
+
+    region = profile.region and f"{profile.region} {region_names().get(profile.region, '')}"
+    rows = [(_("name"), profile.name), (_("kind"), kind_label(profile.kind)),
+            (_("region"), region), (_("mrc"), profile.mrc),
+            (_("topics"), ", ".join(profile.topics)),
+            (_("languages"), ", ".join(profile.languages)),
+            (_("platforms"), ", ".join(map(platform_label, profile.platforms))),
+            (_("municipality"), profile.municipality),
+            (_("accounts"), ", ".join(f"{a.platform}:{a.handle}" for a in profile.accounts))]
+    width = max(len(field) for field, _value in rows)
     out = console()
-    for key, value in data.items():
-        text = ", ".join(value) if isinstance(value, list) else value
-        out.print(line((f"{key:>10}", "dim"), "  ", text or ""))
+    for field, value in rows:
+        out.print(line((f"{field:>{width}}", "dim"), "  ", value or ""))
 
 
-@profile_app.command("set")
+@profile_app.command("set", help=command_help(
+    _("Set your organisation's profile; fields you leave out are kept."),
+    'msgu profile set --name "MRC de Nicolet-Yamaska" --kind mrc --region 17 '
+    "--bluesky mrc-ny.bsky.social"))
 @guarded
 def profile_set(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Option("--name", help="Your organisation's name.")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Its kind (mrc, "
-                    "municipality…).")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="Its region.")] = None,
-    mrc: Annotated[str | None, typer.Option("--mrc", help="Its MRC.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help=_(
+        "Your organisation's name."))] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=_(
+        "Its kind (mrc, municipality…)."))] = None,
+    region: Annotated[str | None, typer.Option("--region", help=_("Its region."))] = None,
+    mrc: Annotated[str | None, typer.Option("--mrc", help=_("Its MRC."))] = None,
     municipality: Annotated[str | None, typer.Option("--municipality", help=_(
         "Its municipality (fills in the MRC and region)."))] = None,
-    topic: Annotated[Many, typer.Option("--topic", help="Interests (repeatable; replace "
-                     "the stored ones).")] = None,
-    lang: Annotated[Many, typer.Option("--lang", help="Languages (repeatable).")] = None,
-    platform: Annotated[Many, typer.Option("--platform", help="Platforms you use (repeatable):"
-                        " recommend keeps to them.")] = None,
+    topic: Annotated[Many, typer.Option("--topic", help=_(
+        "Interests (repeatable; replace the stored ones)."))] = None,
+    lang: Annotated[Many, typer.Option("--lang", help=_("Languages (repeatable)."))] = None,
+    platform: Annotated[Many, typer.Option("--platform", help=_(
+        "Platforms you use (repeatable): recommend keeps to them."))] = None,
     account: Annotated[Many, typer.Option("--account", help=_("Your own account, "
                        "PLATFORM:HANDLE (repeatable); sync reads your Bluesky and Mastodon "
                        "ones."))] = None,
@@ -142,15 +159,10 @@ def profile_set(
     x: Annotated[str | None, typer.Option("--x", help=_("Your X (Twitter) handle."))] = None,
     facebook: Annotated[str | None, typer.Option("--facebook", help=_("Your Facebook "
                         "page."))] = None,
-    clear: Annotated[Many, typer.Option("--clear", help="Empty a field (repeatable): "
-                     "topics, platforms, accounts, mrc…")] = None,
-    json_: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    clear: Annotated[Many, typer.Option("--clear", help=_(
+        "Empty a field (repeatable): topics, platforms, accounts, mrc…"))] = None,
+    json_: JsonOpt = False,
 ) -> None:
-    """Set your organisation's profile; fields you leave out are kept.
-
-    Example: msgu profile set --name "MRC de Nicolet-Yamaska" --kind mrc --region 17
-    --bluesky mrc-ny.bsky.social
-    """
     from ..services.relations import set_profile
 
     shortcuts = {"bluesky": bluesky, "mastodon": mastodon, "x": x, "facebook": facebook}

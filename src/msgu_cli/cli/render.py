@@ -21,6 +21,7 @@ from ..domain.models import (
 )
 from ..domain.text import escaped
 from ..i18n import _
+from .labels import kind_label, label, platform_label
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -126,7 +127,7 @@ def contacts_table(contacts: Sequence[Contact], region_names: Mapping[str, str],
         _("kind"), (_("region"), {"max_width": 22}), (_("topics"), {"max_width": 34}),
         (_("accounts"), {"max_width": 44})], show_lines=False, expand=False)
     for c in contacts:
-        add_row(shown, str(c.id), c.name, c.kind, region_names.get(c.region or "", ""),
+        add_row(shown, str(c.id), c.name, kind_label(c.kind), region_names.get(c.region or "", ""),
                 ", ".join(c.topics), best_handles(c))
     return shown
 
@@ -144,19 +145,20 @@ def contact_panel(contact: Contact, region_names: Mapping[str, str],
     facts.add_column()
     region = region_names.get(contact.region or "")
     rows = [
-        (_("kind"), contact.kind),
+        (_("kind"), kind_label(contact.kind)),
         (_("region"), f"{contact.region} {region}" if region else None),
         (_("mrc"), contact.mrc), (_("municipality"), contact.municipality),
-        (_("scope"), contact.scope), (_("languages"), ", ".join(contact.languages)),
+        (_("scope"), label(contact.scope)), (_("languages"), ", ".join(contact.languages)),
         (_("topics"), ", ".join(contact.topics)),
-        (_("suggested"), ", ".join(contact.suggested_topics)), (_("status"), contact.status),
+        (_("suggested"), ", ".join(contact.suggested_topics)),
+        (_("status"), label(contact.status)),
         (_("description"), contact.description), (_("notes"), contact.notes),
         (_("source"), contact.source),
         (_("packs"), _packs_line(packs)),
     ]
-    for label, value in rows:
+    for field, value in rows:
         if value:
-            facts.add_row(data(label), data(value, multiline=True))
+            facts.add_row(data(field), data(value, multiline=True))
     parts: list[RenderableType] = [facts]
     if contact.accounts:
         accounts = table(None, [(name, {"style": "dim"} if name in (_("url"), _("checked"))
@@ -166,7 +168,8 @@ def contact_panel(contact: Contact, region_names: Mapping[str, str],
                          show_edge=False, box=None, padding=(0, 1))
         ordered = sorted(contact.accounts, key=lambda a: (PLATFORMS.index(a.platform), a.handle))
         for a in ordered:
-            add_row(accounts, a.platform, marked_handle(a), a.url or "", a.state or "",
+            add_row(accounts, platform_label(a.platform), marked_handle(a), a.url or "",
+                    label(a.state),
                     (a.last_post_at or "")[:10], (a.checked_at or "")[:10])
         parts += ["", accounts]
     if history:
@@ -183,7 +186,7 @@ def history_table(history: Sequence[RelationEvent]) -> Table:
     shown = table(None, [_("date"), (_("status"), {"style": "bold"}), _("note")],
                   show_edge=False, box=None, padding=(0, 1))
     for event in history:
-        add_row(shown, event.date, event.status, data(event.note or "", multiline=True))
+        add_row(shown, event.date, label(event.status), data(event.note or "", multiline=True))
     return shown
 
 
@@ -211,13 +214,19 @@ def municipalities_table(towns: Sequence[Municipality], title: str) -> Table:
 def funnel_lines(stages: Sequence[FunnelStage]) -> list[Text]:
     """The relationship funnel as bars, each stage with the share that went on to the next."""
     largest = max((s.reached for s in stages), default=0)
-    width = max((len(s.stage) for s in stages), default=0)
+    names = [label(s.stage) for s in stages]
+    width = max(map(len, names), default=0)
     lines = [line((_("relationship funnel"), "bold"))]
     for rank, stage in enumerate(stages):
-        shown = line(f"  {stage.stage:<{width}} {stage.reached:>5} ",
+        shown = line(f"  {names[rank]:<{width}} {stage.reached:>5} ",
                      (bar(stage.reached, largest, width=20), "cyan"))
         if stage.share is not None:
             shown.append_text(line(("  " + _("{share} went on to {next}").format(
-                share=f"{stage.share:.0%}", next=stages[rank + 1].stage), "dim")))
+                share=percent(stage.share), next=names[rank + 1]), "dim")))
         lines.append(shown)
     return lines
+
+
+def percent(share: float) -> str:
+    """`0.45` -> `45%`, and `45 %` in French (a no-break space before the sign)."""
+    return _("{percent}%").format(percent=round(share * 100))

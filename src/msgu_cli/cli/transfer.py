@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..domain.text import escaped
-from ..i18n import _
+from ..i18n import _, ngettext
 from . import app
-from ._shared import guarded, open_database, print_json, progress_bar, stage_label
+from ._help import command_help
+from ._shared import english, guarded, open_database, print_json, progress_bar, stage_label
 
 if TYPE_CHECKING:
     from ..domain.packs import PackInfo
@@ -22,24 +23,27 @@ _BAR_FROM_ROWS = 2000  # below this an import is too quick for a bar to help
 _LISTED = 50  # rows listed per outcome in the human report (--json lists all)
 
 
-@app.command("export")
+@app.command("export", help=command_help(
+    _("Write a follow list or the directory as CSV, Excel, Mastodon's import file, JSON or a "
+      "pack."), "msgu export --status to-follow --format mastodon --output suivre.csv"))
 @guarded
 def export(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", help=_(
         "csv (Excel), xlsx (an Excel workbook: needs --output), mastodon (follow import file), "
         "json, or pack (a shared directory that others subscribe to)."))],
-    status: Annotated[Many, typer.Option("--status", help="Relationship status "
-                      "(repeatable).")] = None,
-    topic: Annotated[Many, typer.Option("--topic", help="Topic (repeatable).")] = None,
-    region: Annotated[Many, typer.Option("--region", help="Region (repeatable).")] = None,
-    kind: Annotated[Many, typer.Option("--kind", help="Kind (repeatable).")] = None,
-    platform: Annotated[str | None, typer.Option("--platform", help="Only this platform's "
-                        "accounts.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
-                      "(default, or -: stdout).")] = None,
-    header: Annotated[bool, typer.Option("--header/--no-header", help="mastodon: --no-header "
-                      "writes the bare list of addresses other servers expect.")] = True,
+    status: Annotated[Many, typer.Option("--status", help=_(
+        "Relationship status (repeatable)."))] = None,
+    topic: Annotated[Many, typer.Option("--topic", help=_("Topic (repeatable)."))] = None,
+    region: Annotated[Many, typer.Option("--region", help=_("Region (repeatable)."))] = None,
+    kind: Annotated[Many, typer.Option("--kind", help=_("Kind (repeatable)."))] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help=_(
+        "Only this platform's accounts."))] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=_(
+        "File to write (default, or -: stdout)."))] = None,
+    header: Annotated[bool, typer.Option("--header/--no-header", help=_(
+        "mastodon: --no-header writes the bare list of addresses other servers "
+        "expect."))] = True,
     name: Annotated[str | None, typer.Option("--name", help=_(
         "pack: its name (default: the output file's name)."))] = None,
     description: Annotated[str | None, typer.Option("--description", help=_(
@@ -50,11 +54,6 @@ def export(
         "csv: the separator, ',' (default), ';' (what a French-Canadian Excel opens by a "
         "double-click) or a tab (\\t)."))] = None,
 ) -> None:
-    """Write a follow list or the directory as CSV, Excel, Mastodon's import file, JSON or a
-    pack.
-
-    Example: msgu export --status to-follow --format mastodon --output suivre.csv
-    """
     from ..services.transfer import export_directory
 
     if output is not None and str(output) == "-":  # the Unix spelling of stdout
@@ -66,7 +65,8 @@ def export(
                              header=header, delimiter=delimiter,
                              pack=_pack_info(name, description, maintainer))
     if output is not None:
-        sys.stderr.write(escaped(_("Wrote {count} row(s) to {path}.").format(
+        sys.stderr.write(escaped(ngettext("Wrote {count} row to {path}.",
+                                          "Wrote {count} rows to {path}.", count).format(
             count=count, path=output)) + "\n")
 
 
@@ -80,7 +80,9 @@ def _pack_info(name: str | None, description: str | None,
     return PackInfo(name or "", description, maintainer)
 
 
-@app.command("import")
+@app.command("import", help=command_help(
+    _("Add contacts from a file or URL, all or nothing (unless --skip-invalid)."),
+    "msgu import contacts.csv --dry-run"))
 @guarded
 def import_(
     ctx: typer.Context,
@@ -93,18 +95,15 @@ def import_(
         "by their address)."))] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help=_(
         "xlsx: the sheet to read (default: the first)."))] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write "
-                       "nothing.")] = False,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the valid rows "
-                            "and list the others.")] = False,
-    on_duplicate: Annotated[str, typer.Option("--on-duplicate", help="skip, update or "
-                            "error.")] = "skip",
-    json_: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_(
+        "Report what would change; write nothing."))] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help=_(
+        "Import the valid rows and list the others."))] = False,
+    on_duplicate: Annotated[str, typer.Option("--on-duplicate", help=_(
+        "What to do with a contact already in the directory: skip, update or error."))
+        ] = "skip",
+    json_: Annotated[bool, typer.Option("--json", help=_("Print the report as JSON."))] = False,
 ) -> None:
-    """Add contacts from a file or URL, all or nothing (unless --skip-invalid).
-
-    Example: msgu import contacts.csv --dry-run
-    """
     from ..services.transfer import import_source
 
     db = open_database(ctx)
@@ -112,11 +111,20 @@ def import_(
         report = import_source(db, source, fmt=fmt, sheet=sheet, on_duplicate=on_duplicate,
                                skip_invalid=skip_invalid, dry_run=dry_run, progress=tick)
     if json_:
-        from dataclasses import asdict
-
-        print_json(asdict(report))
+        print_json(_report_json(report))
         return
     _print_report(report)
+
+
+def _report_json(report: "ImportReport") -> dict:
+    """The whole report, its fields in order; a reason for people is in English (contract:
+    the same JSON in both languages)."""
+    from dataclasses import asdict, fields
+
+    data = {f.name: getattr(report, f.name) for f in fields(report)}
+    for group in ("added", "updated", "skipped", "invalid"):
+        data[group] = [{**asdict(row), "reason": english(row.reason)} for row in data[group]]
+    return data
 
 
 @contextmanager
@@ -143,45 +151,63 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
 
 def _print_report(report: "ImportReport") -> None:
     """The summary, then the rows by outcome; every invalid row is listed, other lists capped."""
-    dry = report.dry_run
-    lines = [
-        f"{'Would add' if dry else 'Added'} {len(report.added)}, "
-        f"{'would update' if dry else 'updated'} {len(report.updated)}, "
-        f"skipped {len(report.skipped)} already in the directory"
-        + (f", {len(report.invalid)} invalid" if report.invalid else "")
-        + f" — {report.rows} row(s) read ({report.format})."
-    ]
     from ..formats.records import row_unit
 
+    dry = report.dry_run
     where = row_unit(report.format)
+    lines = [_summary(report)]
     if report.rows == 0:
-        lines.append("The file lists no contacts: nothing to import." if where == "item" else
-                     "The file has a header but no rows: nothing to import.")
+        lines.append(_("The file lists no contacts: nothing to import.") if where == "item" else
+                     _("The file has a header but no rows: nothing to import."))
     if dry:
-        lines += _listed("Would add:", report.added, where, "+")
-        lines += _listed("Would update:", report.updated, where, "~")
-    lines += _listed("Skipped, already in the directory:", report.skipped, where, "=")
-    lines += _listed("Invalid rows skipped:", report.invalid, where, "!", cap=None)
+        lines += _listed(_("Would add:"), report.added, where, "+")
+        lines += _listed(_("Would update:"), report.updated, where, "~")
+    lines += _listed(_("Skipped, already in the directory:"), report.skipped, where, "=")
+    lines += _listed(_("Invalid rows skipped:"), report.invalid, where, "!", cap=None)
     if report.created_topics:
-        verb = "that would be created" if dry else "created"
-        lines.append(f"New topics {verb}: {', '.join(report.created_topics)}")
+        lines.append((_("New topics that would be created: {topics}") if dry else
+                      _("New topics created: {topics}")).format(
+            topics=", ".join(report.created_topics)))
     if report.ignored_columns:
-        lines.append(f"Columns ignored: {', '.join(report.ignored_columns)}")
+        lines.append(_("Columns ignored: {columns}").format(
+            columns=", ".join(report.ignored_columns)))
     if dry:
-        lines.append("Dry run: nothing was written.")
+        lines.append(_("Dry run: nothing was written."))
     # Names and reasons come from the file: each line is printed literally, one line.
     sys.stdout.write("\n".join(escaped(text) for text in lines) + "\n")
 
 
+def _summary(report: "ImportReport") -> str:
+    """`Added 2, updated 0, skipped 1 already in the directory — 3 rows read (csv).`"""
+    added, updated = len(report.added), len(report.updated)
+    outcomes = [(_("Would add {count}") if report.dry_run else _("Added {count}")).format(
+                    count=added),
+                (_("would update {count}") if report.dry_run else _("updated {count}")).format(
+                    count=updated),
+                _("skipped {count} already in the directory").format(count=len(report.skipped))]
+    if report.invalid:
+        outcomes.append(_("{count} invalid").format(count=len(report.invalid)))
+    return _("{outcomes} — {rows} ({format}).").format(
+        outcomes=", ".join(outcomes), format=report.format,
+        rows=ngettext("{count} row read", "{count} rows read", report.rows).format(
+            count=report.rows))
+
+
 def _listed(title: str, outcomes: "list[RowOutcome]", where: str, mark: str,
             cap: int | None = _LISTED) -> list[str]:
+    from ..services.import_plan import place
+
     if not outcomes:
         return []
     shown = outcomes if cap is None else outcomes[:cap]
     lines = [title]
     for outcome in shown:
-        detail = ": ".join(part for part in (outcome.name, outcome.reason) if part)
-        lines.append(f"  {mark} {where} {outcome.line}: {detail}")
+        name, reason = outcome.name, outcome.reason
+        detail = (_("{name}: {reason}").format(name=name, reason=reason) if name and reason
+                  else str(name or reason or ""))
+        lines.append(f"  {mark} " + _("{row}: {detail}").format(
+            row=place(where, outcome.line), detail=detail))
     if len(outcomes) > len(shown):
-        lines.append(f"  … and {len(outcomes) - len(shown)} more (--json lists them all)")
+        lines.append("  " + _("… and {count} more (--json lists them all)").format(
+            count=len(outcomes) - len(shown)))
     return lines

@@ -202,6 +202,12 @@ def candidate_accounts(text: str) -> list[tuple[str, str]]:
     return [(p, account.handle) for p in platforms if (account := _try_parse(p, value))]
 
 
+def platform_name(platform: str) -> str:
+    """A platform's own name as people write it (`Bluesky`, `YouTube`); unknown codes as is."""
+    rules = _RULES.get(platform)
+    return rules.label if rules is not None else platform
+
+
 def account_url(platform: str, handle: str) -> str:
     """Canonical https URL of a normalised handle (the handle is not checked again)."""
     name = _platform(platform)
