@@ -28,11 +28,33 @@ FIX = "run `python tools/catalogue.py` (it extracts, updates msgu.po and compile
 # list becomes all of them.
 TRANSLATED = [
     "i18n.py",
+    "errors.py",
     "cli/__init__.py",
     "cli/_help.py",
     "cli/_shared.py",
     "cli/_typer_messages.py",
+    # Below the CLI, every module (a pattern names each module of its folder), but for those
+    # the ranking work keeps (their texts are translated; that work declares them).
+    "clients/*.py",
+    "domain/*.py",
+    "formats/*.py",
+    "services/*.py",
+    "storage/*.py",
 ]
+NOT_DECLARED_YET = {
+    "domain/affinity.py", "domain/diversity.py", "domain/followability.py",
+    "domain/interests.py", "domain/plain_reasons.py", "domain/ranking.py", "domain/signals.py",
+    "services/recommend.py",
+}
+
+
+def _declared() -> list[str]:
+    """TRANSLATED with its patterns expanded into the modules they name."""
+    found = []
+    for entry in TRANSLATED:
+        paths = sorted(SOURCE.glob(entry)) if "*" in entry else [SOURCE / entry]
+        found += [str(p.relative_to(SOURCE)) for p in paths]
+    return [module for module in found if module not in NOT_DECLARED_YET]
 
 
 def _catalogue():
@@ -88,7 +110,7 @@ def test_catalogue_is_french_with_french_plurals() -> None:
     assert not [m.id for m in _entries() if m.fuzzy], "fuzzy entries are not used: review them"
 
 
-@pytest.mark.parametrize("module", TRANSLATED)
+@pytest.mark.parametrize("module", _declared())
 def test_every_message_of_a_translated_module_has_its_french(module: str) -> None:
     path = SOURCE / module
     assert path.is_file(), f"{module} is declared translated but does not exist"

@@ -14,7 +14,7 @@ import typer
 
 from ..domain.text import UNSAFE_CHARACTERS, shown
 from ..errors import MsguError
-from ..i18n import N_, _
+from ..i18n import N_, Message, _
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The last defence of "one line, short": a message that quoted a value raw is still cut here.
@@ -124,8 +124,16 @@ _JSON_ESCAPES = str.maketrans({ch: f"\\u{ord(ch):04x}" for ch in UNSAFE_CHARACTE
 
 
 def print_json(data: Any) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    """`data` as JSON on stdout; an `i18n.Message` in it is written in English (the contract:
+    JSON is the same in both languages)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_english_message)
     sys.stdout.write((text if text.isascii() else text.translate(_JSON_ESCAPES)) + "\n")
+
+
+def _english_message(value: object) -> str:
+    if isinstance(value, Message):
+        return value.english()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 @functools.cache

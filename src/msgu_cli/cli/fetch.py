@@ -53,7 +53,7 @@ def refresh(
     for p, h, state in report.gone:
         out.print(line("  ", (state, "yellow"), f" {p}:", h))
     for p, h, e in report.errors:
-        out.print(line("  ", (_("error"), "red"), f" {p}:", h, ": ", e))
+        out.print(line("  ", (_("error"), "red"), f" {p}:", h, ": ", str(e)))
     if report.skipped_platforms:
         skipped = ", ".join(f"{p} ({n})" for p, n in report.skipped_platforms.items())
         out.print(line((_("Left as they are (no public API): {platforms}.").format(
@@ -99,7 +99,7 @@ def discover(
               sources=len(report.sources), followed=report.followed,
               new=len(report.new_candidates), known=report.known, edges=report.edges))
     for source, error in report.errors:
-        out.print(line("  ", (_("error"), "red"), " ", source, ": ", error))
+        out.print(line("  ", (_("error"), "red"), " ", source, ": ", str(error)))
     for new, namesakes in report.same_name.items():
         others = ", ".join(f"#{i}" for i in namesakes)
         say(_("  #{new} has the name of {others}: if they are one organisation, move its "

@@ -180,7 +180,7 @@ def _listed(title: str, outcomes: "list[RowOutcome]", where: str, mark: str,
     shown = outcomes if cap is None else outcomes[:cap]
     lines = [title]
     for outcome in shown:
-        detail = ": ".join(part for part in (outcome.name, outcome.reason) if part)
+        detail = ": ".join(str(part) for part in (outcome.name, outcome.reason) if part)
         lines.append(f"  {mark} {where} {outcome.line}: {detail}")
     if len(outcomes) > len(shown):
         lines.append(f"  … and {len(outcomes) - len(shown)} more (--json lists them all)")
