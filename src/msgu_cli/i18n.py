@@ -119,6 +119,11 @@ class Message:
 Text = str | Message  # what a person reads; a Message when it may also go into JSON
 
 
+class Grouped(int):
+    """A large count a Message shows with its thousands grouped, as each language writes
+    them: 1,048,576 in English, 1 048 576 (narrow no-break spaces) in French."""
+
+
 def english(text: Text) -> str:
     """`text` as JSON and stored facts give it: a Message's English, a plain text as it is."""
     return text.english() if isinstance(text, Message) else text
@@ -126,11 +131,17 @@ def english(text: Text) -> str:
 
 def _shown(value: object, *, english: bool) -> object:
     """A parameter as its message shows it: a Message in the chosen language, a list of
-    Messages (and texts) joined with `; `, anything else as it is."""
+    Messages (and texts) joined with `; ` (French puts a no-break space before it), anything
+    else as it is."""
     if isinstance(value, Message):
         return value.english() if english else str(value)
+    if isinstance(value, Grouped):
+        grouped = f"{value:,}"
+        return grouped if english or language() != "fr" else grouped.replace(",", "\u202f")
     if isinstance(value, list) and all(isinstance(v, str | Message) for v in value):
-        return "; ".join(str(_shown(v, english=english)) for v in value)
+        # TRANSLATORS: what separates the items of a list inside a sentence.
+        separator = "; " if english else _("; ")
+        return separator.join(str(_shown(v, english=english)) for v in value)
     return value
 
 
@@ -140,5 +151,5 @@ def reset() -> None:
     _catalogue.cache_clear()
 
 
-__all__ = ["Message", "N_", "Text", "_", "english", "language", "ngettext", "reset",
+__all__ = ["Grouped", "Message", "N_", "Text", "_", "english", "language", "ngettext", "reset",
            "system_language"]

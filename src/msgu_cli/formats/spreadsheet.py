@@ -16,7 +16,7 @@ from typing import TextIO
 from ..domain.models import PLATFORMS, Account, Contact
 from ..domain.text import shown
 from ..errors import InvalidInput
-from ..i18n import N_, Message
+from ..i18n import N_, Grouped, Message
 from .encodings import OpenFile, scan_text, text_lines
 from .records import (
     CSV_COLUMNS,
@@ -135,7 +135,7 @@ def csv_rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[s
                 "line {line}: a cell runs past {limit} characters, more than any contact holds: "
                 'if a quote (") opened on this line is never closed, close it (a quote inside a '
                 'quoted cell is written twice: ""). Nothing was imported.'), {
-                "line": previous + 1, "limit": f"{csv.field_size_limit():,}"})) from None
+                "line": previous + 1, "limit": Grouped(csv.field_size_limit())})) from None
         raise InvalidInput(Message(N_(
             "line {line}: unreadable CSV ({reason})."), {
             "line": previous + 1, "reason": shown(error)})) from None

@@ -24,7 +24,7 @@ from typing import IO, Any
 from ..domain.models import Contact
 from ..domain.text import shown
 from ..errors import InvalidInput
-from ..i18n import N_, Message
+from ..i18n import N_, Grouped, Message
 from .encodings import OpenFile
 from .records import CSV_COLUMNS, RawRow, RowStream
 from .spreadsheet import check_header, contact_cells, map_header, row_fields
@@ -216,7 +216,7 @@ def _rows(worksheet: Any) -> Iterator[tuple[int, list[str]]]:
                 if number > MAX_ROWS or cells > MAX_CELLS:
                     raise _unreadable(Message(N_(
                         "its sheet goes on past {rows} rows or {cells} cells; split it"), {
-                        "rows": f"{MAX_ROWS:,}", "cells": f"{MAX_CELLS:,}"}))
+                        "rows": Grouped(MAX_ROWS), "cells": Grouped(MAX_CELLS)}))
                 yield number, [cell_text(value) for value in values]
     except InvalidInput:
         raise

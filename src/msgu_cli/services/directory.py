@@ -59,7 +59,7 @@ def resolve_ref(db: Database, ref: str) -> int:
             "No contact matches '{ref}'. Try 'msgu search …' or 'msgu list' to find its id."), {
             "ref": shown(text)}))
     found = store.load_contacts(db, sorted(matches)[:_LISTED_CANDIDATES])
-    listed = "; ".join(f"#{c.id} {shown(c.name, 40)}" for c in found)
+    listed = [f"#{c.id} {shown(c.name, 40)}" for c in found]
     more = len(matches) - len(found)
     raise InvalidInput(Message(N_(
         "'{ref}' matches several contacts: {listed}{more}. Use the id instead (#{id})."), {
