@@ -200,7 +200,7 @@ def _network(invoke, monkeypatch):
 
 def _relationships(invoke, monkeypatch):
     """The organisation's own Bluesky account follows a contact that follows it back, and an
-    account the directory lacks."""
+    account the directory lacks; its Mastodon account cannot be read."""
     fake = install(monkeypatch)
     for n, handle in enumerate(("ville.exemple.qc.ca", "partenaire.bsky.social",
                                 "inconnu.bsky.social")):
@@ -209,9 +209,10 @@ def _relationships(invoke, monkeypatch):
     fake.bsky_follow("ville.exemple.qc.ca", "inconnu.bsky.social")
     fake.bsky_follow("partenaire.bsky.social", "ville.exemple.qc.ca")
     add(invoke, "Partenaire", "--bluesky", "partenaire.bsky.social")
-    fake.intercept = _offline  # the organisation's Mastodon account cannot be read
+    # The organisation's Mastodon account is not on its server: that platform cannot be read
+    # (an answer, not a time-out: the same error every run, whatever the threads do).
     assert invoke("profile", "set", "--bluesky", "ville.exemple.qc.ca", "--mastodon",
-                  f"ville@{OFFLINE_HOST}").exit_code == 0
+                  "ville@mastodon.example").exit_code == 0
     return fake
 
 

@@ -101,7 +101,7 @@ def diagnose(path: Path) -> list[Finding]:
     except DatabaseError as error:
         if not isinstance(error.__cause__, sqlite3.DatabaseError):
             raise  # not an msgu database at all, or a newer one: nothing to diagnose
-        opened = Finding("open", False, str(error))
+        opened = Finding("open", False, error.message)
         try:
             db = open_read_only(path)
         except DatabaseError:

@@ -75,7 +75,8 @@ def environment_problem(error: BaseException) -> str | None:
     from ..storage.database import database_problem
 
     if isinstance(error, sqlite3.DatabaseError):
-        return database_problem(error)
+        problem = database_problem(error)
+        return None if problem is None else str(problem)
     if isinstance(error, OSError) and error.errno in _ENVIRONMENT_ERRNOS:
         where = f" ({shown(error.filename)})" if error.filename else ""
         return _("The system refused: {reason}{where}. Nothing more was written.").format(
