@@ -117,6 +117,14 @@ def stage_label(stage: str) -> str:
     return _(stage) if stage in _STAGES else stage
 
 
+def _english_message(value: object) -> str:
+    """How print_json writes an `i18n.Message`: in English, the same in both languages
+    (contract: JSON)."""
+    if isinstance(value, Message):
+        return value.english()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 # JSON escapes C0 controls itself; C1 controls, DEL and bidirectional marks it would print
 # raw, where a terminal may obey them. `\\u009b` is the same JSON string, and inert.
 _JSON_ESCAPES = str.maketrans({ch: f"\\u{ord(ch):04x}" for ch in UNSAFE_CHARACTERS
@@ -124,16 +132,8 @@ _JSON_ESCAPES = str.maketrans({ch: f"\\u{ord(ch):04x}" for ch in UNSAFE_CHARACTE
 
 
 def print_json(data: Any) -> None:
-    """`data` as JSON on stdout; an `i18n.Message` in it is written in English (the contract:
-    JSON is the same in both languages)."""
     text = json.dumps(data, ensure_ascii=False, indent=2, default=_english_message)
     sys.stdout.write((text if text.isascii() else text.translate(_JSON_ESCAPES)) + "\n")
-
-
-def _english_message(value: object) -> str:
-    if isinstance(value, Message):
-        return value.english()
-    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 @functools.cache
