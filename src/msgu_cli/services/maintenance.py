@@ -101,7 +101,8 @@ def diagnose(path: Path) -> list[Finding]:
     except DatabaseError as error:
         if not isinstance(error.__cause__, sqlite3.DatabaseError):
             raise  # not an msgu database at all, or a newer one: nothing to diagnose
-        opened = Finding("open", False, error.message)
+        opened = Finding("open", False, Message(N_("cannot be opened: {error}"),
+                                                {"error": shown(error.__cause__, 200)}))
         try:
             db = open_read_only(path)
         except DatabaseError:

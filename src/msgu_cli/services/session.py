@@ -75,8 +75,7 @@ def environment_problem(error: BaseException) -> str | None:
     from ..storage.database import database_problem
 
     if isinstance(error, sqlite3.DatabaseError):
-        problem = database_problem(error)
-        return None if problem is None else str(problem)
+        return database_problem(error)
     if isinstance(error, OSError) and error.errno in _ENVIRONMENT_ERRNOS:
         where = f" ({shown(error.filename)})" if error.filename else ""
         return _("The system refused: {reason}{where}. Nothing more was written.").format(

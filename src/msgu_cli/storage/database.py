@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from ..domain.text import shown
 from ..errors import DatabaseError
-from ..i18n import N_, Message
+from ..i18n import _
 from .migrations import known_migration_names, migrations
 from .reference import reference_fingerprint, sync_reference_data
 
@@ -28,24 +28,23 @@ def check_database_file(path: Path) -> None:
     if not path.exists():
         return
     if path.is_dir():
-        raise DatabaseError(Message(N_(
-            "{path} is a folder, not a database file. Give a file path with --db."), {
-            "path": shown(path)}))
+        raise DatabaseError(_("{path} is a folder, not a database file. Give a file path with "
+                              "--db.").format(path=shown(path)))
     if not path.is_file():
-        raise DatabaseError(Message(N_(
-            "{path} is not a regular file (a device, a pipe or a socket). Give a database file "
-            "with --db or MSGU_DB; it was left untouched."), {"path": shown(path)}))
+        raise DatabaseError(_("{path} is not a regular file (a device, a pipe or a socket). "
+                              "Give a database file with --db or MSGU_DB; it was left "
+                              "untouched.").format(path=shown(path)))
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if not header:
-        raise DatabaseError(Message(N_(
-            "{path} is an empty file, not an msgu database. Delete it (msgu creates a missing "
-            "database) or pick another file with --db or MSGU_DB; it was left untouched."), {
-            "path": shown(path)}))
+        raise DatabaseError(_("{path} is an empty file, not an msgu database. Delete it (msgu "
+                              "creates a missing database) or pick another file with --db or "
+                              "MSGU_DB; it was left untouched.").format(path=shown(path)))
     if header != SQLITE_HEADER:
-        raise DatabaseError(Message(N_(
-            "{path} is not an msgu database (not an SQLite file). Pick another file with --db "
-            "or MSGU_DB; this one was left untouched."), {"path": shown(path)}))
+        raise DatabaseError(_(
+            "{path} is not an msgu database (not an SQLite file). "
+            "Pick another file with --db or MSGU_DB; this one was left untouched."
+        ).format(path=shown(path)))
 
 
 def _connect(path: Path, *, uri: str | None = None) -> Database:
@@ -79,8 +78,7 @@ def open_read_only(path: Path) -> Database:
         except sqlite3.DatabaseError as error:
             db.close()
             last = error
-    raise DatabaseError(Message(N_(
-        "Cannot read {path}: {error}."), {"path": shown(path), "error": last}))
+    raise DatabaseError(_("Cannot read {path}: {error}.").format(path=shown(path), error=last))
 
 
 def _check_schema(db: Database, path: Path) -> bool:
@@ -89,16 +87,17 @@ def _check_schema(db: Database, path: Path) -> bool:
     if not tables:
         return True
     if "_sqlite_migrations" not in tables:
-        raise DatabaseError(Message(N_(
-            "{path} is an SQLite database, but not an msgu one. Pick another file with --db or "
-            "MSGU_DB; this one was left untouched."), {"path": shown(path)}))
+        raise DatabaseError(_(
+            "{path} is an SQLite database, but not an msgu one. "
+            "Pick another file with --db or MSGU_DB; this one was left untouched."
+        ).format(path=shown(path)))
     applied = {m.name for m in migrations.applied(db)}
     unknown = applied - known_migration_names()
     if unknown:
-        raise DatabaseError(Message(N_(
-            "{path} was written by a newer version of msgu (schema {schema}). Upgrade msgu (pip "
-            "install --upgrade msgu); the file was left untouched."), {
-            "path": shown(path), "schema": shown(max(unknown))}))
+        raise DatabaseError(_(
+            "{path} was written by a newer version of msgu (schema {schema}). "
+            "Upgrade msgu (pip install --upgrade msgu); the file was left untouched."
+        ).format(path=shown(path), schema=shown(max(unknown))))
     return bool(known_migration_names() - applied)
 
 
@@ -126,16 +125,15 @@ def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) 
             db.close()
         if _is_read_only_error(error):  # a read-only file system, say
             return _read_only(path)
-        raise DatabaseError(database_problem(error) or Message(N_(
+        raise DatabaseError(database_problem(error) or _(
             "Cannot open {path}: {error}. Check that its folder exists and that you may write "
-            "there, or pick another file with --db."), {"path": shown(path), "error": error})
+            "there, or pick another file with --db.").format(path=shown(path), error=error)
         ) from error
     except sqlite3.DatabaseError as error:
         if db is not None:
             db.close()
-        raise DatabaseError(Message(N_(
-            "Cannot open {path}: {error}. Run 'msgu doctor' to check it, or restore a backup."), {
-            "path": shown(path), "error": error})
+        raise DatabaseError(_("Cannot open {path}: {error}. Run 'msgu doctor' to check it, or "
+                              "restore a backup.").format(path=shown(path), error=error)
                             ) from error
     return db
 
@@ -148,10 +146,9 @@ def _create(path: Path, on_create: Callable[[Database], None] | None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
     except OSError as error:
-        raise DatabaseError(Message(N_(
-            "Cannot create {path}: {error}. Check that its folder exists and that you may write "
-            "there, or pick another file with --db."), {
-            "path": shown(path), "error": error.strerror})) from None
+        raise DatabaseError(_("Cannot create {path}: {error}. Check that its folder exists and "
+                              "that you may write there, or pick another file with --db."
+                              ).format(path=shown(path), error=error.strerror)) from None
     os.close(handle)
     building = Path(name)
     try:
@@ -165,13 +162,13 @@ def _create(path: Path, on_create: Callable[[Database], None] | None) -> None:
             db.close()
         log = Path(f"{building}-wal")
         if log.exists() and log.stat().st_size:  # the disk refused part of the file
-            raise DatabaseError(Message(N_(
-                "Cannot create {path}: the disk could not take the whole database. Free some "
-                "space and try again."), {"path": shown(path)}))
+            raise DatabaseError(_("Cannot create {path}: the disk could not take the whole "
+                                  "database. Free some space and try again.").format(
+                                      path=shown(path)))
         _publish(building, path)
     except sqlite3.DatabaseError as error:
-        raise DatabaseError(Message(N_(
-            "Cannot create {path}: {error}."), {"path": shown(path), "error": error})) from error
+        raise DatabaseError(_("Cannot create {path}: {error}.").format(
+            path=shown(path), error=error)) from error
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{building}{suffix}").unlink(missing_ok=True)
@@ -223,15 +220,14 @@ def _read_only(path: Path) -> Database:
     db = open_read_only(path)
     try:
         if _check_schema(db, path):
-            raise DatabaseError(Message(N_(
+            raise DatabaseError(_(
                 "{path} is read-only and was written by an older msgu: its schema cannot be "
-                "brought up to date. Copy it to a folder you may write, or make it writable."), {
-                "path": shown(path)}))
+                "brought up to date. Copy it to a folder you may write, or make it writable."
+            ).format(path=shown(path)))
     except sqlite3.DatabaseError as error:
         db.close()
-        raise DatabaseError(Message(N_(
-            "Cannot open {path}: {error}. Run 'msgu doctor' to check it, or restore a backup."), {
-            "path": shown(path), "error": error})
+        raise DatabaseError(_("Cannot open {path}: {error}. Run 'msgu doctor' to check it, or "
+                              "restore a backup.").format(path=shown(path), error=error)
                             ) from error
     except DatabaseError:
         db.close()
@@ -244,28 +240,25 @@ def _is_read_only_error(error: sqlite3.Error) -> bool:
     return "readonly" in text or "read-only" in text or "unable to open" in text
 
 
-def database_problem(error: sqlite3.Error) -> Message | None:
+def database_problem(error: sqlite3.Error) -> str | None:
     """What a user should read for an SQLite failure that is no bug of msgu's (a read-only,
     busy, full or damaged file), or None for any other (a bug: it must show as one)."""
     text = str(error)
     lowered = text.lower()
     if _is_read_only_error(error):
-        return Message(N_(
-            "The database cannot be written: the file or its folder is read-only ({error}). "
-            "Reading commands still work; for this one, make it writable or copy the file "
-            "elsewhere (--db). Nothing was changed."), {"error": text})
+        return _("The database cannot be written: the file or its folder is read-only "
+                 "({error}). Reading commands still work; for this one, make it writable or "
+                 "copy the file elsewhere (--db). Nothing was changed.").format(error=text)
     if "locked" in lowered or "busy" in lowered:
-        return Message(N_(
-            "The database stayed busy for {seconds} s: another program is writing to it. Try "
-            "again when it is done. Nothing was changed."), {"seconds": BUSY_TIMEOUT_MS // 1000})
+        return _("The database stayed busy for {seconds} s: another program is writing to it. "
+                 "Try again when it is done. Nothing was changed.").format(
+                     seconds=BUSY_TIMEOUT_MS // 1000)
     if "full" in lowered or "i/o" in lowered:
-        return Message(N_(
-            "The disk could not take the write ({error}): free some space and try again. "
-            "Nothing was changed."), {"error": text})
+        return _("The disk could not take the write ({error}): free some space and try again. "
+                 "Nothing was changed.").format(error=text)
     if any(word in lowered for word in ("malformed", "not a database", "corrupt")):
-        return Message(N_(
-            "The database is damaged ({error}): run 'msgu doctor' to see what is wrong, or "
-            "restore a backup (msgu backup makes one)."), {"error": text})
+        return _("The database is damaged ({error}): run 'msgu doctor' to see what is wrong, "
+                 "or restore a backup (msgu backup makes one).").format(error=text)
     return None
 
 
