@@ -30,6 +30,24 @@ TRANSLATED = [
     "i18n.py",
     *sorted(str(path.relative_to(SOURCE)) for path in (SOURCE / "cli").glob("*.py")),
 ]
+# Below the CLI, every module (a pattern names each module of its folder) but those the
+# ranking work keeps: their texts are translated, and that work declares them.
+TRANSLATED_BELOW_CLI = ["errors.py", "clients/*.py", "domain/*.py", "formats/*.py",
+                        "services/*.py", "storage/*.py"]
+NOT_DECLARED_YET = {
+    "domain/affinity.py", "domain/diversity.py", "domain/followability.py",
+    "domain/interests.py", "domain/plain_reasons.py", "domain/ranking.py", "domain/signals.py",
+    "services/recommend.py",
+}
+
+
+def _declared() -> list[str]:
+    """The modules declared translated, patterns expanded into the modules they name."""
+    found = []
+    for entry in (*TRANSLATED, *TRANSLATED_BELOW_CLI):
+        paths = sorted(SOURCE.glob(entry)) if "*" in entry else [SOURCE / entry]
+        found += [str(p.relative_to(SOURCE)) for p in paths]
+    return [module for module in found if module not in NOT_DECLARED_YET]
 
 
 def _catalogue():
@@ -85,7 +103,7 @@ def test_catalogue_is_french_with_french_plurals() -> None:
     assert not [m.id for m in _entries() if m.fuzzy], "fuzzy entries are not used: review them"
 
 
-@pytest.mark.parametrize("module", TRANSLATED)
+@pytest.mark.parametrize("module", _declared())
 def test_every_message_of_a_translated_module_has_its_french(module: str) -> None:
     path = SOURCE / module
     assert path.is_file(), f"{module} is declared translated but does not exist"

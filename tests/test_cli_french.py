@@ -12,9 +12,9 @@ from fakenet import add, install, load, reply
 
 from msgu_cli import i18n
 from msgu_cli.cli import labels
-from msgu_cli.cli._shared import english
 from msgu_cli.domain.models import ACCOUNT_STATES, SCOPES, STATUSES
 from msgu_cli.domain.signals import SIGNALS
+from msgu_cli.i18n import english
 
 NBSP = "\u00a0"
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 import typer
 from cli_results import ok_json
@@ -176,26 +177,45 @@ def test_english_left_finds_english_and_spares_codes() -> None:
 
 # -- --json is the same in both languages -----------------------------------------------------
 
+# A row added, a row skipped (Zone911 is in the starter directory) and rows refused for
+# reasons from every layer below the CLI: the kind, the region, a handle, a topic.
 CSV_ROWS = ("name,kind,region,topics,bluesky\n"
             "Service incendie de Trois-Rivières,fire,04,inondations,sitr.bsky.social\n"
-            "Sans type valable,pas-un-type,04,,\n")
+            "Zone911,ngo,,,zone911.bsky.social\n"
+            "Sans type valable,pas-un-type,04,,\n"
+            "Région inconnue,fire,99,,\n"
+            "Compte invalide,fire,04,,spvm\n"
+            "Sujet vide,fire,04,|,\n")
+
+
+OFFLINE_HOST = "hors-ligne.example"  # a Mastodon server the fake network cannot reach
+
+
+def _offline(request: httpx.Request) -> None:
+    if request.url.host == OFFLINE_HOST:
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
 
 
 def _network(invoke, monkeypatch):
-    """A contact with a Bluesky account the fake network knows, and whom that account follows."""
+    """A contact with a Bluesky account the fake network knows, and whom that account follows;
+    one whose Bluesky account the network does not know (its follows cannot be read), and one
+    on a Mastodon server that cannot be reached: errors for people, in the JSON too."""
     fake = install(monkeypatch)
+    fake.intercept = _offline
     view = load("bluesky_getProfiles")["profiles"][0]
     fake.add_bsky(view, load("bluesky_getAuthorFeed"))
     page1 = load("bluesky_getFollows_page1")
     fake.bsky_follows[view["handle"]] = {None: page1,
                                          page1["cursor"]: load("bluesky_getFollows_page2")}
     add(invoke, "Source de confiance", "--bluesky", view["handle"], "--status", "following")
+    add(invoke, "Source muette", "--bluesky", "muette.bsky.social")
+    add(invoke, "Source injoignable", "--mastodon", f"veille@{OFFLINE_HOST}")
     return fake
 
 
 def _relationships(invoke, monkeypatch):
     """The organisation's own Bluesky account follows a contact that follows it back, and an
-    account the directory lacks."""
+    account the directory lacks; its Mastodon account cannot be read."""
     fake = install(monkeypatch)
     for n, handle in enumerate(("ville.exemple.qc.ca", "partenaire.bsky.social",
                                 "inconnu.bsky.social")):
@@ -204,18 +224,35 @@ def _relationships(invoke, monkeypatch):
     fake.bsky_follow("ville.exemple.qc.ca", "inconnu.bsky.social")
     fake.bsky_follow("partenaire.bsky.social", "ville.exemple.qc.ca")
     add(invoke, "Partenaire", "--bluesky", "partenaire.bsky.social")
-    assert invoke("profile", "set", "--bluesky", "ville.exemple.qc.ca").exit_code == 0
+    # The organisation's Mastodon account is not on its server: that platform cannot be read
+    # (an answer, not a time-out: the same error every run, whatever the threads do).
+    assert invoke("profile", "set", "--bluesky", "ville.exemple.qc.ca", "--mastodon",
+                  "ville@mastodon.example").exit_code == 0
     return fake
 
 
 # command -> (its arguments, what the database needs first). Commands not named here (new
 # ones) run as `COMMAND --json` on the starter directory and must succeed.
 def _pack(invoke, *, subscribed: bool = False) -> None:
-    """A pack on disk (a shared drive), subscribed to when `subscribed`."""
+    """A pack on disk (a shared drive), subscribed to when `subscribed`, with a second
+    subscription whose pack has since gone bad (a contact of an unknown kind)."""
     assert invoke("export", "--topic", "inondations", "--format", "pack", "--output",
                   "pack.json").exit_code == 0
     if subscribed:
         assert invoke("subscribe", "pack.json", "--name", "crues").exit_code == 0
+        Path("gâté.json").write_text(Path("pack.json").read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+        assert invoke("subscribe", "gâté.json", "--name", "gâté").exit_code == 0
+        pack = json.loads(Path("gâté.json").read_text(encoding="utf-8"))
+        pack["contacts"][0]["kind"] = "pas-un-type"
+        Path("gâté.json").write_text(json.dumps(pack), encoding="utf-8")
+
+
+def _plans(invoke, mp) -> None:
+    """A profile to recommend from, and a contact on the to-follow list."""
+    assert invoke("profile", "set", "--name", "MRC de Nicolet-Yamaska", "--kind", "mrc",
+                  "--region", "17", "--topic", "inondations").exit_code == 0
+    assert invoke("follow", "1", "--status", "to-follow").exit_code == 0
 
 
 JSON_RUNS = {
@@ -225,15 +262,17 @@ JSON_RUNS = {
     "list": (["list", "--topic", "inondations"], None),
     "search": (["search", "inondations"], None),
     "edit": (["edit", "1", "--add-topic", "meteo"], None),
-    "refresh": (["refresh", "Source de confiance"], _network),
-    "discover": (["discover", "Source de confiance", "--platform", "bluesky"], _network),
+    "refresh": (["refresh", "Source de confiance", "Source injoignable"], _network),
+    "discover": (["discover", "Source de confiance", "Source muette", "--platform", "bluesky"],
+                 _network),
     "recommend": (["recommend", "--topic", "inondations", "--explain"], None),
     "follow": (["follow", "1", "--status", "following", "--note", "Colloque"], None),
     "network": (["network"], lambda invoke, mp: invoke("follow", "1", "--status", "met")),
     "import": (["import", "contacts.csv", "--skip-invalid"], None),
     "profile set": (["profile", "set", "--name", "MRC de Nicolet-Yamaska", "--kind", "mrc",
                      "--region", "17", "--topic", "inondations"], None),
-    "sync": (["sync", "--platform", "bluesky"], _relationships),
+    "sync": (["sync"], _relationships),
+    "next": (["next"], _plans),
     "subscribe": (["subscribe", "pack.json", "--name", "crues"], lambda invoke, mp: _pack(invoke)),
     "pull": (["pull"], lambda invoke, mp: _pack(invoke, subscribed=True)),
     "profile show": (["profile", "show"],
@@ -251,9 +290,30 @@ def _for_people_removed(data, command: str):
                                  for reason in item["reasons"]]} for item in data]
 
 
-# Texts for people that a command writes into its JSON become i18n.Message (JSON gets the
-# English) in the second French pass; until then these differ.
-PEOPLE_TEXT_IN_JSON = {"import"}
+# Texts for people that a command writes into its JSON are i18n.Messages (JSON gets the
+# English); a command listed here would still differ between the languages.
+PEOPLE_TEXT_IN_JSON: set[str] = set()
+
+# What each run must have written, so that its texts for people are really compared.
+TEXTS_FOR_PEOPLE = {
+    "import": lambda out: out["invalid"] and out["skipped"],
+    "refresh": lambda out: out["errors"],
+    "discover": lambda out: out["errors"],
+    "sync": lambda out: out["errors"] and out["changes"],
+    "pull": lambda out: any(o["error"] for o in out),
+    "next": lambda out: all(any(item["why"].startswith(start) for item in out["follow"])
+                            for start in ("On your to-follow list", "Recommended for you")),
+    "doctor": lambda out: all(item["detail"] for item in out),
+}
+# Commands whose run above fails on purpose (a pack gone bad) yet prints its JSON first.
+FAILING_RUNS = {"pull"}
+
+
+def _json_of(result, command: str):
+    if command in FAILING_RUNS:
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+        return json.loads(result.stdout)
+    return ok_json(result)
 
 
 @pytest.mark.parametrize("command", [
@@ -272,7 +332,8 @@ def test_json_is_the_same_in_both_languages(command, starter_db, invoke, interfa
     for language, database in (("en", english_db), ("fr", starter_db)):
         interface_language(language)
         outputs[language] = _for_people_removed(
-            ok_json(invoke("--db", str(database), *args, "--json")), command)
+            _json_of(invoke("--db", str(database), *args, "--json"), command), command)
     assert outputs["fr"] == outputs["en"]
     if command in JSON_RUNS:  # the runs above have something to say
         assert outputs["en"] not in ([], {}, None)
+    assert TEXTS_FOR_PEOPLE.get(command, lambda out: True)(outputs["en"])

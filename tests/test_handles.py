@@ -309,7 +309,7 @@ REJECTED: list[tuple[str, str, str]] = [
     ("tiktok", "https://www.tiktok.com/discover/meteo", "give a profile address such as "
      "https://www.tiktok.com/@user"),
     ("tiktok", "https://vm.tiktok.com/ZM123/", "give a profile address"),
-    ("website", "foo", "Invalid website 'foo': give a URL such as https://example.org."),
+    ("website", "foo", "Invalid website address 'foo': give a URL such as https://example.org."),
     ("website", "exa mple.org", "give a URL such as"),
     ("website", "https://exa mple.org", "give a URL such as"),
     ("website", "ftp://example.org", "give a URL such as"),
@@ -365,7 +365,7 @@ def test_every_platform_is_covered_by_the_examples() -> None:
         ("youtube", "YouTube channel"),
         ("linkedin", "LinkedIn page"),
         ("tiktok", "TikTok username"),
-        ("website", "website"),
+        ("website", "website address"),
     ],
 )
 @pytest.mark.parametrize("blank", ["", "   ", "\t\n"])
@@ -442,7 +442,7 @@ def test_account_spec(spec: str, platform: str, handle: str) -> None:
         ("x:", "Empty X handle"),
         ("bluesky:spvm", "Invalid Bluesky handle 'spvm'"),
         ("mastodon:@user", "Invalid Mastodon address '@user'"),
-        ("website:foo", "Invalid website 'foo'"),
+        ("website:foo", "Invalid website address 'foo'"),
         ("https://x.com/home", "x.com/home is not an account"),
         ("did:plc:short", "a did:plc is"),
     ],

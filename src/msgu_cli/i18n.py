@@ -13,7 +13,6 @@ import gettext as _gettext
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -82,16 +81,21 @@ def N_(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True)
 class Message:
     """A sentence for people that a command may also print in JSON: people read it in the
     interface language (`str(message)`), JSON gets `english()`, the same text in both
     languages, as the contract wants of everything but recommend's reasons. Mark the template
     with `N_()` so the catalogue has it: `Message(N_("{count} broken reference(s)"), {"count": 2})`.
+
+    One value, not a dataclass: `dataclasses.asdict` of a report keeps its Messages whole (a
+    dataclass would become `{template, params}`), and the JSON writer gives their English.
     """
 
-    template: str
-    params: Mapping[str, object] = field(default_factory=dict)
+    __slots__ = ("params", "template")
+
+    def __init__(self, template: str, params: Mapping[str, object] | None = None) -> None:
+        self.template = template
+        self.params: Mapping[str, object] = dict(params or {})
 
     def english(self) -> str:
         return self.template.format(**{k: _shown(v, english=True)
@@ -101,14 +105,43 @@ class Message:
         return _(self.template).format(**{k: _shown(v, english=False)
                                           for k, v in self.params.items()})
 
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Message) and self.template == other.template
+                and self.params == other.params)
+
+    def __hash__(self) -> int:  # params may hold lists: equal messages share a template
+        return hash(self.template)
+
+    def __repr__(self) -> str:
+        return f"Message({self.template!r}, {dict(self.params)!r})"
+
+
+Text = str | Message  # what a person reads; a Message when it may also go into JSON
+
+
+class Grouped(int):
+    """A large count a Message shows with its thousands grouped, as each language writes
+    them: 1,048,576 in English, 1 048 576 (narrow no-break spaces) in French."""
+
+
+def english(text: Text) -> str:
+    """`text` as JSON and stored facts give it: a Message's English, a plain text as it is."""
+    return text.english() if isinstance(text, Message) else text
+
 
 def _shown(value: object, *, english: bool) -> object:
     """A parameter as its message shows it: a Message in the chosen language, a list of
-    Messages joined with `; `, anything else as it is."""
+    Messages (and texts) joined with `; ` (French puts a no-break space before it), anything
+    else as it is."""
     if isinstance(value, Message):
         return value.english() if english else str(value)
-    if isinstance(value, list) and all(isinstance(v, Message) for v in value):
-        return "; ".join(_shown(v, english=english) for v in value)  # type: ignore[misc]
+    if isinstance(value, Grouped):
+        grouped = f"{value:,}"
+        return grouped if english or language() != "fr" else grouped.replace(",", "\u202f")
+    if isinstance(value, list) and all(isinstance(v, str | Message) for v in value):
+        # TRANSLATORS: what separates the items of a list inside a sentence.
+        separator = "; " if english else _("; ")
+        return separator.join(str(_shown(v, english=english)) for v in value)
     return value
 
 
@@ -118,4 +151,5 @@ def reset() -> None:
     _catalogue.cache_clear()
 
 
-__all__ = ["Message", "N_", "_", "language", "ngettext", "reset", "system_language"]
+__all__ = ["Grouped", "Message", "N_", "Text", "_", "english", "language", "ngettext", "reset",
+           "system_language"]

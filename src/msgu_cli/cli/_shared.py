@@ -14,7 +14,7 @@ import typer
 
 from ..domain.text import UNSAFE_CHARACTERS, shown
 from ..errors import MsguError
-from ..i18n import N_, _
+from ..i18n import N_, Message, _
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The last defence of "one line, short": a message that quoted a value raw is still cut here.
@@ -117,22 +117,22 @@ def stage_label(stage: str) -> str:
     return _(stage) if stage in _STAGES else stage
 
 
+def _english_message(value: object) -> str:
+    """How print_json writes an `i18n.Message`: in English, the same in both languages
+    (contract: JSON)."""
+    if isinstance(value, Message):
+        return value.english()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 # JSON escapes C0 controls itself; C1 controls, DEL and bidirectional marks it would print
 # raw, where a terminal may obey them. `\\u009b` is the same JSON string, and inert.
 _JSON_ESCAPES = str.maketrans({ch: f"\\u{ord(ch):04x}" for ch in UNSAFE_CHARACTERS
                                if ord(ch) >= 0x7F})
 
 
-def english(value: object) -> object:
-    """What JSON gets of a text for people: a Message's English (the same in both languages,
-    contract), any other value as it is."""
-    from ..i18n import Message
-
-    return value.english() if isinstance(value, Message) else value
-
-
 def print_json(data: Any) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_english_message)
     sys.stdout.write((text if text.isascii() else text.translate(_JSON_ESCAPES)) + "\n")
 
 

@@ -4,10 +4,10 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import _, ngettext
+from ..i18n import _, english, ngettext
 from . import app
 from ._help import command_help
-from ._shared import console, english, guarded, open_database, print_json, progress_bar, say
+from ._shared import console, guarded, open_database, print_json, progress_bar, say
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))]
 

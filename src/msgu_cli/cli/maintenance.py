@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..domain.text import shown
-from ..i18n import _
+from ..i18n import _, english
 from . import app
 from ._help import command_help
-from ._shared import console, db_path, english, fail, guarded, open_database, print_json, say
+from ._shared import console, db_path, fail, guarded, open_database, print_json, say
 from ._typer_messages import confirm
 
 if TYPE_CHECKING:

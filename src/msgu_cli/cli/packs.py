@@ -4,10 +4,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..i18n import _, ngettext
+from ..i18n import _, english, ngettext
 from . import app
 from ._help import command_help
-from ._shared import console, english, fail, guarded, open_database, print_json, say
+from ._shared import console, fail, guarded, open_database, print_json, say
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -52,7 +52,7 @@ def pull(
 
     outcomes = run(open_database(ctx), name)
     if json_:
-        print_json([{"name": o.name, "error": english(o.error),
+        print_json([{"name": o.name, "error": o.error and english(o.error),
                      **(_report_json(o.report) if o.report else {})} for o in outcomes])
     else:
         out = console()

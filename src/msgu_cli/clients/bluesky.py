@@ -18,8 +18,9 @@ from msgu_cli.clients.models import (
     json_count,
     json_text,
 )
+from msgu_cli.domain.text import shown
 from msgu_cli.errors import ApiError, InvalidInput
-from msgu_cli.i18n import _
+from msgu_cli.i18n import N_, Message, _
 
 DEFAULT_BLUESKY_API = "https://public.api.bsky.app"
 PLATFORM = "bluesky"
@@ -41,9 +42,9 @@ def bluesky_base_url() -> str:
     """The AppView to ask: MSGU_BLUESKY_API, or Bluesky's cached public host."""
     raw = os.environ.get("MSGU_BLUESKY_API", "").strip() or DEFAULT_BLUESKY_API
     if not raw.startswith(("https://", "http://")):
-        raise InvalidInput(
-            f"MSGU_BLUESKY_API must be an http(s) URL such as {DEFAULT_BLUESKY_API}, not {raw!r}."
-        )
+        raise InvalidInput(Message(N_(
+            "MSGU_BLUESKY_API must be an http(s) URL such as {example}, not '{value}'."), {
+            "example": DEFAULT_BLUESKY_API, "value": shown(raw)}))
     return raw.rstrip("/")
 
 
@@ -119,7 +120,7 @@ def fetch_profile(
     except ApiError as exc:
         return _failure(query, exc)
     if answer.ok and not _is_profile(answer.data):
-        return _failure(query, answer.wrong_shape("a profile"))
+        return _failure(query, answer.wrong_shape(N_("a profile")))
     if answer.ok and not last_post:
         return _profile(answer.data, query=query)
     if answer.ok:
@@ -129,10 +130,9 @@ def fetch_profile(
         return RemoteProfile(PLATFORM, query, state=_ERROR_STATES[error], query=query)
     if answer.status == 400 and "not found" in answer.problem().lower():
         return RemoteProfile(PLATFORM, query, state="not-found", query=query)
-    return FetchFailure(
-        PLATFORM, query, f"Bluesky could not give the profile of {query}: {answer.problem()}.",
-        status=answer.status,
-    )
+    return FetchFailure(PLATFORM, query, Message(N_(
+        "Bluesky could not give the profile of {handle}: {problem}."), {
+        "handle": shown(query), "problem": answer.problem()}), status=answer.status)
 
 
 def fetch_last_post_at(
@@ -153,13 +153,12 @@ def fetch_last_post_at(
         params={"actor": actor, "limit": 1}, sleep=sleep, limiter=limiter,
     )
     if not answer.ok:
-        raise ApiError(
-            f"Bluesky could not give the posts of {actor}: {answer.problem()}.",
-            url=answer.url, status=answer.status,
-        )
+        raise ApiError(Message(N_("Bluesky could not give the posts of {handle}: {problem}."), {
+            "handle": shown(actor), "problem": answer.problem()}),
+            url=answer.url, status=answer.status)
     feed = answer.data.get("feed") if isinstance(answer.data, dict) else None
     if not isinstance(feed, list):
-        raise answer.wrong_shape("a feed list")
+        raise answer.wrong_shape(N_("a feed list"))
     return _item_date(feed[0]) if feed and isinstance(feed[0], dict) else None
 
 
@@ -218,12 +217,13 @@ def fetch_relationships(
         sleep=sleep, limiter=limiter,
     )
     if not answer.ok:
-        raise ApiError(_("Bluesky could not give the relationships of {actor}: {problem}.")
-                       .format(actor=actor, problem=answer.problem()),
-                       url=answer.url, status=answer.status)
+        raise ApiError(Message(N_(
+            "Bluesky could not give the relationships of {actor}: {problem}."), {
+            "actor": shown(actor), "problem": answer.problem()}),
+            url=answer.url, status=answer.status)
     items = answer.data.get("relationships") if isinstance(answer.data, dict) else None
     if not isinstance(items, list):
-        raise answer.wrong_shape("a list of relationships")
+        raise answer.wrong_shape(N_("a list of relationships"))
     return _relationships(list(others), items)
 
 
@@ -268,12 +268,11 @@ def _follows_page(
         params=params, sleep=sleep, limiter=limiter,
     )
     if not answer.ok:
-        raise ApiError(
-            f"Bluesky could not list whom {actor} follows: {answer.problem()}.",
-            url=answer.url, status=answer.status,
-        )
+        raise ApiError(Message(N_("Bluesky could not list whom {handle} follows: {problem}."), {
+            "handle": shown(actor), "problem": answer.problem()}),
+            url=answer.url, status=answer.status)
     if not isinstance(answer.data, dict) or not isinstance(answer.data.get("follows"), list):
-        raise answer.wrong_shape("a list of follows")
+        raise answer.wrong_shape(N_("a list of follows"))
     return answer.data
 
 
@@ -291,7 +290,7 @@ def _get_batch(
         return {}
     profiles = answer.data.get("profiles") if isinstance(answer.data, dict) else None
     if not isinstance(profiles, list):
-        raise answer.wrong_shape("a list of profiles")
+        raise answer.wrong_shape(N_("a list of profiles"))
     found: dict[str, dict[str, Any]] = {}
     for view in profiles:
         if not _is_profile(view):
@@ -312,7 +311,9 @@ def _with_last_post(
     try:
         last = fetch_last_post_at(client, actor, base_url=base, sleep=sleep, limiter=limiter)
     except ApiError as exc:
-        return _profile(view, query=query, error=f"last post date unavailable: {exc}")
+        # A note stored with the account, in the language of this run (like sync's notes).
+        return _profile(view, query=query, error=_("last post date unavailable: {reason}")
+                        .format(reason=exc))
     return _profile(view, query=query, last_post_at=last)
 
 
@@ -328,7 +329,8 @@ def _profile(
     if handle in ("", "handle.invalid") or len(handle) > MAX_HANDLE or not handle.isprintable():
         handle = did
     elif query and not query.startswith("did:") and handle != query:
-        error = "; ".join(filter(None, [f"the handle is now {handle}", error]))
+        error = "; ".join(filter(None, [_("the handle is now {handle}").format(handle=handle),
+                                        error]))
     return RemoteProfile(
         platform=PLATFORM,
         handle=handle,
@@ -391,4 +393,4 @@ def _object(value: object) -> dict[str, Any]:
 
 
 def _failure(query: str, exc: ApiError) -> FetchFailure:
-    return FetchFailure(PLATFORM, query, str(exc), status=exc.status)
+    return FetchFailure(PLATFORM, query, exc.message, status=exc.status)

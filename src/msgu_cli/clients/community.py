@@ -26,7 +26,7 @@ from msgu_cli.domain.community_lists import (
 )
 from msgu_cli.domain.text import shown
 from msgu_cli.errors import ApiError, InvalidInput
-from msgu_cli.i18n import _
+from msgu_cli.i18n import N_, Message
 
 LIST_PAGE = 100  # getList: limit 1-100
 ENDORSEMENTS_PAGE = 80  # endorsements: 40 by default, 80 at most
@@ -67,27 +67,28 @@ def _answer(client: httpx.Client, url: str, params: dict[str, Any], failed: str,
 def _refused(answer: ApiResponse | None, failed: str, address: ListAddress) -> ApiError:
     """The error for a refusal (`answer` not ok) or an answer of the wrong shape."""
     if answer is None or answer.ok:
-        reason = _("the answer is not shaped as the API documents it")
+        reason: Message | str = Message(N_("the answer is not shaped as the API documents it"))
     else:
         reason = answer.problem()
-    return ApiError(failed.format(url=shown(public_url(address.url)), reason=shown(reason),
-                                  handle=shown(address.owner)),
+    return ApiError(Message(failed, {"url": shown(public_url(address.url)), "reason": reason,
+                                     "handle": shown(address.owner)}),
                     url=answer.url if answer else None, status=answer.status if answer else None)
 
 
 def _failed(what: str) -> str:
-    """The sentence for a list that cannot be read, with {url}, {reason} (and {handle})."""
+    """The sentence (a template) for a list that cannot be read, with {url}, {reason} (and
+    {handle})."""
     return {
-        "pack": _("Cannot read the Bluesky starter pack {url}: {reason}. Check the address, "
-                  "then try again."),
-        "list": _("Cannot read the Bluesky list {url}: {reason}. Check the address, then try "
-                  "again."),
-        "handle": _("Bluesky cannot resolve the handle {handle} of {url}: {reason}. Check the "
-                    "address, then try again."),
-        "featured": _("Cannot read the featured accounts at {url}: {reason}. Check the "
-                      "address, then try again."),
-        "trunk": _("Cannot read the Trunk list {url}: {reason}. Check the address, then try "
+        "pack": N_("Cannot read the Bluesky starter pack {url}: {reason}. Check the address, "
+                   "then try again."),
+        "list": N_("Cannot read the Bluesky list {url}: {reason}. Check the address, then try "
                    "again."),
+        "handle": N_("Bluesky cannot resolve the handle {handle} of {url}: {reason}. Check the "
+                     "address, then try again."),
+        "featured": N_("Cannot read the featured accounts at {url}: {reason}. Check the "
+                       "address, then try again."),
+        "trunk": N_("Cannot read the Trunk list {url}: {reason}. Check the address, then try "
+                    "again."),
     }[what]
 
 
@@ -113,9 +114,9 @@ def _bluesky_list(client: httpx.Client, address: ListAddress) -> CommunityList:
     for page in _list_pages(client, base, uri, address):
         view = page["list"]
         if view.get("purpose") == MODLIST:
-            raise InvalidInput(_(
+            raise InvalidInput(Message(N_(
                 "{url} is a moderation list (accounts to mute or block), not a list of "
-                "accounts to follow: nothing was imported.").format(url=shown(address.url)))
+                "accounts to follow: nothing was imported."), {"url": shown(address.url)}))
         name = name or json_text(view.get("name")) or ""
         description = description or json_text(view.get("description"))
         members += [p for item in page["items"]
@@ -168,8 +169,9 @@ def _list_pages(client: httpx.Client, base: str, uri: str,
 
 def _check_size(count: int, address: ListAddress) -> None:
     if count > MAX_MEMBERS:
-        raise ApiError(_("{url} has more than {limit} members: msgu reads lists up to that "
-                         "size.").format(url=shown(address.url), limit=MAX_MEMBERS))
+        raise ApiError(Message(N_(
+            "{url} has more than {limit} members: msgu reads lists up to that size."), {
+            "url": shown(address.url), "limit": MAX_MEMBERS}))
 
 
 def _featured(client: httpx.Client, address: ListAddress) -> CommunityList:
@@ -197,7 +199,8 @@ def _featured(client: httpx.Client, address: ListAddress) -> CommunityList:
         _check_size(len(members), address)
         url = mastodon.next_link(answer.headers.get("link"), answer.url) if accounts else None
         params = None
-    name = _("accounts featured by @{account}").format(account=f"{user}@{home}")
+    # The list's name goes into each member's `source`, a fact stored in English.
+    name = f"accounts featured by @{user}@{home}"
     return CommunityList(MASTODON_FEATURED, public_url(address.url), name, None, tuple(members))
 
 

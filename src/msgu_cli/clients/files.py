@@ -19,7 +19,7 @@ import httpx
 
 from ..domain.text import shown
 from ..errors import ApiError
-from ..i18n import _
+from ..i18n import N_, Message
 from .http import http_timeout
 
 MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024
@@ -100,20 +100,21 @@ def download(
         raise _too_slow(final, seconds) from None
     except (httpx.HTTPError, httpx.InvalidURL) as error:
         reason = redacted(str(error) or type(error).__name__, url, final)
-        raise ApiError(_(
+        raise ApiError(Message(N_(
             "Cannot download {url}: {reason}. Check the address and the network connection, "
-            "then try again."
-        ).format(url=redacted(url), reason=reason), url=redacted(url)) from None
+            "then try again."), {"url": redacted(url), "reason": reason}),
+            url=redacted(url)) from None
 
 
 def _check_answer(response: httpx.Response, limit: int) -> None:
     """Refuse an error status, or a body that says at once it is too large."""
     final = redacted(str(response.url))
     if not response.is_success:
-        raise ApiError(_(
+        raise ApiError(Message(N_(
             "Cannot download {url}: the server answered {status} {reason}. Check the address, "
-            "or download the file and import it from disk."
-        ).format(url=final, status=response.status_code, reason=shown(response.reason_phrase)),
+            "or download the file and import it from disk."), {
+            "url": final, "status": response.status_code,
+            "reason": shown(response.reason_phrase)}),
             url=final, status=response.status_code)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -133,15 +134,14 @@ def _shrink_read_timeout(response: httpx.Response, remaining: float, seconds: fl
 
 def _too_large(url: str, limit: int) -> ApiError:
     url = redacted(url)
-    return ApiError(_(
-        "{url} is larger than {megabytes} MB (uncompressed): download it and import the file."
-    ).format(url=url, megabytes=limit // (1024 * 1024)), url=url)
+    return ApiError(Message(N_(
+        "{url} is larger than {megabytes} MB (uncompressed): download it and import the file."), {
+        "url": url, "megabytes": limit // (1024 * 1024)}), url=url)
 
 
 def _too_slow(url: str, seconds: float) -> ApiError:
     url = redacted(url)
-    return ApiError(_(
+    return ApiError(Message(N_(
         "Cannot download {url}: timed out (the whole download may take {seconds:g} s, "
         "MSGU_HTTP_TIMEOUT). Try again later, set a longer MSGU_HTTP_TIMEOUT, or download the "
-        "file and import it from disk."
-    ).format(url=url, seconds=seconds), url=url)
+        "file and import it from disk."), {"url": url, "seconds": seconds}), url=url)

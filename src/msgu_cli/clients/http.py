@@ -30,7 +30,7 @@ from msgu_cli.clients.limits import (
 )
 from msgu_cli.domain.text import shown
 from msgu_cli.errors import ApiError, InvalidInput
-from msgu_cli.i18n import _
+from msgu_cli.i18n import N_, Message
 
 USER_AGENT = f"msgu/{__version__} (+https://github.com/msgu)"
 DEFAULT_TIMEOUT = 10.0
@@ -63,7 +63,7 @@ class ApiResponse:
 
     def problem(self) -> str:
         """The server's own error text (XRPC `message`/`error`, Mastodon `error`), quoted on one
-        short line, or the status."""
+        short line, or the status: the server's words, never translated."""
         if isinstance(self.data, dict):
             text = self.data.get("message") or self.data.get("error")
             if isinstance(text, str) and text:
@@ -71,12 +71,14 @@ class ApiResponse:
         return f"HTTP {self.status}"
 
     def wrong_shape(self, expected: str) -> ApiError:
-        """The error for a 2xx answer whose JSON is not what the API documents."""
+        """The error for a 2xx answer whose JSON is not what the API documents; `expected` is
+        a message marked with N_(), such as `N_("a list of follows")`."""
         host = httpx.URL(self.url).host
         return ApiError(
-            _("{host} answered {url} with JSON of the wrong shape ({expected} expected); "
-              "is it the right server for this API?").format(
-                host=host, url=shown(self.url, 200), expected=expected),
+            Message(N_(
+                "{host} answered {url} with JSON of the wrong shape ({expected} expected); is "
+                "it the right server for this API?"), {
+                "host": host, "url": shown(self.url, 200), "expected": Message(expected)}),
             url=self.url, status=self.status)
 
 
@@ -84,22 +86,22 @@ def http_timeout() -> float:
     """Seconds per request from MSGU_HTTP_TIMEOUT (default 10); a bad value is the user's to fix."""
     return _seconds_setting(
         "MSGU_HTTP_TIMEOUT", DEFAULT_TIMEOUT, valid=lambda value: value > 0,
-        message=_("MSGU_HTTP_TIMEOUT must be a number of seconds greater than 0 (e.g. 10 or "
-                  "2.5), not {value}."))
+        message=N_("MSGU_HTTP_TIMEOUT must be a number of seconds greater than 0 (e.g. 10 or "
+                   "2.5), not {value}."))
 
 
 def max_wait() -> float:
     """The longest rate-limit wait msgu sleeps, from MSGU_MAX_WAIT (default 120 seconds)."""
     return _seconds_setting(
         "MSGU_MAX_WAIT", MAX_WAIT, valid=lambda value: 0 <= value <= MAX_WAIT_SETTING,
-        message=_("MSGU_MAX_WAIT must be a number of seconds from 0 to 86400 (e.g. 120), "
-                  "not {value}."))
+        message=N_("MSGU_MAX_WAIT must be a number of seconds from 0 to 86400 (e.g. 120), not "
+                   "{value}."))
 
 
 def _seconds_setting(name: str, default: float, *, valid: Callable[[float], bool],
                      message: str) -> float:
-    """A number of seconds from the environment variable `name`; `message` (with `{value}`)
-    when it is not a finite number that is `valid`."""
+    """A number of seconds from the environment variable `name`; the error `message` (a
+    template with `{value}`) when it is not a finite number that is `valid`."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -108,7 +110,7 @@ def _seconds_setting(name: str, default: float, *, valid: Callable[[float], bool
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not valid(value):
-        raise InvalidInput(message.format(value=shown(raw)))
+        raise InvalidInput(Message(message, {"value": shown(raw)}))
     return value
 
 
@@ -158,7 +160,8 @@ def request_json(
     try:
         request = client.build_request(method, url, params=params)
     except httpx.InvalidURL as exc:
-        raise ApiError(f"{url!r} is not a usable URL: {exc}.", url=url) from exc
+        raise ApiError(Message(N_("{url} is not a usable URL: {reason}."), {
+            "url": shown(url, 200), "reason": shown(exc)}), url=url) from exc
     attempts = limiter.attempts(request.url.host, retries)
     for attempt in range(attempts):
         with limiter.slot(request.url.host):
@@ -187,14 +190,16 @@ def _send(
     try:
         return _read_whole(client, request)
     except httpx.UnsupportedProtocol as exc:
-        raise ApiError(f"msgu can only fetch http(s) URLs, not {url}.", url=url) from exc
+        raise ApiError(Message(N_("msgu can only fetch http(s) URLs, not {url}."), {
+            "url": shown(url, 200)}), url=url) from exc
     except httpx.TransportError as exc:
         if attempt + 1 < attempts:
             return None
         limiter.set_failing(request.url.host, True)
         raise ApiError(_network_message(request.url, exc, attempts), url=url) from exc
     except httpx.HTTPError as exc:  # too many redirects, undecodable body: retrying won't help
-        raise ApiError(f"Fetching {url} failed: {exc}.", url=url) from exc
+        raise ApiError(Message(N_("Fetching {url} failed: {reason}."), {
+            "url": shown(url, 200), "reason": shown(exc)}), url=url) from exc
 
 
 def _read_whole(client: httpx.Client, request: httpx.Request) -> httpx.Response:
@@ -209,10 +214,11 @@ def _read_whole(client: httpx.Client, request: httpx.Request) -> httpx.Response:
         for chunk in response.iter_bytes():
             body += chunk
             if len(body) > MAX_BODY_BYTES:
-                raise ApiError(_("{host} sent more than {size} MB for {url}: that is not an "
-                                 "answer of this API.").format(
-                                     host=request.url.host, size=MAX_BODY_BYTES // 2**20,
-                                     url=shown(str(request.url), 200)),
+                raise ApiError(Message(N_(
+                    "{host} sent more than {size} MB for {url}: that is not an answer of this "
+                    "API."), {
+                    "host": request.url.host, "size": MAX_BODY_BYTES // 2**20,
+                    "url": shown(str(request.url), 200)}),
                                url=str(request.url), status=response.status_code)
             if deadline is not None and time.monotonic() > deadline:
                 raise httpx.ReadTimeout("the whole answer took too long", request=request)
@@ -240,13 +246,13 @@ def _retry_delay(
             raise ApiError(message, url=url, status=status)
     if attempt + 1 >= attempts:
         limiter.set_failing(host, True)
-        what = "kept refusing with HTTP 429 (too many requests)" if status == 429 else (
-            f"answered HTTP {status} {response.reason_phrase}".rstrip()
-        )
-        raise ApiError(
-            f"{host} {what} after {attempts} attempt(s) for {url}; try again later.",
-            url=url, status=status,
-        )
+        values = {"host": host, "status": status, "reason": response.reason_phrase,
+                  "attempts": attempts, "url": shown(url, 200)}
+        raise ApiError(Message(N_(
+            "{host} kept refusing with HTTP 429 (too many requests) after {attempts} attempt(s) "
+            "for {url}; try again later.") if status == 429 else N_(
+            "{host} answered HTTP {status} {reason} after {attempts} attempt(s) for {url}; try "
+            "again later."), values), url=url, status=status)
     return 0.0 if wait is not None else backoff_delay(attempt, rng)
 
 
@@ -258,12 +264,13 @@ def _to_api_response(response: httpx.Response) -> ApiResponse:
         data = response.json()
     except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         if 200 <= status < 300:
-            kind = response.headers.get("content-type", "no content type")
-            raise ApiError(
-                f"{response.url.host} answered {url} with something that is not JSON ({kind}); "
-                "is it the right server for this API?",
-                url=url, status=status,
-            ) from exc
+            kind = response.headers.get("content-type")
+            raise ApiError(Message(N_(
+                "{host} answered {url} with something that is not JSON ({kind}); is it the "
+                "right server for this API?"), {
+                "host": response.url.host, "url": shown(url, 200),
+                "kind": shown(kind) if kind else Message(N_("no content type"))}),
+                url=url, status=status) from exc
         data = None
     return ApiResponse(status=status, url=url, headers=response.headers, data=data)
 
@@ -273,28 +280,34 @@ def backoff_delay(attempt: int, rng: Rng = random.random) -> float:
     return rng() * min(BACKOFF_CAP, BACKOFF_BASE * 2 ** min(attempt, 32))
 
 
-def _network_message(url: httpx.URL, exc: httpx.TransportError, attempts: int) -> str:
+def _network_message(url: httpx.URL, exc: httpx.TransportError, attempts: int) -> Message:
     if isinstance(exc, httpx.TimeoutException):
-        what = "did not answer in time"
+        template = N_("{host} did not answer in time after {attempts} attempt(s) ({url}); check "
+                      "the network connection or raise MSGU_HTTP_TIMEOUT, then try again.")
     elif isinstance(exc, httpx.ConnectError):
-        what = "could not be reached"
+        template = N_("{host} could not be reached after {attempts} attempt(s) ({url}); check "
+                      "the network connection or raise MSGU_HTTP_TIMEOUT, then try again.")
     else:
-        what = f"broke the connection ({type(exc).__name__})"
-    return (
-        f"{url.host} {what} after {attempts} attempt(s) ({url}); check the network connection "
-        "or raise MSGU_HTTP_TIMEOUT, then try again."
-    )
+        template = N_("{host} broke the connection ({error}) after {attempts} attempt(s) "
+                      "({url}); check the network connection or raise MSGU_HTTP_TIMEOUT, then "
+                      "try again.")
+    return Message(template, {"host": url.host, "attempts": attempts,
+                              "url": shown(str(url), 200), "error": type(exc).__name__})
 
 
-def _refused_message(response: httpx.Response) -> str:
+def _refused_message(response: httpx.Response) -> Message:
     try:
         body = response.json()
     except (ValueError, RecursionError):
         body = None
     said = body.get("error") if isinstance(body, dict) else None
-    detail = f' ("{shown(said)}")' if isinstance(said, str) and said else ""
-    return (
-        f"{response.url.host} refuses unauthenticated access (HTTP {response.status_code})"
-        f"{detail}: it only answers logged-in users, and msgu reads public APIs without an "
-        "account, so this server's data cannot be fetched."
-    )
+    values = {"host": response.url.host, "status": response.status_code}
+    if isinstance(said, str) and said:
+        return Message(N_(
+            "{host} refuses unauthenticated access (HTTP {status}, \"{said}\"): it only answers "
+            "logged-in users, and msgu reads public APIs without an account, so this server's "
+            "data cannot be fetched."), {**values, "said": shown(said)})
+    return Message(N_(
+        "{host} refuses unauthenticated access (HTTP {status}): it only answers logged-in "
+        "users, and msgu reads public APIs without an account, so this server's data cannot "
+        "be fetched."), values)

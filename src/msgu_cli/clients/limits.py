@@ -31,7 +31,7 @@ from weakref import WeakKeyDictionary
 import httpx
 
 from msgu_cli.errors import ApiError
-from msgu_cli.i18n import _
+from msgu_cli.i18n import N_, Message
 
 MAX_WAIT = 120.0  # longest wait msgu sleeps (MSGU_MAX_WAIT's default)
 MIN_INTERVAL = 0.05  # at most 20 requests a second to one host
@@ -98,8 +98,8 @@ class RateLimiter:
         if wait > 0:
             sleep(wait)
         if self._stopped.is_set():
-            raise ApiError(f"Stopped before asking {url.host}: the run was interrupted.",
-                           url=str(url))
+            raise ApiError(Message(N_("Stopped before asking {host}: the run was interrupted."),
+                                   {"host": url.host}), url=str(url))
 
     def _reserve(self, url: httpx.URL, now: float) -> float:
         """The wait before this request; books its start time so concurrent ones queue up.
@@ -250,31 +250,31 @@ def _number(value: str) -> float | None:
 
 
 def rate_limited_message(host: str, until: float, now: float, status: int = 429, *,
-                         max_wait: float) -> str:
+                         max_wait: float) -> Message:
     """Why a request was not sent: the server asks to wait longer than `max_wait`."""
     try:
         when = f"{datetime.fromtimestamp(until, UTC).astimezone():%Y-%m-%d %H:%M:%S %Z}"
     except (OverflowError, ValueError, OSError):  # beyond the calendar: say how long only
         when = None
     if status == 503:
-        template = (_("{host} says it is unavailable for {wait}, longer than MSGU_MAX_WAIT "
-                      "({limit} s) allows: left for the next run.") if when is None else
-                    _("{host} says it is unavailable for {wait} (until {when}), longer than "
-                      "MSGU_MAX_WAIT ({limit} s) allows: left for the next run."))
+        template = (N_("{host} says it is unavailable for {wait}, longer than MSGU_MAX_WAIT "
+                       "({limit} s) allows: left for the next run.") if when is None else
+                    N_("{host} says it is unavailable for {wait} (until {when}), longer than "
+                       "MSGU_MAX_WAIT ({limit} s) allows: left for the next run."))
     else:
-        template = (_("{host} has rate limited msgu for {wait}, longer than MSGU_MAX_WAIT "
-                      "({limit} s) allows: left for the next run.") if when is None else
-                    _("{host} has rate limited msgu for {wait} (until {when}), longer than "
-                      "MSGU_MAX_WAIT ({limit} s) allows: left for the next run."))
-    return template.format(host=host, wait=_duration(until - now), when=when,
-                           limit=f"{max_wait:g}")
+        template = (N_("{host} has rate limited msgu for {wait}, longer than MSGU_MAX_WAIT "
+                       "({limit} s) allows: left for the next run.") if when is None else
+                    N_("{host} has rate limited msgu for {wait} (until {when}), longer than "
+                       "MSGU_MAX_WAIT ({limit} s) allows: left for the next run."))
+    return Message(template, {"host": host, "wait": _duration(until - now), "when": when,
+                              "limit": f"{max_wait:g}"})
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float) -> Message:
     if seconds < 2 * 3600:
-        return _("{n} s").format(n=f"{seconds:.0f}")
+        return Message(N_("{n} s"), {"n": f"{seconds:.0f}"})
     if seconds < 3 * 86400:
-        return _("{n} hours").format(n=f"{seconds / 3600:.0f}")
+        return Message(N_("{n} hours"), {"n": f"{seconds / 3600:.0f}"})
     if seconds < 3650 * 86400:
-        return _("{n} days").format(n=f"{seconds / 86400:.0f}")
-    return _("more than ten years")
+        return Message(N_("{n} days"), {"n": f"{seconds / 86400:.0f}"})
+    return Message(N_("more than ten years"))

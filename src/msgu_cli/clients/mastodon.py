@@ -31,8 +31,9 @@ from msgu_cli.clients.models import (
     json_count,
     json_text,
 )
+from msgu_cli.domain.text import shown
 from msgu_cli.errors import ApiError, InvalidInput
-from msgu_cli.i18n import _
+from msgu_cli.i18n import N_, Message, _
 
 PLATFORM = "mastodon"
 FOLLOWING_PAGE = 80  # following and followers: limit default 40, max 80
@@ -55,10 +56,10 @@ def _instance_overrides() -> dict[str, str]:
             continue
         domain, sep, base = (text.strip() for text in item.partition("="))
         if not sep or not domain or "/" in domain or not base.startswith(("https://", "http://")):
-            raise InvalidInput(
+            raise InvalidInput(Message(N_(
                 "MSGU_MASTODON_INSTANCES must be comma-separated domain=base_url pairs, e.g. "
-                f"'example.org=https://social.example.org'; {item!r} is not one."
-            )
+                "'example.org=https://social.example.org'; '{item}' is not one."),
+                {"item": shown(item)}))
         overrides[domain.lower()] = base.rstrip("/")
     return overrides
 
@@ -68,10 +69,9 @@ def parse_address(address: str) -> tuple[str, str]:
     text = address.strip().removeprefix("@").lower()
     user, _, domain = text.partition("@")
     if not user or not domain or any(c in text for c in "/ ") or "@" in domain:
-        raise InvalidInput(
-            f"{address!r} is not a Mastodon address; write it user@server, "
-            "e.g. alice@mastodon.social."
-        )
+        raise InvalidInput(Message(N_(
+            "'{address}' is not a Mastodon address; write it user@server, e.g. "
+            "alice@mastodon.social."), {"address": shown(address)}))
     return user, domain
 
 
@@ -120,26 +120,27 @@ def fetch_profile(
     try:
         user, domain = parse_address(address)
     except InvalidInput as exc:
-        return FetchFailure(PLATFORM, address.strip(), str(exc))
+        return FetchFailure(PLATFORM, address.strip(), exc.message)
     handle = f"{user}@{domain}"
     try:
         answer = _lookup(client, user, domain, sleep=sleep, limiter=limiter)
     except ApiError as exc:
-        return FetchFailure(PLATFORM, handle, str(exc), status=exc.status)
+        return FetchFailure(PLATFORM, handle, exc.message, status=exc.status)
     if answer.ok and isinstance(answer.data, dict):
         return _profile(answer.data, domain, query=handle)
     if answer.ok:
-        return FetchFailure(PLATFORM, handle, str(answer.wrong_shape("an Account")),
+        return FetchFailure(PLATFORM, handle, answer.wrong_shape(N_("an Account")).message,
                             status=answer.status)
     if answer.status in (404, 410) and isinstance(answer.data, dict) and "error" in answer.data:
         return RemoteProfile(PLATFORM, handle, state="not-found", query=handle)
     if answer.status == 404:
-        problem = (
-            f"no Mastodon API answered at {answer.url} (HTTP 404); if {domain}'s API lives "
-            "elsewhere, name it in MSGU_MASTODON_INSTANCES."
-        )
+        problem = Message(N_(
+            "no Mastodon API answered at {url} (HTTP 404); if the API of {domain} lives "
+            "elsewhere, name it in MSGU_MASTODON_INSTANCES."), {
+            "url": shown(answer.url, 200), "domain": domain})
     else:
-        problem = f"{domain} could not look up {handle}: {answer.problem()}."
+        problem = Message(N_("{domain} could not look up {handle}: {problem}."), {
+            "domain": domain, "handle": shown(handle), "problem": answer.problem()})
     return FetchFailure(PLATFORM, handle, problem, status=answer.status)
 
 
@@ -212,12 +213,12 @@ def _has_some(owner: RemoteProfile, collection: str) -> bool:
     return count is None or count > 0
 
 
-def _hidden_message(handle: str, domain: str, collection: str) -> str:
-    if collection == "following":
-        return _("{handle} hides whom it follows ({domain} answers an empty list): nothing "
-                 "is concluded from it.").format(handle=handle, domain=domain)
-    return _("{handle} hides who follows it ({domain} answers an empty list): nothing is "
-             "concluded from it.").format(handle=handle, domain=domain)
+def _hidden_message(handle: str, domain: str, collection: str) -> Message:
+    template = (N_("{handle} hides whom it follows ({domain} answers an empty list): nothing "
+                   "is concluded from it.") if collection == "following" else
+                N_("{handle} hides who follows it ({domain} answers an empty list): nothing is "
+                   "concluded from it."))
+    return Message(template, {"handle": shown(handle), "domain": domain})
 
 
 def _on_server(url: str | None, base: str) -> str | None:
@@ -239,13 +240,13 @@ def _list_page(
     """One page of Account entities and the URL of the next page, if any."""
     answer = request_json(client, "GET", url, params=params, sleep=sleep, limiter=limiter)
     if not answer.ok:
-        template = (_("Could not list whom {handle} follows: {problem}.")
+        template = (N_("Could not list whom {handle} follows: {problem}.")
                     if collection == "following" else
-                    _("Could not list who follows {handle}: {problem}."))
-        raise ApiError(template.format(handle=handle, problem=answer.problem()),
+                    N_("Could not list who follows {handle}: {problem}."))
+        raise ApiError(Message(template, {"handle": shown(handle), "problem": answer.problem()}),
                        url=answer.url, status=answer.status)
     if not isinstance(answer.data, list):
-        raise answer.wrong_shape("a list of accounts")
+        raise answer.wrong_shape(N_("a list of accounts"))
     accounts = [account for account in answer.data if isinstance(account, dict)]
     return accounts, next_link(answer.headers.get("link"), answer.url)
 
@@ -281,7 +282,8 @@ def _owner(
     if isinstance(found, FetchFailure):
         raise ApiError(found.error, status=found.status)
     if found.remote_id is None:
-        raise ApiError(f"{user}@{domain} was not found on {domain}.", status=404)
+        raise ApiError(Message(N_("{handle} was not found on {domain}."), {
+            "handle": shown(f"{user}@{domain}"), "domain": domain}), status=404)
     return found
 
 
@@ -310,7 +312,8 @@ def _profile(account: dict[str, Any], domain: str, *, query: str | None = None) 
         posts_count=json_count(account.get("statuses_count")),
         last_post_at=json_text(account.get("last_status_at")),
         url=url,
-        error=f"moved to {moved_to}" if moved_to else None,
+        # A note stored with the account, in the language of this run (like sync's notes).
+        error=_("moved to {account}").format(account=moved_to) if moved_to else None,
         query=query,
         moved_to=moved_to,
         verified_links=verified_links(account.get("fields")),

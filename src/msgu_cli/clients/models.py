@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from msgu_cli.domain.text import strip_unsafe
+from msgu_cli.i18n import Text
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,8 @@ class RemoteProfile:
     `fetch_profiles`, None in follow lists) so results map back even when the server answers
     with another handle (a renamed Bluesky account, a lookup by DID). `error` is an
     informational note on an otherwise good answer (e.g. "moved to …", "last post date
-    unavailable: …"); a fetch that failed outright is a `FetchFailure` instead.
+    unavailable: …"), stored with the account in the language of the run; a fetch that failed
+    outright is a `FetchFailure` instead.
     """
 
     platform: str  # "bluesky" or "mastodon"
@@ -47,7 +49,7 @@ class FetchFailure:
 
     platform: str
     handle: str  # the identifier asked for, normalised like RemoteProfile.handle
-    error: str  # a sentence a person can act on
+    error: Text  # a sentence a person can act on (a Message: refresh's JSON gives its English)
     status: int | None = None  # the last HTTP status, None for network errors
 
 
@@ -63,7 +65,7 @@ class FollowList:
     platform: str
     handle: str  # the account asked about, as the caller named it
     accounts: tuple[RemoteProfile, ...] = ()
-    error: str | None = None
+    error: Text | None = None  # a Message: discover's and sync's JSON give its English
     collection: str = "following"
 
     @property
@@ -92,7 +94,7 @@ class RelationshipBatch:
     actor: str
     handles: tuple[str, ...]
     relationships: tuple[Relationship, ...] = ()
-    error: str | None = None
+    error: Text | None = None
 
 
 # Longest fetched texts kept: far above what the platforms allow (Bluesky: a display name of

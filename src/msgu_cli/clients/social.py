@@ -80,7 +80,8 @@ def _follow_list(client: httpx.Client, platform: str, handle: str, collection: s
             read.extend(mastodon.fetch_follows(client, handle, limit=limit,
                                                collection=collection))
     except MsguError as exc:
-        return FollowList(platform, handle, tuple(read), error=str(exc), collection=collection)
+        return FollowList(platform, handle, tuple(read), error=exc.message,
+                          collection=collection)
     return FollowList(platform, handle, tuple(read), collection=collection)
 
 
@@ -106,6 +107,6 @@ def _relationship_batch(client: httpx.Client, actor: str, handles: list[str],
     try:
         found = bluesky.fetch_relationships(client, actor, list(asked))
     except MsguError as exc:
-        return RelationshipBatch(actor, tuple(handles), error=str(exc))
+        return RelationshipBatch(actor, tuple(handles), error=exc.message)
     return RelationshipBatch(actor, tuple(handles), tuple(
         replace(relationship, handle=asked[relationship.handle]) for relationship in found))

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 from .text import shown
 
 STARTER_PACK, BLUESKY_LIST, MASTODON_FEATURED, TRUNK = (
     "starter-pack", "bluesky-list", "mastodon-featured", "trunk")
 LIST_KINDS: tuple[str, ...] = (STARTER_PACK, BLUESKY_LIST, MASTODON_FEATURED, TRUNK)
-# What each kind is called where a person reads it (a contact's `source`).
+# What each kind is called in a contact's `source`: part of a fact stored in English, as
+# `source` always is, so not translated.
 KIND_LABELS: dict[str, str] = {
     STARTER_PACK: "Bluesky starter pack",
     BLUESKY_LIST: "Bluesky list",
@@ -95,10 +96,10 @@ def parse_list_address(source: str) -> ListAddress | None:
 
 
 def _not_a_bluesky_list(text: str) -> InvalidInput:
-    return InvalidInput(_(
+    return InvalidInput(Message(N_(
         "{source} is not a Bluesky starter pack or list address: give "
         "https://bsky.app/starter-pack/HANDLE/RKEY, https://bsky.app/profile/HANDLE/lists/RKEY "
-        "or their at:// URI.").format(source=shown(text)))
+        "or their at:// URI."), {"source": shown(text)}))
 
 
 def public_url(url: str) -> str:

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 from .models import Mrc, Municipality, Region
-from .text import closest, fold, shown, slug
+from .text import closest, did_you_mean, fold, shown, slug
 
 REGIONS: tuple[Region, ...] = (
     Region("01", "Bas-Saint-Laurent"),
@@ -143,28 +143,28 @@ class Geography:
             key = rest
         if key in self._region_keys:
             return self._region_keys[key]
-        names = [r.name for r in self.regions]
-        hints = closest(text, names)
-        hint = f" Did you mean {', '.join(hints)}?" if hints else ""
-        raise InvalidInput(
-            f"Unknown region '{value}'.{hint} Give a number from 01 to 17 or a name "
-            "(see 'msgu regions')."
-        )
+        hints = closest(text, [r.name for r in self.regions])
+        raise InvalidInput(Message(N_(
+            "Unknown region '{region}'.{hint} Give a number from 01 to 17 or a name (see "
+            "'msgu regions')."), {"region": shown(value), "hint": did_you_mean(hints)}))
 
     def parse_mrc(self, value: str, region: str | None = None) -> Mrc:
         """An MRC by name, with or without `MRC de`, accents or case; checked against `region`."""
         found = self._mrc_keys.get(_mrc_key(value), ())
         if not found:
             hints = closest(value, [m.name for m in self.mrcs if not region or m.region == region])
-            hint = f" Did you mean {', '.join(hints)}?" if hints else ""
-            raise InvalidInput(f"Unknown MRC '{value}'.{hint} See 'msgu regions' for the list.")
+            raise InvalidInput(Message(N_(
+                "Unknown MRC '{mrc}'.{hint} See 'msgu regions' for the list."),
+                {"mrc": shown(value), "hint": did_you_mean(hints)}))
         if region is not None:
             in_region = [m for m in found if m.region == region]
             if not in_region:
-                raise InvalidInput(
-                    f"The MRC '{found[0].name}' is in region {found[0].region} "
-                    f"{self.region_name(found[0].region)}, not {region} {self.region_name(region)}."
-                )
+                raise InvalidInput(Message(N_(
+                    "The MRC '{mrc}' is in region {number} {region}, not {asked_number} "
+                    "{asked_region}."), {
+                    "mrc": found[0].name, "number": found[0].region,
+                    "region": self.region_name(found[0].region), "asked_number": region,
+                    "asked_region": self.region_name(region)}))
             return in_region[0]
         return found[0]
 
@@ -267,53 +267,56 @@ class Municipalities:
     def _unknown(self, value: str, region: str | None, mrc: str | None) -> InvalidInput:
         hints = closest(value, sorted({m.name for m in self.towns if _lies_in(m, region, mrc)}))
         if hints:
-            return InvalidInput(_(
+            return InvalidInput(Message(N_(
                 "Unknown municipality '{name}'. Did you mean {choices}? See 'msgu "
-                "municipalities' for the list."
-            ).format(name=shown(value), choices=", ".join(hints)))
-        return InvalidInput(_("Unknown municipality '{name}'. See 'msgu municipalities' for "
-                              "the list.").format(name=shown(value)))
+                "municipalities' for the list."), {
+                "name": shown(value), "choices": ", ".join(hints)}))
+        return InvalidInput(Message(N_(
+            "Unknown municipality '{name}'. See 'msgu municipalities' for the list."), {
+            "name": shown(value)}))
 
     def _misplaced(self, value: str, found: Sequence[Municipality], region: str | None,
                    mrc: str | None) -> InvalidInput:
         """A contradiction: the municipality lies outside the region or MRC given with it."""
         if len(found) > 1:
-            return InvalidInput(_(
+            return InvalidInput(Message(N_(
                 "No municipality '{name}' lies in the territory given with it; the ones so "
-                "named: {choices}."
-            ).format(name=shown(value), choices=self._choices(found)))
+                "named: {choices}."), {"name": shown(value), "choices": self._choices(found)}))
         town = found[0]
         if region is not None and town.region != region:
-            return InvalidInput(_(
+            return InvalidInput(Message(N_(
                 "The municipality '{name}' is in region {number} {region}, not {asked_number} "
-                "{asked_region}."
-            ).format(name=town.name, number=town.region, region=_REGION_NAMES.get(town.region),
-                     asked_number=region, asked_region=_REGION_NAMES.get(region)))
+                "{asked_region}."), {
+                "name": town.name, "number": town.region,
+                "region": _REGION_NAMES.get(town.region), "asked_number": region,
+                "asked_region": _REGION_NAMES.get(region)}))
         if town.mrc is None:
-            return InvalidInput(_("The municipality '{name}' belongs to no MRC, not {asked}.")
-                                .format(name=town.name, asked=mrc))
-        return InvalidInput(_("The municipality '{name}' is in the MRC {mrc}, not {asked}.")
-                            .format(name=town.name, mrc=town.mrc, asked=mrc))
+            return InvalidInput(Message(N_(
+                "The municipality '{name}' belongs to no MRC, not {asked}."), {
+                "name": town.name, "asked": mrc}))
+        return InvalidInput(Message(N_(
+            "The municipality '{name}' is in the MRC {mrc}, not {asked}."), {
+            "name": town.name, "mrc": town.mrc, "asked": mrc}))
 
     def _ambiguous(self, value: str, fitting: Sequence[Municipality]) -> InvalidInput:
         """Several municipalities share the name: a region or MRC settles it, unless they are
         twins of one territory, which their stored names tell apart."""
         if len({(m.region, m.mrc) for m in fitting}) > 1:
-            return InvalidInput(_(
+            return InvalidInput(Message(N_(
                 "'{name}' names several municipalities: {choices}. Give its region or MRC as "
-                "well, or its code (see 'msgu municipalities')."
-            ).format(name=shown(value), choices=self._choices(fitting)))
-        return InvalidInput(_(
-            "'{name}' names several municipalities of the same territory: {choices}. Write "
-            "one of {names}, or give its code."
-        ).format(name=shown(value), choices=self._choices(fitting),
-                 names=", ".join(f"'{self.stored_name(m)}'" for m in fitting)))
+                "well, or its code (see 'msgu municipalities')."), {
+                "name": shown(value), "choices": self._choices(fitting)}))
+        return InvalidInput(Message(N_(
+            "'{name}' names several municipalities of the same territory: {choices}. Write one "
+            "of {names}, or give its code."), {
+            "name": shown(value), "choices": self._choices(fitting),
+            "names": ", ".join(f"'{self.stored_name(m)}'" for m in fitting)}))
 
-    def _choices(self, towns: Iterable[Municipality]) -> str:
-        return "; ".join(_("{name} ({designation}, MRC {mrc}, region {region}, code {code})")
-                         .format(name=m.name, designation=_short_designation(m.designation),
-                                 mrc=m.mrc or "—", region=m.region, code=m.code)
-                         for m in towns)
+    def _choices(self, towns: Iterable[Municipality]) -> list[Message]:
+        """Each municipality named with what tells it apart (a message joins them with `; `)."""
+        return [Message(N_("{name} ({designation}, MRC {mrc}, region {region}, code {code})"), {
+            "name": m.name, "designation": _short_designation(m.designation),
+            "mrc": m.mrc or "—", "region": m.region, "code": m.code}) for m in towns]
 
 
 def _lies_in(town: Municipality, region: str | None, mrc: str | None) -> bool:

@@ -28,8 +28,9 @@ from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..errors import InvalidInput
+from ..i18n import N_, Message, Text
 from .models import PLATFORMS, Account
-from .text import closest
+from .text import closest, did_you_mean, shown
 
 _ALIASES: dict[str, str] = {"twitter": "x", "bsky": "bluesky"}
 
@@ -40,60 +41,65 @@ def _words(text: str) -> frozenset[str]:
 
 class _Rules(NamedTuple):
     label: str  # the platform's name in messages
-    noun: str  # what a value is called: "Invalid X handle …"
-    hint: str  # what a good value looks like
+    noun: str  # what a value is called: "Invalid X handle …" (a message, translated when used)
+    hint: str  # what a good value looks like (a message too)
     site: str = ""  # main host
     url: str = "https://{}"  # canonical URL of a handle
     reserved: frozenset[str] = frozenset()  # first path parts that are the site's own pages
 
 
-_IG_HINT = "use up to 30 letters, digits, _ or . not at either end (e.g. @spvm_police)"
+_IG_HINT = N_("use up to 30 letters, digits, _ or . not at either end (e.g. @spvm_police)")
 _RULES: dict[str, _Rules] = {
     "x": _Rules(
-        "X", "X handle", "use 1 to 15 letters, digits or _ (e.g. @SPVM)", "x.com",
+        "X", N_("X handle"), N_("use 1 to 15 letters, digits or _ (e.g. @SPVM)"), "x.com",
         "https://x.com/{}", _words("home i search hashtag explore notifications messages "
                                    "settings compose login logout signup share intent tos privacy"),
     ),
     "bluesky": _Rules(
-        "Bluesky", "Bluesky handle", "a handle is a domain name such as spvm.bsky.social, or a DID",
-        "bsky.app", "https://bsky.app/profile/{}",
+        "Bluesky", N_("Bluesky handle"),
+        N_("a handle is a domain name such as spvm.bsky.social, or a DID"), "bsky.app",
+        "https://bsky.app/profile/{}",
     ),
     "mastodon": _Rules(
-        "Mastodon", "Mastodon address", "give user@instance, e.g. @user@mastodon.social",
+        "Mastodon", N_("Mastodon address"), N_("give user@instance, e.g. @user@mastodon.social"),
     ),
     "facebook": _Rules(
-        "Facebook", "Facebook page",
-        "give the page name or number from its address (e.g. facebook.com/securitepublique)",
+        "Facebook", N_("Facebook page"),
+        N_("give the page name or number from its address (e.g. facebook.com/securitepublique)"),
         "facebook.com", "https://www.facebook.com/{}",
         _words("groups events watch share sharer.php photo.php permalink.php story.php hashtag "
                "login login.php home.php marketplace gaming help policies reel photo stories "
                "pages people p profile.php"),
     ),
     "instagram": _Rules(
-        "Instagram", "Instagram username", _IG_HINT, "instagram.com",
+        "Instagram", N_("Instagram username"), _IG_HINT, "instagram.com",
         "https://www.instagram.com/{}",
         _words("p reel reels explore accounts direct tv about developer legal stories"),
     ),
     "threads": _Rules(
-        "Threads", "Threads username", _IG_HINT, "threads.com", "https://www.threads.com/@{}"
+        "Threads", N_("Threads username"), _IG_HINT, "threads.com", "https://www.threads.com/@{}"
     ),
     "youtube": _Rules(
-        "YouTube", "YouTube channel",
-        "give @handle, user/NAME, c/NAME or channel/UC… (e.g. @MTLVille)", "youtube.com",
+        "YouTube", N_("YouTube channel"),
+        N_("give @handle, user/NAME, c/NAME or channel/UC… (e.g. @MTLVille)"), "youtube.com",
         "https://www.youtube.com/{}",
         _words("watch results playlist shorts feed embed live hashtag redirect premium gaming "
                "account signin t about"),
     ),
     "linkedin": _Rules(
-        "LinkedIn", "LinkedIn page", "give company/, in/, school/ or showcase/ and the name in "
-        "the address (e.g. linkedin.com/company/ville-de-montreal)", "linkedin.com",
+        "LinkedIn", N_("LinkedIn page"), N_("give company/, in/, school/ or showcase/ and the "
+                                             "name in the address (e.g. "
+                                             "linkedin.com/company/ville-de-montreal)"),
+        "linkedin.com",
         "https://www.linkedin.com/{}",
     ),
     "tiktok": _Rules(
-        "TikTok", "TikTok username", "use up to 24 letters, digits, _ or . not at the end "
-        "(e.g. @spvm)", "tiktok.com", "https://www.tiktok.com/@{}",
+        "TikTok", N_("TikTok username"), N_("use up to 24 letters, digits, _ or . not at the "
+                                             "end (e.g. @spvm)"),
+        "tiktok.com", "https://www.tiktok.com/@{}",
     ),
-    "website": _Rules("website", "website", "give a URL such as https://example.org"),
+    "website": _Rules("website", N_("website address"),
+                      N_("give a URL such as https://example.org")),
 }
 
 # Sites of each platform; any subdomain counts (www., m., mobile., web., ca.linkedin.com…).
@@ -143,9 +149,11 @@ def parse_account(platform: str, text: str) -> Account:
     name = _platform(platform)
     value = text.strip()
     if not value:
-        raise InvalidInput(f"Empty {_RULES[name].noun}: {_RULES[name].hint}.")
+        raise InvalidInput(Message(N_("Empty {noun}: {hint}."), {
+            "noun": Message(_RULES[name].noun), "hint": Message(_RULES[name].hint)}))
     if value.startswith("#"):
-        raise _invalid(name, value, "hashtags are not accounts; give the account itself")
+        raise _invalid(name, value, Message(N_(
+            "hashtags are not accounts; give the account itself")))
     if name == "website":
         handle, scheme = _parse_website(value)
         return Account(name, handle, f"{scheme}://{handle}")
@@ -157,7 +165,7 @@ def parse_account_spec(spec: str) -> Account:
     """`PLATFORM:HANDLE` as given to `--account`, or a form whose platform can be told."""
     text = spec.strip()
     if not text:
-        raise InvalidInput("Empty account: give PLATFORM:HANDLE, e.g. x:@SPVM.")
+        raise InvalidInput(Message(N_("Empty account: give PLATFORM:HANDLE, e.g. x:@SPVM.")))
     prefix, colon, rest = text.partition(":")  # first colon only: website:https://…
     key = prefix.strip().lower()
     if colon and not _HAS_SCHEME.match(text) and _ALIASES.get(key, key) in PLATFORMS:
@@ -166,11 +174,10 @@ def parse_account_spec(spec: str) -> Account:
     if platform:
         return parse_account(platform, text)
     if colon and " " not in prefix:
-        raise _unknown_platform(prefix, f" in '{text}'")
-    raise InvalidInput(
-        f"Cannot tell the platform of '{text}': write PLATFORM:HANDLE, e.g. x:@SPVM or "
-        "website:https://example.org."
-    )
+        raise _unknown_platform(prefix, text)
+    raise InvalidInput(Message(N_(
+        "Cannot tell the platform of '{account}': write PLATFORM:HANDLE, e.g. x:@SPVM or "
+        "website:https://example.org."), {"account": shown(text)}))
 
 
 def detect_account(text: str) -> Account | None:
@@ -215,7 +222,7 @@ def account_url(platform: str, handle: str) -> str:
         return _RULES[name].url.format(handle)
     user, at, instance = handle.partition("@")
     if not at:
-        raise _invalid(name, handle, _RULES[name].hint)
+        raise _invalid(name, handle, _hint(name))
     return f"https://{instance}/@{user}"
 
 
@@ -227,18 +234,25 @@ def _platform(name: str) -> str:
     return key
 
 
-def _unknown_platform(name: str, where: str = "") -> InvalidInput:
-    choices = [*PLATFORMS, *_ALIASES]
-    hint = closest(name, choices, limit=1)
-    guess = f" Did you mean {hint[0]}?" if hint else ""
-    return InvalidInput(
-        f"Unknown platform '{name}'{where}: use one of {', '.join(PLATFORMS)} "
-        f"(or twitter, bsky).{guess}"
-    )
+def _unknown_platform(name: str, account: str | None = None) -> InvalidInput:
+    """An unknown platform, alone or as the prefix of the `--account` it was written in."""
+    template = (N_("Unknown platform '{platform}': use one of {platforms} (or twitter, "
+                   "bsky).{hint}") if account is None else
+                N_("Unknown platform '{platform}' in '{account}': use one of {platforms} (or "
+                   "twitter, bsky).{hint}"))
+    return InvalidInput(Message(template, {
+        "platform": shown(name), "account": shown(account), "platforms": ", ".join(PLATFORMS),
+        "hint": did_you_mean(closest(name, [*PLATFORMS, *_ALIASES], limit=1))}))
 
 
-def _invalid(platform: str, text: str, reason: str) -> InvalidInput:
-    return InvalidInput(f"Invalid {_RULES[platform].noun} '{text}': {reason}.")
+def _invalid(platform: str, text: str, reason: Text) -> InvalidInput:
+    return InvalidInput(Message(N_("Invalid {noun} '{value}': {reason}."), {
+        "noun": Message(_RULES[platform].noun), "value": shown(text), "reason": reason}))
+
+
+def _hint(platform: str) -> Message:
+    """What a good value of `platform` looks like, as the reason of an invalid one."""
+    return Message(_RULES[platform].hint)
 
 
 def _try_parse(platform: str, text: str) -> Account | None:
@@ -265,6 +279,10 @@ def _host_platform(host: str) -> str | None:
         if host == domain or host.endswith("." + domain):
             return platform
     return None
+
+
+def _example(address: str) -> Message:
+    return Message(N_("give a profile address such as {example}"), {"example": shown(address)})
 
 
 def _url_parts(text: str, *, bare: bool) -> _Url | None:
@@ -299,22 +317,29 @@ def _own_url(platform: str, text: str) -> _Url | None:
     if owner == platform:
         return url
     if owner:
-        reason = f"that address is on {_RULES[owner].label}, not {_RULES[platform].label}"
-        raise _invalid(platform, text, reason)
-    raise _invalid(platform, text, f"{url.host} is not {_RULES[platform].site}")
+        raise _invalid(platform, text, _elsewhere(_RULES[owner].label, _RULES[platform].label))
+    raise _invalid(platform, text, Message(N_("{host} is not {site}"), {
+        "host": shown(url.host), "site": _RULES[platform].site}))
+
+
+def _elsewhere(owner: str, platform: str) -> Message:
+    return Message(N_("that address is on {owner}, not {platform}"),
+                   {"owner": owner, "platform": platform})
 
 
 def _profile_segment(platform: str, text: str, segments: list[str]) -> str:
     """The first path part of a profile URL."""
     if not segments:
-        raise _invalid(platform, text, f"the address names no account; {_RULES[platform].hint}")
+        raise _invalid(platform, text, Message(N_("the address names no account; {hint}"),
+                                               {"hint": _hint(platform)}))
     return segments[0]
 
 
 def _not_reserved(platform: str, text: str, name: str) -> str:
     """Refuse the site's own pages (x.com/home): no account can live at that address."""
     if name.lower() in _RULES[platform].reserved:
-        raise _invalid(platform, text, f"{_RULES[platform].site}/{name} is not an account")
+        raise _invalid(platform, text, Message(N_("{address} is not an account"), {
+            "address": shown(f"{_RULES[platform].site}/{name}")}))
     return name
 
 
@@ -329,7 +354,7 @@ def _parse_x(text: str) -> str:
             name = _profile_segment("x", text, url.segments)
     name = _not_reserved("x", text, name.removeprefix("@"))
     if not _X_NAME.fullmatch(name):
-        raise _invalid("x", text, _RULES["x"].hint)
+        raise _invalid("x", text, _hint("x"))
     return name.lower()
 
 
@@ -338,13 +363,13 @@ def _parse_bluesky(text: str) -> str:
     url = _own_url("bluesky", text)  # `bsky.app` alone is Bluesky's own account, not its site
     if url:
         if len(url.segments) < 2 or url.segments[0] != "profile":
-            raise _invalid("bluesky", text, "give https://bsky.app/profile/HANDLE")
+            raise _invalid("bluesky", text, Message(N_("give https://bsky.app/profile/HANDLE")))
         value = url.segments[1]
     value = value.removeprefix("@")
     if value[:4].lower() == "did:":
         return _bluesky_did(text, "did:" + value[4:])
     if not _is_domain(value.lower()):
-        raise _invalid("bluesky", text, _RULES["bluesky"].hint)
+        raise _invalid("bluesky", text, _hint("bluesky"))
     return value.lower()
 
 
@@ -353,13 +378,15 @@ def _bluesky_did(text: str, did: str) -> str:
     method, rest = did[4:8].lower(), did[8:]
     if method == "plc:":
         if not _PLC.fullmatch("did:plc:" + rest):
-            raise _invalid("bluesky", text, "a did:plc is did:plc: and 24 characters a-z or 2-7")
+            raise _invalid("bluesky", text, Message(N_(
+                "a did:plc is did:plc: and 24 characters a-z or 2-7")))
         return "did:plc:" + rest
     if method == "web:":
         if not _is_domain(rest.lower()):
-            raise _invalid("bluesky", text, "a did:web is did:web: and a domain name")
+            raise _invalid("bluesky", text, Message(N_("a did:web is did:web: and a domain name")))
         return "did:web:" + rest.lower()
-    raise _invalid("bluesky", text, "only did:plc and did:web identify Bluesky accounts")
+    raise _invalid("bluesky", text, Message(N_(
+        "only did:plc and did:web identify Bluesky accounts")))
 
 
 def _fediverse_name(url: _Url) -> str | None:
@@ -378,17 +405,15 @@ def _parse_mastodon(text: str) -> str:
     if url:
         name = _fediverse_name(url)
         if name is None and not _host_platform(url.host):
-            example = f"https://{url.host}/@user"
-            raise _invalid("mastodon", text, f"give a profile address such as {example}")
+            raise _invalid("mastodon", text, _example(f"https://{url.host}/@user"))
         # https://mastodon.social/@user@other.social shows a remote account: keep its home.
         value = name if name and "@" in name else f"{name}@{url.host}"
     user, at, instance = value.removeprefix("@").lower().partition("@")
     # Threads accounts federate as user@threads.net, but they belong under threads.
     if owner := _host_platform(instance):
-        where = f"that address is on {_RULES[owner].label}, not Mastodon"
-        raise _invalid("mastodon", text, where)
+        raise _invalid("mastodon", text, _elsewhere(_RULES[owner].label, "Mastodon"))
     if not at or not _MASTODON_USER.fullmatch(user) or not _is_domain(instance):
-        raise _invalid("mastodon", text, _RULES["mastodon"].hint)
+        raise _invalid("mastodon", text, _hint("mastodon"))
     return f"{user}@{instance}"
 
 
@@ -408,7 +433,7 @@ def _parse_facebook(text: str) -> str:
         name = match[1]
     name = _not_reserved("facebook", text, name).lower()
     if len(name) < 2 or len(name) > 50 or not _FB_NAME.fullmatch(name):
-        raise _invalid("facebook", text, _RULES["facebook"].hint)
+        raise _invalid("facebook", text, _hint("facebook"))
     return name
 
 
@@ -431,8 +456,7 @@ def _at_profile(platform: str, text: str, pattern: re.Pattern[str]) -> str:
     if url:
         first = url.segments[0] if url.segments else ""
         if not first.startswith("@"):
-            example = _RULES[platform].url.format("user")
-            raise _invalid(platform, text, f"give a profile address such as {example}")
+            raise _invalid(platform, text, _example(_RULES[platform].url.format("user")))
         name = first
     return _username(platform, text, name, pattern)
 
@@ -440,7 +464,7 @@ def _at_profile(platform: str, text: str, pattern: re.Pattern[str]) -> str:
 def _username(platform: str, text: str, name: str, pattern: re.Pattern[str]) -> str:
     name = name.removeprefix("@").lower()
     if not pattern.fullmatch(name):
-        raise _invalid(platform, text, _RULES[platform].hint)
+        raise _invalid(platform, text, _hint(platform))
     return name
 
 
@@ -453,7 +477,8 @@ def _parse_youtube(text: str) -> str:
             return f"channel/{text}"
         return _youtube_path(text, ["@" + text.removeprefix("@")])
     if url.host == "youtu.be" or url.host.endswith(".youtu.be"):
-        raise _invalid("youtube", text, "youtu.be addresses are videos, not channels")
+        raise _invalid("youtube", text, Message(N_("youtu.be addresses are videos, not "
+                                                   "channels")))
     first = _not_reserved("youtube", text, _profile_segment("youtube", text, url.segments))
     if first.startswith("@") or first.lower() in ("user", "c", "channel"):
         return _youtube_path(text, url.segments)
@@ -471,7 +496,7 @@ def _youtube_path(text: str, segments: list[str]) -> str:
         return f"channel/{name}"
     if kind in ("user", "c") and _YT_NAME.fullmatch(name.lower()):
         return f"{kind}/{name.lower()}"
-    raise _invalid("youtube", text, _RULES["youtube"].hint)
+    raise _invalid("youtube", text, _hint("youtube"))
 
 
 def _parse_linkedin(text: str) -> str:
@@ -482,7 +507,7 @@ def _parse_linkedin(text: str) -> str:
     kind = segments[0].lower() if segments else ""
     slug = segments[1].lower() if len(segments) > 1 else ""
     if kind not in _LI_KINDS or not _LI_SLUG.fullmatch(slug):
-        raise _invalid("linkedin", text, _RULES["linkedin"].hint)
+        raise _invalid("linkedin", text, _hint("linkedin"))
     return f"{kind}/{slug}"
 
 
@@ -495,7 +520,7 @@ def _parse_website(text: str) -> tuple[str, str]:
         or url.scheme not in ("", "http", "https")
         or not _is_domain(url.host, unicode=True)
     ):
-        raise _invalid("website", text, _RULES["website"].hint)
+        raise _invalid("website", text, _hint("website"))
     query = f"?{url.query}" if url.query else ""
     return url.netloc + url.path.rstrip("/") + query, url.scheme or "https"
 

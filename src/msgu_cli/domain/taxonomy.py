@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from ..errors import InvalidInput
+from ..i18n import N_, Message
 from .models import Topic
-from .text import closest, content_words, slug, stem
+from .text import closest, content_words, did_you_mean, shown, slug, stem
 
 GROUPS: tuple[str, ...] = ("hazard", "function", "sector", "user")
 Relation = Literal["parent", "child"]
@@ -94,15 +95,14 @@ class Taxonomy:
         code = self.find(text)
         if code is not None:
             return code
-        shown = " ".join(text.split())
-        if not _key(shown):
-            raise InvalidInput("Empty topic name. See 'msgu topics' for the list.")
-        hints = self.suggest(text)
-        hint = f" Did you mean {', '.join(hints)}?" if hints else ""
-        create = ", or pass --new-topic to create it" if creatable else ""
-        raise InvalidInput(
-            f"Unknown topic '{shown}'.{hint} See 'msgu topics' for the list{create}."
-        )
+        written = " ".join(text.split())
+        if not _key(written):
+            raise InvalidInput(Message(N_("Empty topic name. See 'msgu topics' for the list.")))
+        unknown = (N_("Unknown topic '{topic}'.{hint} See 'msgu topics' for the list, or pass "
+                      "--new-topic to create it.") if creatable else
+                   N_("Unknown topic '{topic}'.{hint} See 'msgu topics' for the list."))
+        raise InvalidInput(Message(unknown, {"topic": shown(written),
+                                             "hint": did_you_mean(self.suggest(text))}))
 
     def suggest(self, text: str, *, limit: int = 3) -> list[str]:
         """Codes whose names look like `text`, closest first, for 'did you mean' hints."""
@@ -178,15 +178,17 @@ class Taxonomy:
         clean = " ".join(label.split())
         code = slug(clean)
         if not code:
-            raise InvalidInput(
-                f"Invalid topic '{label}': a topic name needs at least one letter or digit."
-            )
+            raise InvalidInput(Message(N_(
+                "Invalid topic '{topic}': a topic name needs at least one letter or digit."),
+                {"topic": shown(label)}))
         if len(clean) > _MAX_LABEL:
-            raise InvalidInput(
-                f"Topic name too long ({len(clean)} characters): keep it under {_MAX_LABEL}."
-            )
+            raise InvalidInput(Message(N_(
+                "Topic name too long ({size} characters): keep it under {limit}."),
+                {"size": len(clean), "limit": _MAX_LABEL}))
         if any(unicodedata.category(ch).startswith("C") for ch in clean):
-            raise InvalidInput(f"Invalid topic {clean!r}: it contains control characters.")
+            raise InvalidInput(Message(N_(
+                "Invalid topic '{topic}': it contains control characters."),
+                {"topic": shown(clean)}))
         return Topic(code=code, label_fr=clean, label_en=clean, group="user")
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
+
+from ..i18n import N_, Message, Text
 
 _PUNCTUATION_TWINS = str.maketrans(
     {
@@ -176,3 +179,12 @@ def closest(word: str, choices: list[str], *, limit: int = 3) -> list[str]:
     prefix = [c for f, c in folded.items() if fold(word) and f.startswith(fold(word))]
     ordered = [folded[m] for m in matches] + prefix
     return list(dict.fromkeys(ordered))[:limit]
+
+
+def did_you_mean(choices: Sequence[str]) -> Text:
+    """The hint an error about an unknown word ends with (` Did you mean a, b?`), or nothing:
+    a sentence of its own, with its leading space, so the error reads whole either way."""
+    if not choices:
+        return ""
+    # TRANSLATORS: appended to an error such as "Unknown kind 'x'."; keep the leading space.
+    return Message(N_(" Did you mean {choices}?"), {"choices": ", ".join(choices)})

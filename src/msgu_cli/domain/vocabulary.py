@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..errors import InvalidInput
+from ..i18n import N_, Message
 from .models import PLATFORMS, SCOPES, STATUSES
-from .text import closest, fold
+from .text import closest, did_you_mean, fold, shown
 
 # kind code -> (French label, English label, other words people type for it)
 KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -85,15 +86,29 @@ _SCOPE_TABLE = _lookup({s: SCOPE_WORDS.get(s, ()) for s in SCOPES}, {})
 _PLATFORM_TABLE = _lookup({p: PLATFORM_WORDS.get(p, ()) for p in PLATFORMS}, {})
 
 
+# What each list calls an empty and an unknown value (whole sentences for the translator).
+_EMPTY_AND_UNKNOWN = {
+    "kind": (N_("Empty kind. Use one of: {codes}."),
+             N_("Unknown kind '{value}'.{hint} Use one of: {codes}.")),
+    "status": (N_("Empty status. Use one of: {codes}."),
+               N_("Unknown status '{value}'.{hint} Use one of: {codes}.")),
+    "scope": (N_("Empty scope. Use one of: {codes}."),
+              N_("Unknown scope '{value}'.{hint} Use one of: {codes}.")),
+    "platform": (N_("Empty platform. Use one of: {codes}."),
+                 N_("Unknown platform '{value}'.{hint} Use one of: {codes}.")),
+}
+
+
 def _resolve(value: str, table: dict[str, str], what: str, codes: tuple[str, ...]) -> str:
     key = fold(value).replace("_", "-")
     if key in table:
         return table[key]
+    empty, unknown = _EMPTY_AND_UNKNOWN[what]
     if not key:
-        raise InvalidInput(f"Empty {what}. Use one of: {', '.join(codes)}.")
-    hints = closest(value, list(table))
-    hint = f" Did you mean {', '.join(sorted({table[h] for h in hints}))}?" if hints else ""
-    raise InvalidInput(f"Unknown {what} '{value}'.{hint} Use one of: {', '.join(codes)}.")
+        raise InvalidInput(Message(empty, {"codes": ", ".join(codes)}))
+    hints = sorted({table[h] for h in closest(value, list(table))})
+    raise InvalidInput(Message(unknown, {"value": shown(value), "hint": did_you_mean(hints),
+                                         "codes": ", ".join(codes)}))
 
 
 def parse_kind(value: str) -> str:
@@ -123,7 +138,8 @@ def parse_language(value: str) -> str:
     code = named.get(key, key)
     if len(code) == 2 and code.isalpha():
         return code
-    raise InvalidInput(f"Unknown language '{value}'. Use a two-letter code such as fr or en.")
+    raise InvalidInput(Message(N_("Unknown language '{value}'. Use a two-letter code such as "
+                                  "fr or en."), {"value": shown(value)}))
 
 
 def kind_label(code: str, lang: str = "fr") -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 
 OpenFile = Callable[[], BinaryIO]  # opens the file afresh, at its first byte
 READ_SIZE = 1 << 20
@@ -56,8 +56,8 @@ def read_chunks(open_file: OpenFile, size: int = READ_SIZE) -> Iterator[bytes]:
 
 
 def binary_error(what: str) -> InvalidInput:
-    return InvalidInput(_("The file does not look like a {what} file (binary data).")
-                        .format(what=what))
+    return InvalidInput(Message(N_(
+        "The file does not look like a {what} file (binary data)."), {"what": what}))
 
 
 def scan_text(open_file: OpenFile, what: str) -> TextScan:
@@ -119,11 +119,10 @@ def _scan_cp1252(rest: bytes, chunks: Iterator[bytes], lines: int, end: bytes,
 
 
 def _mixed_encodings(line: int) -> InvalidInput:
-    return InvalidInput(_(
-        "line {line}: the file mixes UTF-8 with another encoding (Windows-1252?) from this "
-        "line on, so some names would be stored garbled. Save it again as one encoding (in "
-        "Excel: CSV UTF-8) and import it again; nothing was imported."
-    ).format(line=line))
+    return InvalidInput(Message(N_(
+        "line {line}: the file mixes UTF-8 with another encoding (Windows-1252?) from this line "
+        "on, so some names would be stored garbled. Save it again as one encoding (in Excel: "
+        "CSV UTF-8) and import it again; nothing was imported."), {"line": line}))
 
 
 def text_lines(open_file: OpenFile, scan: TextScan, what: str) -> Iterator[str]:

@@ -11,7 +11,7 @@ from ..domain.community_lists import public_url
 from ..domain.models import PLATFORMS, Account, Contact, RelationEvent
 from ..domain.text import fold, shown
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 from .records import LIST_COLUMNS, RawRow, Table, canonical_column, decode_text, put_value
 
 ACCOUNT_KEYS: tuple[str, ...] = (
@@ -81,11 +81,11 @@ def write_json(items: list[Any], out: TextIO) -> None:
     out.write("\n")
 
 
-def _kind_of(value: object) -> str:
+def _kind_of(value: object) -> Message:
     """The JSON name of a value's type, for error messages."""
-    names = {dict: _("an object"), list: _("a list"), str: _("a string"),
-             bool: _("a boolean")}
-    return _("null") if value is None else names.get(type(value), _("a number"))
+    names = {dict: N_("an object"), list: N_("a list"), str: N_("a string"),
+             bool: N_("a boolean")}
+    return Message(N_("null") if value is None else names.get(type(value), N_("a number")))
 
 
 def _text(item: int, key: str, value: object, column: str) -> str | list[str]:
@@ -99,10 +99,11 @@ def _text(item: int, key: str, value: object, column: str) -> str | list[str]:
     if column in LIST_COLUMNS and isinstance(value, list):
         if all(isinstance(v, str) for v in value):
             return value
-        raise InvalidInput(_("item {item}: '{key}' must be a list of strings.")
-                           .format(item=item, key=shown(key)))
-    raise InvalidInput(_("item {item}: '{key}' cannot be {kind}.")
-                       .format(item=item, key=shown(key), kind=_kind_of(value)))
+        raise InvalidInput(Message(N_(
+            "item {item}: '{key}' must be a list of strings."), {"item": item, "key": shown(key)}))
+    raise InvalidInput(Message(N_(
+        "item {item}: '{key}' cannot be {kind}."), {
+        "item": item, "key": shown(key), "kind": _kind_of(value)}))
 
 
 def _put_accounts(item: int, accounts: object, fields: dict[str, str | list[str]]) -> None:
@@ -110,19 +111,21 @@ def _put_accounts(item: int, accounts: object, fields: dict[str, str | list[str]
     if accounts is None:
         return
     if not isinstance(accounts, list):
-        raise InvalidInput(_("item {item}: 'accounts' must be a list, not {kind}.")
-                           .format(item=item, kind=_kind_of(accounts)))
+        raise InvalidInput(Message(N_(
+            "item {item}: 'accounts' must be a list, not {kind}."), {
+            "item": item, "kind": _kind_of(accounts)}))
     for number, account in enumerate(accounts, start=1):
         if not isinstance(account, dict):
-            raise InvalidInput(_("item {item}: account {number} must be an object.")
-                               .format(item=item, number=number))
+            raise InvalidInput(Message(N_(
+                "item {item}: account {number} must be an object."), {
+                "item": item, "number": number}))
         platform = fold(str(account.get("platform") or ""))
         if platform not in PLATFORMS:
-            raise InvalidInput(_(
+            raise InvalidInput(Message(N_(
                 "item {item}: account {number} has unknown platform '{platform}' (one of "
-                "{platforms})."
-            ).format(item=item, number=number, platform=shown(account.get("platform")),
-                     platforms=", ".join(PLATFORMS)))
+                "{platforms})."), {
+                "item": item, "number": number, "platform": shown(account.get("platform")),
+                "platforms": ", ".join(PLATFORMS)}))
         handle, url = account.get("handle"), account.get("url")
         value = (url or handle) if platform == "website" else (handle or url)
         if isinstance(value, str):
@@ -174,14 +177,14 @@ def _load(text: str) -> tuple[Any, bool]:
                               parse_constant=number)
         return document, bool(long_numbers)
     except json.JSONDecodeError as error:
-        raise InvalidInput(_(
-            "The file is not valid JSON: {reason} (line {line}, column {column})."
-        ).format(reason=error.msg, line=error.lineno, column=error.colno)) from None
+        raise InvalidInput(Message(N_(
+            "The file is not valid JSON: {reason} (line {line}, column {column})."), {
+            "reason": error.msg, "line": error.lineno, "column": error.colno})) from None
     except RecursionError:
-        raise InvalidInput(_(
+        raise InvalidInput(Message(N_(
             "item {item}: lists and objects nested more than {limit} levels deep: a contact is "
-            "an object of texts and lists."
-        ).format(item=_item_nested_too_deep(text), limit=_DEEPEST)) from None
+            "an object of texts and lists."), {
+            "item": _item_nested_too_deep(text), "limit": _DEEPEST})) from None
 
 
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]')
@@ -208,10 +211,10 @@ def _check_numbers(number: int, value: object) -> None:
     """Refuse a number too long to be a count or an id anywhere in one item."""
     if isinstance(value, JsonNumber):
         if len(value) > _LONGEST_NUMBER:
-            raise InvalidInput(_(
+            raise InvalidInput(Message(N_(
                 "item {item}: a number of {digits} characters ({number}): no field of a contact "
-                "holds one that long."
-            ).format(item=number, digits=len(value), number=shown(value, 24)))
+                "holds one that long."), {
+                "item": number, "digits": len(value), "number": shown(value, 24)}))
     elif isinstance(value, dict):
         for inner in value.values():
             _check_numbers(number, inner)
@@ -231,8 +234,8 @@ def read_contacts_json(data: bytes) -> Table:
     document, long_numbers = _load(decode_text(data, "JSON"))
     items = [document] if isinstance(document, dict) else document
     if not isinstance(items, list):
-        raise InvalidInput(_("The JSON must be a list of contacts, not {kind}.")
-                           .format(kind=_kind_of(items)))
+        raise InvalidInput(Message(N_(
+            "The JSON must be a list of contacts, not {kind}."), {"kind": _kind_of(items)}))
     return contact_items_table(items, check_numbers=long_numbers)
 
 
@@ -245,8 +248,9 @@ def contact_items_table(items: list[Any], fmt: str = "json", *,
     rows = []
     for number, obj in enumerate(items, start=1):
         if not isinstance(obj, dict):
-            raise InvalidInput(_("item {item}: a contact must be an object, not {kind}.")
-                               .format(item=number, kind=_kind_of(obj)))
+            raise InvalidInput(Message(N_(
+                "item {item}: a contact must be an object, not {kind}."), {
+                "item": number, "kind": _kind_of(obj)}))
         if check_numbers:
             _check_numbers(number, obj)
         rows.append(RawRow(number, _item_fields(number, obj, seen, ignored)))

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ..domain.text import fold
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 from .encodings import scan_text, text_lines
 from .records import RawRow, Table, put_value
 from .spreadsheet import csv_rows, is_blank
@@ -59,7 +59,7 @@ def read_mastodon_csv(data: bytes) -> Table:
     lines = text_lines(open_file, scan_text(open_file, "CSV"), "CSV")
     records = [r for r in csv_rows(lines, ",") if not is_blank(r[1])]
     if not records:
-        raise InvalidInput(_("The file is empty."))
+        raise InvalidInput(Message(N_("The file is empty.")))
     index, ignored = 0, []
     if records:
         first = [fold(cell) for cell in records[0][1]]

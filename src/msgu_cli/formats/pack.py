@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from ..domain.packs import PACK_VERSION, PackInfo
 from ..domain.text import shown
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 from .json_records import JsonNumber, contact_items_table, read_json_document
 from .records import Table
 
@@ -51,28 +51,30 @@ def read_pack(data: bytes) -> tuple[PackInfo, Table]:
     file is not a pack this msgu can read."""
     document = read_json_document(data, "pack")
     if not isinstance(document, dict) or "msgu_pack" not in document:
-        raise InvalidInput(_('This is not an msgu pack: a pack is a JSON object with '
-                             '"msgu_pack": 1 and its "contacts".'))
+        raise InvalidInput(Message(N_(
+            'This is not an msgu pack: a pack is a JSON object with "msgu_pack": 1 and its '
+            '"contacts".')))
     version = document["msgu_pack"]
     if not isinstance(version, JsonNumber) or version != str(PACK_VERSION):
-        raise InvalidInput(_("This pack has format {version}; this msgu reads format {known}: "
-                             "upgrade msgu to read it.").format(version=shown(version),
-                                                                known=PACK_VERSION))
+        raise InvalidInput(Message(N_(
+            "This pack has format {version}; this msgu reads format {known}: upgrade msgu to "
+            "read it."), {"version": shown(version), "known": PACK_VERSION}))
     info = PackInfo(name=_required_text(document, "name"),
                     description=_optional_text(document, "description"),
                     maintainer=_optional_text(document, "maintainer"),
                     updated=_date(document.get("updated")))
     items = document.get("contacts")
     if not isinstance(items, list):
-        raise InvalidInput(_('The pack\'s "contacts" must be a list of contacts.'))
+        raise InvalidInput(Message(N_('The pack\'s "contacts" must be a list of contacts.')))
     public = [{k: v for k, v in item.items() if k not in PRIVATE_KEYS}
               if isinstance(item, dict) else item for item in items]
     table = contact_items_table(public, fmt="pack")
     for row, item in zip(table.rows, public, strict=True):
         suggested = item.get("suggested_topics") or []
         if not isinstance(suggested, list) or not all(isinstance(s, str) for s in suggested):
-            raise InvalidInput(_("item {number}: 'suggested_topics' must be a list of topic "
-                                 "codes.").format(number=row.line))
+            raise InvalidInput(Message(N_(
+                "item {number}: 'suggested_topics' must be a list of topic codes."), {
+                "number": row.line}))
         if suggested:
             row.fields["suggested_topics"] = suggested
     return info, table
@@ -81,15 +83,15 @@ def read_pack(data: bytes) -> tuple[PackInfo, Table]:
 def _required_text(document: Mapping[str, Any], key: str) -> str:
     value = document.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(_('The pack has no "{key}": give it one (a line of text).')
-                           .format(key=key))
+        raise InvalidInput(Message(N_(
+            'The pack has no "{key}": give it one (a line of text).'), {"key": key}))
     return value.strip()
 
 
 def _optional_text(document: Mapping[str, Any], key: str) -> str | None:
     value = document.get(key)
     if value is not None and not isinstance(value, str):
-        raise InvalidInput(_('The pack\'s "{key}" must be text or null.').format(key=key))
+        raise InvalidInput(Message(N_('The pack\'s "{key}" must be text or null.'), {"key": key}))
     return value.strip() or None if value else None
 
 
@@ -103,5 +105,6 @@ def _date(value: object) -> str | None:
             return value
         except ValueError:
             pass
-    raise InvalidInput(_('The pack\'s "updated" must be an ISO 8601 date such as '
-                         '2026-03-01T12:00:00+00:00, not {value}.').format(value=shown(value)))
+    raise InvalidInput(Message(N_(
+        'The pack\'s "updated" must be an ISO 8601 date such as 2026-03-01T12:00:00+00:00, not '
+        "{value}."), {"value": shown(value)}))

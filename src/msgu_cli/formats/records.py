@@ -15,7 +15,7 @@ from ..domain.community_lists import LIST_KINDS
 from ..domain.models import PLATFORMS
 from ..domain.text import fold
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 from .encodings import scan_text, text_lines
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -91,7 +91,7 @@ class RawRow:
 
     line: int
     fields: dict[str, str | list[str]]
-    problem: str | None = None
+    problem: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -160,5 +160,5 @@ def decode_text(data: bytes, what: str) -> str:
     scan = scan_text(lambda: io.BytesIO(data), what)
     text = "".join(text_lines(lambda: io.BytesIO(data), scan, what))
     if not text.strip():
-        raise InvalidInput(_("The file is empty."))
+        raise InvalidInput(Message(N_("The file is empty.")))
     return text

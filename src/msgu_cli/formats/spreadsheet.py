@@ -16,7 +16,7 @@ from typing import TextIO
 from ..domain.models import PLATFORMS, Account, Contact
 from ..domain.text import shown
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Grouped, Message
 from .encodings import OpenFile, scan_text, text_lines
 from .records import (
     CSV_COLUMNS,
@@ -121,23 +121,24 @@ def csv_rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[s
         for cells in reader:
             if cells and cells[-1].endswith(_END_OF_TEXT):
                 if cells != [_END_OF_TEXT]:
-                    raise InvalidInput(_(
-                        "line {line}: a quote (\") opened on this line is never closed, so the "
+                    raise InvalidInput(Message(N_(
+                        'line {line}: a quote (") opened on this line is never closed, so the '
                         "rest of the file would be read as one cell. Close the quote (a quote "
-                        "inside a quoted cell is written twice: \"\") and import again; "
-                        "nothing was imported.").format(line=previous + 1))
+                        'inside a quoted cell is written twice: "") and import again; nothing '
+                        "was imported."), {"line": previous + 1}))
                 return
             yield previous + 1, cells
             previous = reader.line_num
     except csv.Error as error:
         if "field larger than field limit" in str(error):  # most often a runaway quote
-            raise InvalidInput(_(
-                "line {line}: a cell runs past {limit} characters, more than any contact "
-                "holds: if a quote (\") opened on this line is never closed, close it (a quote "
-                "inside a quoted cell is written twice: \"\"). Nothing was imported.").format(
-                    line=previous + 1, limit=f"{csv.field_size_limit():,}")) from None
-        raise InvalidInput(_("line {line}: unreadable CSV ({reason}).").format(
-            line=previous + 1, reason=shown(error))) from None
+            raise InvalidInput(Message(N_(
+                "line {line}: a cell runs past {limit} characters, more than any contact holds: "
+                'if a quote (") opened on this line is never closed, close it (a quote inside a '
+                'quoted cell is written twice: ""). Nothing was imported.'), {
+                "line": previous + 1, "limit": Grouped(csv.field_size_limit())})) from None
+        raise InvalidInput(Message(N_(
+            "line {line}: unreadable CSV ({reason})."), {
+            "line": previous + 1, "reason": shown(error)})) from None
 
 
 def is_blank(cells: list[str]) -> bool:
@@ -186,20 +187,26 @@ def check_header(header: list[str], columns: list[str]) -> None:
     """Refuse a file that cannot name a single contact, before reading any row."""
     if "name" not in columns and not any(platform in columns for platform in PLATFORMS):
         named = [f"'{cell.strip()}'" for cell in header if cell.strip()]
-        raise InvalidInput(_(
+        raise InvalidInput(Message(N_(
             "The header has no 'name' column nor any platform column (x, bluesky, mastodon, …): "
-            "found {found}."
-        ).format(found=shown(", ".join(named), _HEADER_SHOWN) if named else _("nothing")))
+            "found {found}."), {
+            "found": shown(", ".join(named), _HEADER_SHOWN) if named else Message(N_(
+                "nothing"))}))
 
 
 def _row(line: int, cells: list[str], mapping: list[str | None], delimiter: str) -> RawRow:
     """One CSV record as canonical fields; extra non-empty cells mean a broken row."""
     if len(cells) > len(mapping) and any(cell.strip() for cell in cells[len(mapping):]):
-        separator = _("tab") if delimiter == "\t" else f"'{delimiter}'"
-        return RawRow(line, {}, problem=_(
-            "{cells} cells but the header has {columns} columns; put quotes around cells that "
-            "contain {separator}.").format(cells=len(cells), columns=len(mapping),
-                                           separator=separator))
+        if delimiter == "\t":
+            problem = Message(N_("{cells} cells but the header has {columns} columns; put "
+                                 "quotes around cells that contain a tab."),
+                              {"cells": len(cells), "columns": len(mapping)})
+        else:
+            problem = Message(N_("{cells} cells but the header has {columns} columns; put "
+                                 "quotes around cells that contain '{separator}'."),
+                              {"cells": len(cells), "columns": len(mapping),
+                               "separator": delimiter})
+        return RawRow(line, {}, problem=problem)
     return RawRow(line, row_fields(cells, mapping, guarded=True))
 
 
@@ -229,8 +236,8 @@ def read_contacts_csv(data: bytes) -> Table:
     rows = list(stream.rows)
     broken = next((row for row in rows if row.problem), None)
     if broken is not None:
-        raise InvalidInput(_("line {line}: {problem}").format(line=broken.line,
-                                                               problem=broken.problem))
+        raise InvalidInput(Message(N_(
+            "line {line}: {problem}"), {"line": broken.line, "problem": broken.problem}))
     return Table(format="csv", rows=rows, columns=stream.columns,
                  ignored_columns=stream.ignored_columns)
 
@@ -253,7 +260,7 @@ def stream_contacts_csv(open_file: OpenFile) -> RowStream:
         next(records, None)
     _start, header = next(records, (0, []))
     if not header:
-        raise InvalidInput(_("The file is empty."))
+        raise InvalidInput(Message(N_("The file is empty.")))
     mapping, columns, ignored = map_header(header)
     check_header(header, columns)
     rows = (_row(line, cells, mapping, delimiter) for line, cells in records)

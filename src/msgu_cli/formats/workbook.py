@@ -24,7 +24,7 @@ from typing import IO, Any
 from ..domain.models import Contact
 from ..domain.text import shown
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Grouped, Message
 from .encodings import OpenFile
 from .records import CSV_COLUMNS, RawRow, RowStream
 from .spreadsheet import check_header, contact_cells, map_header, row_fields
@@ -91,10 +91,11 @@ def write_contacts_xlsx(contacts: Iterable[Contact], path: Path,
 def _cell_value(contact: Contact, value: str) -> str:
     """`value` as a cell may hold it, or an error naming the contact when it is too long."""
     if len(value) > CELL_LIMIT:
-        raise InvalidInput(_(
+        raise InvalidInput(Message(N_(
             "#{id} {name} has a cell of {length} characters; an Excel cell holds {limit}. "
-            "Shorten it (msgu edit), or export as CSV or JSON."
-        ).format(id=contact.id, name=shown(contact.name), length=len(value), limit=CELL_LIMIT))
+            "Shorten it (msgu edit), or export as CSV or JSON."), {
+            "id": contact.id, "name": shown(contact.name), "length": len(value),
+            "limit": CELL_LIMIT}))
     value = _NOT_IN_XML.sub("", value)
     if "_x" in value:
         value = _LOOKS_ESCAPED.sub(r"_x005F_\1", value)
@@ -116,8 +117,8 @@ def stream_contacts_xlsx(open_file: OpenFile, sheet: str | None = None) -> RowSt
         rows = _rows(worksheet)
         header_line, header = next(((n, r) for n, r in rows if any(r)), (0, []))
         if not header:
-            raise InvalidInput(_("The sheet '{sheet}' is empty.").format(
-                sheet=shown(worksheet.title)))
+            raise InvalidInput(Message(N_(
+                "The sheet '{sheet}' is empty."), {"sheet": shown(worksheet.title)}))
         mapping, columns, ignored = map_header(header)
         check_header(header, columns)
     except BaseException:
@@ -146,35 +147,40 @@ def _check_container(handle: IO[bytes]) -> None:
     handle.seek(0)
     if start == _OLE:
         if _ENCRYPTED in handle.read():
-            raise InvalidInput(_(
+            raise InvalidInput(Message(N_(
                 "The workbook is protected by a password (encrypted): open it in Excel, remove "
                 "the password (File > Info > Protect Workbook > Encrypt with Password), save it "
-                "and import it again."))
-        raise InvalidInput(_(
+                "and import it again.")))
+        raise InvalidInput(Message(N_(
             "This is an Excel 97-2003 workbook (.xls): open it in Excel and save it as .xlsx "
-            "(or as CSV UTF-8), then import that file."))
+            "(or as CSV UTF-8), then import that file.")))
     try:
         with zipfile.ZipFile(handle) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise _unreadable(_("it is damaged, truncated, or not an .xlsx file")) from None
+        raise _unreadable(Message(N_("it is damaged, truncated, or not an .xlsx file"))) from None
     finally:
         handle.seek(0)
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" not in names:
-        kind = (_("an OpenDocument spreadsheet (.ods)") if "content.xml" in names
-                else _("a zip file without a workbook"))
-        raise _unreadable(_("it is {kind}: save it as .xlsx from its spreadsheet program")
-                          .format(kind=kind))
+        kind = (Message(N_("an OpenDocument spreadsheet (.ods)")) if "content.xml" in names
+                else Message(N_("a zip file without a workbook")))
+        raise _unreadable(Message(N_(
+            "it is {kind}: save it as .xlsx from its spreadsheet program"), {"kind": kind}))
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise _unreadable(_(
+        raise _unreadable(Message(N_(
             "it would unpack to {size} MB, more than the {limit} MB msgu reads; split it, or "
-            "save it as CSV").format(size=unpacked // 2**20, limit=MAX_UNPACKED_BYTES // 2**20))
+            "save it as CSV"), {"size": unpacked // 2**20, "limit": MAX_UNPACKED_BYTES // 2**20}))
 
 
-def _unreadable(reason: str) -> InvalidInput:
-    return InvalidInput(_("Cannot read the workbook: {reason}.").format(reason=reason))
+def _damaged(error: Exception) -> InvalidInput:
+    return _unreadable(Message(N_("it is damaged ({reason})"), {
+        "reason": shown(str(error) or type(error).__name__)}))
+
+
+def _unreadable(reason: Message) -> InvalidInput:
+    return InvalidInput(Message(N_("Cannot read the workbook: {reason}."), {"reason": reason}))
 
 
 def _load(handle: IO[bytes]) -> Any:
@@ -185,8 +191,7 @@ def _load(handle: IO[bytes]) -> Any:
             warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
             return load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises whatever its parsers meet in a broken file
-        raise _unreadable(_("it is damaged ({reason})").format(
-            reason=shown(str(error) or type(error).__name__))) from None
+        raise _damaged(error) from None
 
 
 def _worksheet(book: Any, name: str | None) -> Any:
@@ -194,9 +199,9 @@ def _worksheet(book: Any, name: str | None) -> Any:
         return book.worksheets[0]
     if name in book.sheetnames:
         return book[name]
-    raise InvalidInput(_("The workbook has no sheet named '{sheet}'; its sheets: {sheets}.")
-                       .format(sheet=shown(name),
-                               sheets=shown(", ".join(book.sheetnames), 200)))
+    raise InvalidInput(Message(N_(
+        "The workbook has no sheet named '{sheet}'; its sheets: {sheets}."), {
+        "sheet": shown(name), "sheets": shown(", ".join(book.sheetnames), 200)}))
 
 
 def _rows(worksheet: Any) -> Iterator[tuple[int, list[str]]]:
@@ -209,15 +214,14 @@ def _rows(worksheet: Any) -> Iterator[tuple[int, list[str]]]:
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 cells += len(values)
                 if number > MAX_ROWS or cells > MAX_CELLS:
-                    raise _unreadable(_(
-                        "its sheet goes on past {rows} rows or {cells} cells; split it"
-                    ).format(rows=f"{MAX_ROWS:,}", cells=f"{MAX_CELLS:,}"))
+                    raise _unreadable(Message(N_(
+                        "its sheet goes on past {rows} rows or {cells} cells; split it"), {
+                        "rows": Grouped(MAX_ROWS), "cells": Grouped(MAX_CELLS)}))
                 yield number, [cell_text(value) for value in values]
     except InvalidInput:
         raise
     except Exception as error:  # a damaged entry shows only when it is read
-        raise _unreadable(_("it is damaged ({reason})").format(
-            reason=shown(str(error) or type(error).__name__))) from None
+        raise _damaged(error) from None
 
 
 def _unescaped(match: re.Match[str]) -> str:

@@ -17,7 +17,7 @@ from ..domain.taxonomy import Taxonomy
 from ..domain.text import shown, strip_unsafe
 from ..errors import InvalidInput
 from ..formats.records import RawRow, Table
-from ..i18n import _
+from ..i18n import N_, Message
 from .discover import suggest_topics
 from .reference import load_reference
 from .session import http_client
@@ -38,8 +38,9 @@ def community_table(db: Database, source: str) -> Table | None:
     with http_client() as http:
         found = fetch_community_list(http, address)
     if not found.members:
-        raise InvalidInput(_("The list {name} ({url}) has no members: nothing was imported.")
-                           .format(name=shown(found.name), url=shown(found.url)))
+        raise InvalidInput(Message(N_(
+            "The list {name} ({url}) has no members: nothing was imported."), {
+            "name": shown(found.name), "url": shown(found.url)}))
     taxonomy = load_reference(db).taxonomy
     origin = list_source(found)
     rows = [RawRow(number, member_fields(member, origin, taxonomy))

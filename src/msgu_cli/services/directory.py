@@ -11,7 +11,7 @@ from ..domain.handles import candidate_accounts, parse_account_spec
 from ..domain.models import Account, Contact, RelationEvent, Topic
 from ..domain.text import shown
 from ..errors import InvalidInput, NotFound
-from ..i18n import _
+from ..i18n import N_, Message
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.reference import save_topics
@@ -39,12 +39,14 @@ def resolve_ref(db: Database, ref: str) -> int:
     """
     text = ref.strip()
     if not text:
-        raise InvalidInput(_("Empty contact reference: give an id, a handle or a name."))
+        raise InvalidInput(Message(N_(
+            "Empty contact reference: give an id, a handle or a name.")))
     if text.startswith("#") and text[1:].isascii() and text[1:].isdigit():
         number = _as_id(text[1:])
         if number is None or not store.contact_exists(db, number):
-            raise NotFound(_("No contact has the id {ref}. Try 'msgu list' to see the ids."
-                             ).format(ref=shown(text)))
+            raise NotFound(Message(N_(
+                "No contact has the id {ref}. Try 'msgu list' to see the ids."), {
+                "ref": shown(text)}))
         return number
     number = _as_id(text)
     matches = {number} if number is not None and store.contact_exists(db, number) else set()
@@ -53,14 +55,16 @@ def resolve_ref(db: Database, ref: str) -> int:
     if len(matches) == 1:
         return matches.pop()
     if not matches:
-        raise NotFound(_("No contact matches '{ref}'. Try 'msgu search …' or 'msgu list' to "
-                         "find its id.").format(ref=shown(text)))
+        raise NotFound(Message(N_(
+            "No contact matches '{ref}'. Try 'msgu search …' or 'msgu list' to find its id."), {
+            "ref": shown(text)}))
     found = store.load_contacts(db, sorted(matches)[:_LISTED_CANDIDATES])
-    listed = "; ".join(f"#{c.id} {shown(c.name, 40)}" for c in found)
-    if len(matches) > len(found):
-        listed += " " + _("and {count} more").format(count=len(matches) - len(found))
-    raise InvalidInput(_("'{ref}' matches several contacts: {listed}. Use the id instead "
-                         "(#{id}).").format(ref=shown(text), listed=listed, id=found[0].id))
+    listed = [f"#{c.id} {shown(c.name, 40)}" for c in found]
+    more = len(matches) - len(found)
+    raise InvalidInput(Message(N_(
+        "'{ref}' matches several contacts: {listed}{more}. Use the id instead (#{id})."), {
+        "ref": shown(text), "listed": listed, "id": found[0].id,
+        "more": Message(N_(" and {count} more"), {"count": more}) if more > 0 else ""}))
 
 
 def get_contact(db: Database, ref: str) -> Contact:
@@ -72,10 +76,10 @@ def _check_accounts_free(db: Database, contact: Contact) -> None:
     for (platform, handle), owner in taken.items():
         if owner != contact.id:
             name = store.load_contacts(db, [owner])[0].name
-            raise InvalidInput(_(
-                "The {platform} account '{handle}' already belongs to #{id} {name}. "
-                "Edit that contact instead (msgu edit {id} …)."
-            ).format(platform=platform, handle=shown(handle), id=owner, name=shown(name)))
+            raise InvalidInput(Message(N_(
+                "The {platform} account '{handle}' already belongs to #{id} {name}. Edit that "
+                "contact instead (msgu edit {id} …)."), {
+                "platform": platform, "handle": shown(handle), "id": owner, "name": shown(name)}))
 
 
 def _save(db: Database, contact: Contact, created: Sequence[Topic]) -> Contact:
@@ -107,8 +111,8 @@ def _spec(spec: str, option: str = "--account") -> Account:
     try:
         return parse_account_spec(spec)
     except InvalidInput as error:
-        raise InvalidInput(_("{option} '{spec}': {error}").format(
-            option=option, spec=shown(spec), error=error)) from None
+        raise InvalidInput(Message(N_("{option} '{spec}': {error}"), {
+            "option": option, "spec": shown(spec), "error": error.message})) from None
 
 
 def _merge_accounts(accounts, extra):
@@ -153,8 +157,9 @@ def _apply_edit(
     carried = {*contact.topics, *contact.suggested_topics}
     missing = [t for t in removed if t not in carried]
     if missing:
-        raise InvalidInput(_("#{id} {name} has no topic {topics}.").format(
-            id=contact.id, name=shown(contact.name), topics=", ".join(missing)))
+        raise InvalidInput(Message(N_(
+            "#{id} {name} has no topic {topics}."), {
+            "id": contact.id, "name": shown(contact.name), "topics": ", ".join(missing)}))
     topics = tuple(t for t in dict.fromkeys((*contact.topics, *added)) if t not in removed)
     suggested = tuple(t for t in contact.suggested_topics
                       if t not in removed and t not in topics)
@@ -163,8 +168,10 @@ def _apply_edit(
     unknown = drop - {(a.platform, a.handle) for a in contact.accounts}
     if unknown:
         platform, handle = sorted(unknown)[0]
-        raise InvalidInput(_("#{id} {name} has no {platform} account '{handle}'.").format(
-            id=contact.id, name=shown(contact.name), platform=platform, handle=shown(handle)))
+        raise InvalidInput(Message(N_(
+            "#{id} {name} has no {platform} account '{handle}'."), {
+            "id": contact.id, "name": shown(contact.name), "platform": platform,
+            "handle": shown(handle)}))
     kept = [a for a in contact.accounts if (a.platform, a.handle) not in drop]
     accounts = _merge_accounts(kept, [_spec(spec, "--add-account")
                                       for spec in edit.add_accounts])
@@ -228,7 +235,7 @@ def list_contacts(db: Database, filters: Filters, *, limit: int | None = None) -
 
 def search_contacts(db: Database, text: str, *, limit: int = 20) -> list[Contact]:
     if not text.strip():
-        raise InvalidInput(_("Empty search: give one or more words, e.g. msgu search "
-                             "inondations."))
+        raise InvalidInput(Message(N_(
+            "Empty search: give one or more words, e.g. msgu search inondations.")))
     ids = [contact_id for contact_id, _rank in store.search_contact_ids(db, text, limit=limit)]
     return store.load_contacts(db, ids)

@@ -11,7 +11,9 @@ from sqlite_utils import Database
 from ..domain.handles import account_url, parse_account
 from ..domain.models import Account, Contact
 from ..domain.taxonomy import Taxonomy
+from ..domain.text import shown
 from ..errors import ApiError, InvalidInput
+from ..i18n import N_, Message, Text, english
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.graph import account_ids, save_follows
@@ -37,7 +39,7 @@ class DiscoverReport:
     same_name: dict[int, list[int]] = field(default_factory=dict)
     known: int = 0
     edges: int = 0
-    errors: list[tuple[str, str]] = field(default_factory=list)  # source, error
+    errors: list[tuple[str, Text]] = field(default_factory=list)  # source, error (a Message)
 
 
 def discover(
@@ -51,17 +53,21 @@ def discover(
     not one list could be read (and then nothing was written).
     """
     if not refs:
-        raise InvalidInput("Name at least one trusted contact: msgu discover @someone.bsky.social")
+        raise InvalidInput(Message(N_(
+            "Name at least one trusted contact: msgu discover @someone.bsky.social")))
     if limit is not None and limit < 1:
-        raise InvalidInput("--limit must be 1 or more.")
+        raise InvalidInput(Message(N_("--limit must be 1 or more.")))
     platforms = fetchable_platforms(platform)
     contacts = store.load_contacts(db, list(dict.fromkeys(resolve_ref(db, r) for r in refs)))
     sources = [(a.platform, a.handle) for c in contacts for a in c.accounts
                if a.platform in platforms]
     if not sources:
-        names = ", ".join(c.name for c in contacts)
-        raise InvalidInput(f"{names}: no {' or '.join(platforms)} account to read follows from; "
-                           "add one with msgu edit --add-account.")
+        raise InvalidInput(Message(N_(
+            "{names}: no {platform} account to read follows from; add one with msgu edit "
+            "--add-account.") if len(platforms) == 1 else N_(
+            "{names}: no bluesky or mastodon account to read follows from; add one with msgu "
+            "edit --add-account."), {"names": shown(", ".join(c.name for c in contacts)),
+                                     "platform": platforms[0]}))
     from ..clients.social import fetch_follow_lists
 
     report = DiscoverReport()
@@ -77,9 +83,10 @@ def discover(
         if progress is not None:
             progress(len(report.sources), len(sources))
     report.sources.sort()
-    report.errors.sort()
+    report.errors.sort(key=lambda item: (item[0], english(item[1])))
     if len(report.errors) == len(sources) and not report.followed:
-        raise ApiError(f"No follow list could be read: {report.errors[0][1]}")
+        raise ApiError(Message(N_("No follow list could be read: {error}"),
+                               {"error": report.errors[0][1]}))
     return report
 
 

@@ -11,7 +11,7 @@ from ..domain.taxonomy import Taxonomy
 from ..domain.text import first_unsafe, shown, unsafe_characters
 from ..domain.vocabulary import parse_kind, parse_language, parse_scope, parse_status
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message, Text
 from .reference import Reference
 
 FieldValue = str | Sequence[str]
@@ -24,7 +24,7 @@ MULTILINE_FIELDS = frozenset({"description", "notes", "--description", "--note"}
 class FieldError(InvalidInput):
     """A bad value in one named field (a CSV column, an option)."""
 
-    def __init__(self, column: str, message: str):
+    def __init__(self, column: str, message: Text):
         super().__init__(message)
         self.column = column
 
@@ -39,17 +39,18 @@ def check_text(column: str, value: FieldValue) -> None:
             continue
         bad = first_unsafe(text, multiline=column in MULTILINE_FIELDS)
         if bad is not None:
-            raise FieldError(column, _(
+            raise FieldError(column, Message(N_(
                 "The {column} field contains the control character {char} in '{where}': "
-                "remove it (tab and newline are allowed only in descriptions and notes)."
-            ).format(column=column.lstrip("-"), char=shown(bad), where=shown(text, 40)))
+                "remove it (tab and newline are allowed only in descriptions and notes)."),
+                {"column": column.lstrip("-"), "char": shown(bad), "where": shown(text, 40)}))
 
 
 def check_name_length(name: str) -> None:
     """A name is a line a table can show: refuse a pasted page."""
     if len(name) > NAME_LIMIT:
-        raise FieldError("name", _("The name is {size} characters long: keep it to {limit} or "
-                                   "fewer.").format(size=len(name), limit=NAME_LIMIT))
+        raise FieldError("name", Message(N_(
+            "The name is {size} characters long: keep it to {limit} or fewer."),
+            {"size": len(name), "limit": NAME_LIMIT}))
 
 
 def unix_lines(text: str) -> str:
@@ -87,7 +88,7 @@ def _checked(column: str, parse, value):
     try:
         return parse(value)
     except InvalidInput as error:
-        raise FieldError(column, str(error)) from None
+        raise FieldError(column, error.message) from None
 
 
 def resolve_topics(
@@ -117,8 +118,8 @@ def _unknown_topic(column: str, taxonomy: Taxonomy, label: str) -> FieldError:
     try:
         taxonomy.resolve(label, creatable=True)
     except InvalidInput as error:
-        return FieldError(column, str(error))
-    return FieldError(column, _("Unknown topic '{label}'.").format(label=shown(label)))
+        return FieldError(column, error.message)
+    return FieldError(column, Message(N_("Unknown topic '{label}'."), {"label": shown(label)}))
 
 
 def parse_accounts(fields: Mapping[str, FieldValue]) -> list[Account]:
@@ -130,7 +131,7 @@ def parse_accounts(fields: Mapping[str, FieldValue]) -> list[Account]:
             try:
                 accounts.append(parse_account(platform, text))
             except InvalidInput as error:
-                raise FieldError(platform, str(error)) from None
+                raise FieldError(platform, error.message) from None
     return accounts
 
 
@@ -176,7 +177,7 @@ def contact_from_fields(
         changes["accounts"] = tuple(merged.values())
     contact = replace(contact, **changes)
     if not contact.name:
-        raise FieldError("name", "The name is empty: give the contact's name.")
+        raise FieldError("name", Message(N_("The name is empty: give the contact's name.")))
     return contact, created
 
 

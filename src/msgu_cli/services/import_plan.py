@@ -22,7 +22,7 @@ from ..domain.models import Contact, Topic
 from ..domain.text import fold, shown
 from ..errors import InvalidInput
 from ..formats.records import RawRow
-from ..i18n import _
+from ..i18n import N_, Message
 from ..storage import contacts as store
 from ..storage.lookups import account_owners, contacts_named
 from ..storage.reference import save_topics
@@ -35,21 +35,22 @@ CHUNK_ROWS = 2000  # rows checked, matched and written together
 _KEPT_ON_UPDATE = frozenset({"notes", "status"})
 # Placeholder name while a row without one is checked; its first handle names it afterwards.
 _UNNAMED = "\x00unnamed"
-_REASON_LIMIT = 400  # characters of a row's reason in a message: one readable line
 
 Progress = Callable[[str, int, int], None]
 # A row checked: its contact and new topics, the FieldError against it, or why it is unreadable.
-Checked = tuple[Contact, list[Topic]] | FieldError | str
+Checked = tuple[Contact, list[Topic]] | FieldError | Message
 
 
 @dataclass(frozen=True, slots=True)
 class RowOutcome:
-    """What happened to one row: `id` of the contact it made or changed, `reason` when skipped."""
+    """What happened to one row: `id` of the contact it made or changed, `reason` when skipped
+    (a Message: people read it in their language, JSON in English). A reason quotes the file's
+    values through `shown`, so it stays one readable line."""
 
     line: int
     name: str
     id: int | None = None
-    reason: str | None = None
+    reason: Message | None = None
 
 
 @dataclass
@@ -65,8 +66,12 @@ class ImportReport:
     dry_run: bool = False
 
 
-class _RowError(Exception):
+class _RowError(InvalidInput):
     """A row that cannot be imported, for a reason that is not one column's value."""
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class _Memo:
@@ -89,9 +94,10 @@ def memoised(ref: Reference) -> Reference:
                      ref.db)
 
 
-def place(where: str, number: int) -> str:
+def place(where: str, number: int) -> Message:
     """`line 5` of a spreadsheet, `item 5` of a JSON list, as a message names a row."""
-    return (_("item {number}") if where == "item" else _("line {number}")).format(number=number)
+    return Message(N_("item {number}") if where == "item" else N_("line {number}"),
+                   {"number": number})
 
 
 def check_row(fields: Mapping, ref: Reference) -> tuple[Contact, list[Topic]]:
@@ -105,7 +111,8 @@ def check_row(fields: Mapping, ref: Reference) -> tuple[Contact, list[Topic]]:
     if contact.name != _UNNAMED:
         return contact, created
     if not contact.accounts:
-        raise FieldError("name", _("The row has no name and no account: give at least one."))
+        raise FieldError("name", Message(N_(
+            "The row has no name and no account: give at least one.")))
     return replace(contact, name=contact.accounts[0].handle), created
 
 
@@ -167,7 +174,7 @@ class ImportPlan:
 
     def apply(self, row: RawRow, checked: Checked) -> None:
         """Add, merge or skip one checked row; a bad row stops all unless skip_invalid."""
-        if isinstance(checked, str):
+        if isinstance(checked, Message):
             self._invalid(row.line, checked)
             return
         try:
@@ -180,17 +187,15 @@ class ImportPlan:
             else:
                 self._duplicate(row, key, contact)
         except FieldError as error:
-            self._invalid(row.line, _("column {column}: {reason}").format(
-                column=error.column, reason=error))
+            self._invalid(row.line, Message(N_("column {column}: {reason}"), {
+                "column": error.column, "reason": error.message}))
         except _RowError as error:
-            self._invalid(row.line, str(error))
+            self._invalid(row.line, error.reason)
 
-    def _invalid(self, line: int, reason: str) -> None:
-        # One line, one screen: a cell's newline or a 50 MB value never reaches the terminal.
-        reason = shown(reason, _REASON_LIMIT)
+    def _invalid(self, line: int, reason: Message) -> None:
         if not self.skip_invalid:
-            raise InvalidInput(_("{place}, {reason} Nothing was imported.").format(
-                place=place(self.where, line), reason=reason))
+            raise InvalidInput(Message(N_("{place}, {reason} Nothing was imported."), {
+                "place": place(self.where, line), "reason": reason}))
         self.report.invalid.append(RowOutcome(line, "", reason=reason))
 
     def _owner(self, contact: Contact) -> int | None:
@@ -198,9 +203,9 @@ class ImportPlan:
         keys = {self.owners[k] for a in contact.accounts
                 if (k := (a.platform, a.handle)) in self.owners}
         if len(keys) > 1:
-            listed = ", ".join(self._describe(k) for k in sorted(keys, key=abs))
-            raise _RowError(_("its accounts belong to several contacts ({contacts}).")
-                            .format(contacts=listed))
+            listed = [self._describe(k) for k in sorted(keys, key=abs)]
+            raise _RowError(Message(N_(
+                "its accounts belong to several contacts ({contacts})."), {"contacts": listed}))
         if keys:
             return keys.pop()
         if contact.accounts:
@@ -211,16 +216,16 @@ class ImportPlan:
         self.unnamed.clear()
         return self.by_name.get((fold(contact.name), contact.region))
 
-    def _describe(self, key: int) -> str:
+    def _describe(self, key: int) -> Message:
         """A contact as a message names it: `#12 Name`, or the line of this file that added it."""
         if key < 0:
             line = self.added_at[key]
         elif key >= self.first_new_id:
             line = self.added_lines[key - self.first_new_id]
         else:
-            return _("#{id} {name}").format(id=key, name=shown(self.names[key]))
-        return _("'{name}' ({place} of this file)").format(
-            name=shown(self.names[key]), place=place(self.where, line))
+            return Message(N_("#{id} {name}"), {"id": key, "name": shown(self.names[key])})
+        return Message(N_("'{name}' ({place} of this file)"), {
+            "name": shown(self.names[key]), "place": place(self.where, line)})
 
     def _remember(self, key: int, contact: Contact) -> None:
         self.contacts[key] = contact
@@ -246,21 +251,22 @@ class ImportPlan:
     def _duplicate(self, row: RawRow, key: int, contact: Contact) -> None:
         where = self._describe(key)
         if self.on_duplicate == "error":
-            raise InvalidInput(_(
-                "{place}: '{name}' is already in the directory as {contact} "
-                "(--on-duplicate error). Nothing was imported."
-            ).format(place=place(self.where, row.line), name=shown(contact.name),
-                     contact=where))
+            raise InvalidInput(Message(N_(
+                "{place}: '{name}' is already in the directory as {contact} (--on-duplicate "
+                "error). Nothing was imported."), {
+                "place": place(self.where, row.line), "name": shown(contact.name),
+                "contact": where}))
         if self.on_duplicate == "skip":
             self.report.skipped.append(RowOutcome(
                 row.line, contact.name, key,
-                _("already in the directory as {contact}").format(contact=where)))
+                Message(N_("already in the directory as {contact}"), {"contact": where})))
             return
         base = self.contacts.get(key) or self.loaded[key]
         merged, created = self._merged(base, row.fields)
         if merged == base:
             self.report.skipped.append(RowOutcome(
-                row.line, base.name, key, _("nothing new for {contact}").format(contact=where)))
+                row.line, base.name, key,
+                Message(N_("nothing new for {contact}"), {"contact": where})))
             return
         self._check_accounts(key, merged)
         self._remember(key, merged)
@@ -287,10 +293,10 @@ class ImportPlan:
         for account in contact.accounts:
             owner = self.owners.get((account.platform, account.handle), key)
             if owner != key:
-                raise _RowError(_("account {platform}:{handle} belongs to another contact "
-                                  "({contact}).").format(platform=account.platform,
-                                                         handle=shown(account.handle),
-                                                         contact=self._describe(owner)))
+                raise _RowError(Message(N_(
+                    "account {platform}:{handle} belongs to another contact ({contact})."), {
+                    "platform": account.platform, "handle": shown(account.handle),
+                    "contact": self._describe(owner)}))
 
     def write(self) -> None:
         """Write the chunk (its new topics first, then new contacts in file order, then the

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from ..domain.relationships import FunnelStage
 from ..domain.text import shown
 from ..errors import DatabaseError, InvalidInput
-from ..i18n import N_, Message, _
+from ..i18n import N_, Message
 from ..storage.contacts import contact_count
 from ..storage.database import (
     check_database_file,
@@ -29,9 +29,9 @@ from .session import close_directory, open_directory
 def create_database(path: Path, *, empty: bool, force: bool) -> Database:
     """A new database (starter directory unless `empty`); an existing one only with `force`."""
     if path.exists() and not force:
-        raise InvalidInput(_(
-            "{path} already exists. Use --force to recreate it (its contents will be lost)."
-        ).format(path=shown(path)))
+        raise InvalidInput(Message(N_(
+            "{path} already exists. Use --force to recreate it (its contents will be lost)."), {
+            "path": shown(path)}))
     if path.exists():
         check_database_file(path)  # never delete something that is not a database
         for suffix in ("", "-wal", "-shm"):
@@ -101,7 +101,8 @@ def diagnose(path: Path) -> list[Finding]:
     except DatabaseError as error:
         if not isinstance(error.__cause__, sqlite3.DatabaseError):
             raise  # not an msgu database at all, or a newer one: nothing to diagnose
-        opened = Finding("open", False, str(error))
+        opened = Finding("open", False, Message(N_("cannot be opened: {error}"),
+                                                {"error": shown(error.__cause__, 200)}))
         try:
             db = open_read_only(path)
         except DatabaseError:
@@ -166,7 +167,8 @@ def _search_index(db: Database) -> Finding:
         db.execute("INSERT INTO contacts_fts(contacts_fts, rank) VALUES('integrity-check', 1)")
     except sqlite3.DatabaseError as error:
         return Finding("search index", False, Message(N_(
-            "{error}: run 'msgu doctor' after 'sqlite-utils rebuild-fts'"), {"error": error}))
+            "{error}: run 'msgu doctor' after 'sqlite-utils rebuild-fts'"),
+            {"error": shown(error, 200)}))
     return Finding("search index", True, Message(N_("consistent with contacts")))
 
 
@@ -219,8 +221,8 @@ def backup_database(db: Database, target: Path, *, force: bool) -> Path:
     from .output_files import replaced_atomically
 
     if target.exists() and not force:
-        raise InvalidInput(_("{path} already exists. Use --force to overwrite it.").format(
-            path=shown(target)))
+        raise InvalidInput(Message(N_(
+            "{path} already exists. Use --force to overwrite it."), {"path": shown(target)}))
     with replaced_atomically(target, keep=database_files(db)) as partial:
         destination = sqlite3.connect(str(partial))
         try:

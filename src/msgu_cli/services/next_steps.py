@@ -22,7 +22,7 @@ from ..domain.models import Account, Contact, RelationEvent
 from ..domain.relationships import days_since, ever_met, stage_start
 from ..domain.text import fold
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 from ..storage import contacts as store
 from ..storage.relations import (
     load_profile,
@@ -42,7 +42,7 @@ DEFAULT_LIMIT = 5
 class NextStep:
     contact: Contact
     account: Account | None  # the account to act on; None when the contact has none to follow
-    why: str
+    why: Message  # JSON gets its English
     since: str | None = None  # YYYY-MM-DD: since when the reason holds
 
 
@@ -58,7 +58,7 @@ def next_steps(db: Database, *, today: date,
                limit: int = DEFAULT_LIMIT) -> dict[str, list[NextStep]]:
     """What to do now, group by group (GROUPS), as of `today`."""
     if limit < 1:
-        raise InvalidInput(_("--limit must be 1 or more."))
+        raise InvalidInput(Message(N_("--limit must be 1 or more.")))
     profile = load_profile(db)
     mine = set(own_contact_ids(db, profile))
     prefer = tuple(dict.fromkeys([*(a.platform for a in profile.accounts),
@@ -99,10 +99,29 @@ def _follow(db: Database, known: list[_Known], prefer: Sequence[str], today: dat
             followable = account is not None and account.platform != "website"
             if r.contact.id not in taken and followable and len(steps) < limit:
                 best = max(r.reasons, key=lambda reason: reason.points, default=None)
-                steps.append(NextStep(r.contact, account, _("Recommended for you (rank "
-                                      "{rank}): {reason}.").format(
-                                          rank=r.rank, reason=best.detail if best else "")))
+                steps.append(NextStep(r.contact, account,
+                                      _recommended_why(r.rank, best.signal if best else "")))
     return steps
+
+
+# What a recommendation owes most to, by the signal of its best reason. `next` names the signal
+# rather than quoting the reason's detail: a detail is written in the interface language only,
+# and `why` is in JSON, which is the same in both languages.
+_MOSTLY_FOR = {
+    "topic": N_("Recommended for you (rank {rank}), above all for its topics."),
+    "text": N_("Recommended for you (rank {rank}), above all for the words of its description."),
+    "geography": N_("Recommended for you (rank {rank}), above all for its territory."),
+    "kind": N_("Recommended for you (rank {rank}), above all for its kind of organisation."),
+    "network": N_("Recommended for you (rank {rank}), above all because accounts you trust "
+                  "follow it."),
+    "language": N_("Recommended for you (rank {rank}), above all for its languages."),
+    "trust": N_("Recommended for you (rank {rank}), above all for its verified account."),
+}
+
+
+def _recommended_why(rank: int, signal: str) -> Message:
+    return Message(_MOSTLY_FOR.get(signal, N_("Recommended for you (rank {rank}).")),
+                   {"rank": rank})
 
 
 def _engage(fresh: list[_Known], prefer: Sequence[str], limit: int) -> list[NextStep]:
@@ -115,14 +134,15 @@ def _engage(fresh: list[_Known], prefer: Sequence[str], limit: int) -> list[Next
         start = stage_start(k.history, "follows-back")
         seen_on = start.observed_on if start else None
         steps.append(NextStep(k.contact, _act_on(k.contact, (*filter(None, [seen_on]), *prefer)),
-                              _("Follows you back since {date}: thank them and share their "
-                                "posts.").format(date=start.date if start else "?"),
+                              Message(N_(
+                                  "Follows you back since {date}: thank them and share their "
+                                  "posts."), {"date": start.date if start else "?"}),
                               start.date if start else None))
     return steps
 
 
 def _waiting(known: list[_Known], status: str, days: int, prefer: Sequence[str], today: date,
-             limit: int, why: Callable[[int], str]) -> list[NextStep]:
+             limit: int, why: Callable[[int], Message]) -> list[NextStep]:
     """Contacts at `status` for `days` days or more (by the history's dates), longest first."""
     due = []
     for k in known:
@@ -141,8 +161,9 @@ def _review(db: Database, left_out: set[int], prefer: Sequence[str],
                if i not in left_out][:limit]
     contacts = {c.id: c for c in store.load_contacts(db, [i for i, _day in waiting])}
     return [NextStep(contacts[i], _act_on(contacts[i], prefer),
-                     _("Waiting for review since {date}: tag it, then mark it to-follow or "
-                       "remove it.").format(date=day), day) for i, day in waiting]
+                     Message(N_(
+                         "Waiting for review since {date}: tag it, then mark it to-follow or "
+                         "remove it."), {"date": day}), day) for i, day in waiting]
 
 
 def _act_on(contact: Contact, prefer: Sequence[str] = ()) -> Account | None:
@@ -163,18 +184,20 @@ def _by_name(contact: Contact) -> tuple[str, int]:
     return fold(contact.name), contact.id or 0
 
 
-def _to_follow_why(k: _Known) -> str:
+def _to_follow_why(k: _Known) -> Message:
     since = _start(k, "to-follow")
     if not since:
-        return _("On your to-follow list.")
-    return _("On your to-follow list since {date}.").format(date=since)
+        return Message(N_("On your to-follow list."))
+    return Message(N_("On your to-follow list since {date}."), {"date": since})
 
 
-def _nudge_why(days: int) -> str:
-    return _("Followed for {days} days without a follow-back: reply to or share one of "
-             "their posts.").format(days=days)
+def _nudge_why(days: int) -> Message:
+    return Message(N_(
+        "Followed for {days} days without a follow-back: reply to or share one of their posts."), {
+        "days": days})
 
 
-def _meet_why(days: int) -> str:
-    return _("Following each other for {days} days, never met: invite them to a meeting, a "
-             "training or an exercise.").format(days=days)
+def _meet_why(days: int) -> Message:
+    return Message(N_(
+        "Following each other for {days} days, never met: invite them to a meeting, a training "
+        "or an exercise."), {"days": days})

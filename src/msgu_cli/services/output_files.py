@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..domain.text import shown
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 from ..storage.database import new_file_mode
 
 
@@ -27,17 +27,18 @@ def writable_target(path: Path, keep: Sequence[Path] = ()) -> Path:
     never one of the files in `keep` (the database itself)."""
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.exists() and any(k.exists() and target.samefile(k) for k in keep):
-        raise InvalidInput(_("{path} is the database itself: give another file name.").format(
-            path=shown(path)))
+        raise InvalidInput(Message(N_(
+            "{path} is the database itself: give another file name."), {"path": shown(path)}))
     if target.is_dir():
-        raise InvalidInput(_("{path} is a folder: give a file name.").format(path=shown(path)))
+        raise InvalidInput(Message(N_(
+            "{path} is a folder: give a file name."), {"path": shown(path)}))
     if target.exists() and not target.is_file():
-        raise InvalidInput(_("{path} is not a regular file (a device, a pipe or a socket): give "
-                             "the name of a file to write, or leave out --output to write to "
-                             "stdout.").format(path=shown(path)))
+        raise InvalidInput(Message(N_(
+            "{path} is not a regular file (a device, a pipe or a socket): give the name of a "
+            "file to write, or leave out --output to write to stdout."), {"path": shown(path)}))
     if not target.parent.is_dir():
-        raise InvalidInput(_("The folder {folder} does not exist.").format(
-            folder=shown(target.parent)))
+        raise InvalidInput(Message(N_(
+            "The folder {folder} does not exist."), {"folder": shown(target.parent)}))
     return target
 
 
@@ -51,8 +52,7 @@ def replaced_atomically(path: Path, keep: Sequence[Path] = ()) -> Iterator[Path]
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                         suffix=".partial")
     except OSError as error:
-        raise InvalidInput(_("Cannot write {path}: {reason}.").format(
-            path=shown(path), reason=error.strerror)) from None
+        raise _cannot_write(path, error) from None
     os.close(handle)
     partial = Path(name)
     try:
@@ -60,8 +60,7 @@ def replaced_atomically(path: Path, keep: Sequence[Path] = ()) -> Iterator[Path]
         os.chmod(partial, _mode_for(target))
         os.replace(partial, target)
     except OSError as error:
-        raise InvalidInput(_("Cannot write {path}: {reason}.").format(
-            path=shown(path), reason=error.strerror)) from None
+        raise _cannot_write(path, error) from None
     finally:
         partial.unlink(missing_ok=True)
 
@@ -71,3 +70,8 @@ def _mode_for(target: Path) -> int:
     if target.exists():
         return stat.S_IMODE(target.stat().st_mode)
     return new_file_mode()
+
+
+def _cannot_write(path: Path, error: OSError) -> InvalidInput:
+    return InvalidInput(Message(N_("Cannot write {path}: {reason}."), {
+        "path": shown(path), "reason": error.strerror or type(error).__name__}))

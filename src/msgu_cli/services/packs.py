@@ -21,7 +21,7 @@ from ..domain.packs import PackInfo, Subscription, merge_member, new_member, sna
 from ..domain.text import fold, shown
 from ..errors import InvalidInput, MsguError, NotFound
 from ..formats.records import Table
-from ..i18n import _
+from ..i18n import N_, Message, Text
 from ..storage import contacts as store
 from ..storage import packs as subscriptions_store
 from ..storage.database import transaction
@@ -49,11 +49,12 @@ class PullReport:
 
 @dataclass(frozen=True)
 class PullOutcome:
-    """One subscription's pull: its report, or why it failed (and then nothing changed)."""
+    """One subscription's pull: its report, or why it failed (and then nothing changed); the
+    reason is a Message when it may go into JSON (people read it in their language)."""
 
     name: str
     report: PullReport | None = None
-    error: str | None = None
+    error: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -71,17 +72,18 @@ def subscribe(db: Database, address: str, *, name: str | None = None) -> PullRep
     url = _location(address)
     taken = {s.url: s.name for s in subscriptions_store.load_subscriptions(db)}
     if url in taken:
-        raise InvalidInput(_("You already subscribe to {url} as {name}: bring in its changes "
-                             "with 'msgu pull {name}'.").format(url=shown(public_url(url)),
-                                                                name=shown(taken[url])))
+        raise InvalidInput(Message(N_(
+            "You already subscribe to {url} as {name}: bring in its changes with 'msgu pull "
+            "{name}'."), {"url": shown(public_url(url)), "name": shown(taken[url])}))
     body = _read(Subscription(name="", url=url))
     info, table = _parse(body)
     chosen = " ".join((name if name is not None else info.name).split())
     if not chosen:
-        raise InvalidInput(_("--name is empty: give the subscription a name."))
+        raise InvalidInput(Message(N_("--name is empty: give the subscription a name.")))
     if fold(chosen) in {fold(n) for n in taken.values()}:
-        raise InvalidInput(_("A subscription is already named {name}: choose another with "
-                             "--name.").format(name=shown(chosen)))
+        raise InvalidInput(Message(N_(
+            "A subscription is already named {name}: choose another with --name."), {
+            "name": shown(chosen)}))
     now = utc_now()
     with transaction(db):
         sub = Subscription(name=chosen, url=url, subscribed_at=now)
@@ -96,16 +98,18 @@ def pull(db: Database, name: str | None = None) -> list[PullOutcome]:
     if name is not None:
         subs = [s for s in subs if fold(s.name) == fold(name)]
         if not subs:
-            raise NotFound(_("No subscription is named {name}. See them with 'msgu "
-                             "subscriptions'.").format(name=shown(name)))
+            raise NotFound(Message(N_(
+                "No subscription is named {name}. See them with 'msgu subscriptions'."), {
+                "name": shown(name)}))
     elif not subs:
-        raise NotFound(_("No subscriptions yet: follow a pack with 'msgu subscribe URL'."))
+        raise NotFound(Message(N_(
+            "No subscriptions yet: follow a pack with 'msgu subscribe URL'.")))
     outcomes = []
     for sub in subs:
         try:
             outcomes.append(PullOutcome(sub.name, report=_pull_one(db, sub)))
         except MsguError as error:
-            outcomes.append(PullOutcome(sub.name, error=str(error)))
+            outcomes.append(PullOutcome(sub.name, error=error.message))
     return outcomes
 
 
@@ -148,8 +152,9 @@ def _location(address: str) -> str:
     path = Path(unquote(urlsplit(text).path)) if text.lower().startswith("file://") else Path(
         text).expanduser()
     if not path.is_file():
-        raise NotFound(_("No pack at {address}: give an https:// (or http://) URL, or the path "
-                         "of a pack file.").format(address=shown(address)))
+        raise NotFound(Message(N_(
+            "No pack at {address}: give an https:// (or http://) URL, or the path of a pack "
+            "file."), {"address": shown(address)}))
     return str(path.resolve())
 
 
@@ -159,8 +164,9 @@ def _read(sub: Subscription) -> _Body:
         try:
             return _Body(Path(sub.url).read_bytes())
         except OSError as error:
-            raise InvalidInput(_("Cannot read the pack {path}: {reason}.").format(
-                path=shown(sub.url), reason=shown(error.strerror or error))) from None
+            raise InvalidInput(Message(N_(
+                "Cannot read the pack {path}: {reason}."), {
+                "path": shown(sub.url), "reason": shown(error.strerror or error)})) from None
     from ..clients.packs import fetch_pack
     from .session import http_client
 
@@ -173,7 +179,8 @@ def _parse(body: _Body) -> tuple[PackInfo, Table]:
     from ..formats.pack import read_pack
 
     if body.data is None:  # a 304 to a request that asked for no condition
-        raise InvalidInput(_("The server sent no pack (HTTP 304 without a condition asked)."))
+        raise InvalidInput(Message(N_(
+            "The server sent no pack (HTTP 304 without a condition asked).")))
     return read_pack(body.data)
 
 
@@ -193,10 +200,11 @@ def _apply(db: Database, sub: Subscription, body: _Body, info: PackInfo, table: 
         try:
             checked.append((row.line, *check_row(row.fields, merge.ref)))
         except FieldError as error:
-            raise InvalidInput(_("The pack {name} cannot be used: item {number}, {column}: "
-                                 "{reason} Nothing was changed.").format(
-                name=shown(info.name), number=row.line, column=error.column,
-                reason=shown(str(error)))) from None
+            raise InvalidInput(Message(N_(
+                "The pack {name} cannot be used: item {number}, {column}: {reason} Nothing was "
+                "changed."), {
+                "name": shown(info.name), "number": row.line, "column": error.column,
+                "reason": error.message})) from None
     merge.preload([contact for _line, contact, _created in checked])
     for line, contact, created in checked:
         merge.take(line, contact, created)
@@ -230,9 +238,10 @@ class _Merge:
         keys = {self.owners[k] for a in contact.accounts
                 if (k := (a.platform, a.handle)) in self.owners}
         if len(keys) > 1:
-            raise InvalidInput(_("The pack's item {number} has accounts of several contacts "
-                                 "({ids}): nothing was changed.").format(
-                number=line, ids=", ".join(f"#{k}" for k in sorted(keys) if k > 0) or "-"))
+            raise InvalidInput(Message(N_(
+                "The pack's item {number} has accounts of several contacts ({ids}): nothing was "
+                "changed."), {
+                "number": line, "ids": ", ".join(f"#{k}" for k in sorted(keys) if k > 0) or "-"}))
         if keys:
             return keys.pop()
         if contact.accounts:
@@ -281,9 +290,9 @@ class _Merge:
         for key, contact in self.current.items():
             for account in contact.accounts:
                 if self.owners[(account.platform, account.handle)] != key:
-                    raise InvalidInput(_("The pack gives {account} to two contacts: nothing was "
-                                         "changed.").format(account=shown(
-                                             f"{account.platform}:{account.handle}")))
+                    raise InvalidInput(Message(N_(
+                        "The pack gives {account} to two contacts: nothing was changed."), {
+                        "account": shown(f"{account.platform}:{account.handle}")}))
         save_topics(self.db, list(self.topics.values()), origin="user")
         self.report.created_topics = sorted(self.topics)
         new_keys = sorted((k for k in self.current if k < 0), reverse=True)

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from ..domain.vocabulary import parse_platform
 from ..errors import ApiError, InvalidInput
+from ..i18n import N_, Message, Text, english
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.graph import accounts_to_fetch, platform_counts, save_fetch_error, save_fetched
@@ -34,7 +35,8 @@ Progress = Callable[[int, int], None]
 class RefreshReport:
     checked: int = 0
     states: Counter = field(default_factory=Counter)
-    errors: list[tuple[str, str, str]] = field(default_factory=list)  # platform, handle, error
+    # platform, handle, error (a Message: people read it in their language, JSON in English)
+    errors: list[tuple[str, str, Text]] = field(default_factory=list)
     gone: list[tuple[str, str, str]] = field(default_factory=list)  # platform, handle, state
     skipped_platforms: dict[str, int] = field(default_factory=dict)
 
@@ -50,7 +52,7 @@ def refresh(
     """
     platforms = fetchable_platforms(platform)
     if older_than is not None and older_than < 0:
-        raise InvalidInput("--older-than takes a number of days, 0 or more.")
+        raise InvalidInput(Message(N_("--older-than takes a number of days, 0 or more.")))
     contact_ids = list(dict.fromkeys(resolve_ref(db, r) for r in refs)) if refs else None
     cutoff = None if not older_than else (
         datetime.now(UTC) - timedelta(days=older_than)).replace(microsecond=0).isoformat()
@@ -62,7 +64,7 @@ def refresh(
     if todo:
         dids = bluesky_dids(db, contact_ids) if "bluesky" in platforms else {}
         _fetch_and_store(db, http, todo, dids, report, progress)
-    report.errors.sort()
+    report.errors.sort(key=lambda item: (item[0], item[1], english(item[2])))
     report.gone.sort()
     return report
 
@@ -91,7 +93,8 @@ def _fetch_and_store(db: Database, http: httpx.Client, todo: list[tuple[int, str
         if progress is not None:
             progress(done, len(todo))
     if held:
-        raise ApiError(f"No account could be reached ({len(held)} tried): {held[0].error}")
+        raise ApiError(Message(N_("No account could be reached ({count} tried): {error}"), {
+            "count": len(held), "error": held[0].error}))
 
 
 def fetchable_platforms(platform: str | None) -> list[str]:
@@ -100,8 +103,9 @@ def fetchable_platforms(platform: str | None) -> list[str]:
         return list(FETCHABLE)
     code = parse_platform(platform)
     if code not in FETCHABLE:
-        raise InvalidInput(f"{code} has no public API that msgu can read: refresh and discover "
-                           "work with bluesky and mastodon accounts.")
+        raise InvalidInput(Message(N_(
+            "{platform} has no public API that msgu can read: refresh and discover work with "
+            "bluesky and mastodon accounts."), {"platform": code}))
     return [code]
 
 
@@ -126,7 +130,8 @@ def _store(db: Database, ids: dict[tuple[str, str], int],
     with transaction(db):
         if isinstance(result, FetchFailure):
             report.errors.append((result.platform, key[1], result.error))
-            save_fetch_error(db, account_id, result.error, now=utc_now())
+            # Stored for the person who keeps the directory, in the language of this run.
+            save_fetch_error(db, account_id, str(result.error), now=utc_now())
             return
         report.states[result.state] += 1
         if result.state != "ok":

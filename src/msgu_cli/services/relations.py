@@ -15,7 +15,7 @@ from ..domain.relationships import FUNNEL, FunnelStage, relationship_funnel
 from ..domain.text import shown
 from ..domain.vocabulary import parse_kind, parse_language, parse_platform, parse_status
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.relations import (
@@ -42,11 +42,12 @@ def parse_date(value: str | None) -> str:
     except ValueError:
         day = None
     if day is None:
-        raise InvalidInput(_("Invalid date '{value}': use YYYY-MM-DD, e.g. 2026-06-12.").format(
-            value=shown(value)))
+        raise InvalidInput(Message(N_(
+            "Invalid date '{value}': use YYYY-MM-DD, e.g. 2026-06-12."), {"value": shown(value)}))
     if day.isoformat() > today():
-        raise InvalidInput(_("The date {date} is in the future: record what has happened, "
-                             "on {today} or before.").format(date=text, today=today()))
+        raise InvalidInput(Message(N_(
+            "The date {date} is in the future: record what has happened, on {today} or before."), {
+            "date": text, "today": today()}))
     return day.isoformat()
 
 
@@ -56,11 +57,13 @@ def follow(
 ) -> list[Contact]:
     """Record a step in the relationship with each contact; all or none are recorded."""
     if not refs:
-        raise InvalidInput(_("Name at least one contact to follow."))
+        raise InvalidInput(Message(N_("Name at least one contact to follow.")))
     code = parse_status(status)
     if code in ("none", "candidate"):
-        raise InvalidInput(_("'{status}' is not a relationship step: use one of {steps}.").format(
-            status=code, steps=", ".join(s for s in STATUSES if s not in ("none", "candidate"))))
+        raise InvalidInput(Message(N_(
+            "'{status}' is not a relationship step: use one of {steps}."), {
+            "status": code,
+            "steps": ", ".join(s for s in STATUSES if s not in ("none", "candidate"))}))
     if note is not None:
         note = unix_lines(note)
         check_text("--note", note)
@@ -119,8 +122,9 @@ def _own_accounts(stored: Sequence[Account], specs: Sequence[str]) -> tuple[Acco
         try:
             given.append(parse_account_spec(spec))
         except InvalidInput as error:
-            raise InvalidInput(_("The profile's account {spec} is not valid: {reason}").format(
-                spec=shown(spec), reason=error)) from None
+            raise InvalidInput(Message(N_(
+                "The profile's account {spec} is not valid: {reason}"), {
+                "spec": shown(spec), "reason": error.message})) from None
     replaced = {a.platform for a in given}
     kept = [a for a in stored if a.platform not in replaced]
     merged = {(a.platform, a.handle): a for a in (*kept, *given)}
@@ -174,8 +178,9 @@ def set_profile(db: Database, changes: dict, *, clear: Sequence[str] = ()) -> Pr
         updates["accounts"] = _own_accounts(profile.accounts, changes["accounts"])
     for name in clear:
         if name not in Profile.__dataclass_fields__:
-            raise InvalidInput(_("Unknown profile field '{name}': use one of {fields}.").format(
-                name=shown(name), fields=", ".join(Profile.__dataclass_fields__)))
+            raise InvalidInput(Message(N_(
+                "Unknown profile field '{name}': use one of {fields}."), {
+                "name": shown(name), "fields": ", ".join(Profile.__dataclass_fields__)}))
         updates[name] = () if isinstance(getattr(profile, name), tuple) else None
     profile = replace(profile, **updates)
     with transaction(db):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message, _
 from ..storage.database import close_database, open_db
 
 if TYPE_CHECKING:
@@ -27,9 +27,10 @@ def default_db_path() -> Path:
 
 def resolve_db_path(given: str | None) -> Path:
     if given is not None and not given.strip():
-        raise InvalidInput(_("--db (or MSGU_DB) is empty: give a file path."))
+        raise InvalidInput(Message(N_("--db (or MSGU_DB) is empty: give a file path.")))
     if given is not None and "\x00" in given:  # no file system has such a name
-        raise InvalidInput(_("--db (or MSGU_DB) holds a NUL character: give a file path."))
+        raise InvalidInput(Message(N_(
+            "--db (or MSGU_DB) holds a NUL character: give a file path.")))
     return Path(os.path.expanduser(given)) if given else default_db_path()
 
 

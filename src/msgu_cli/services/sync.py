@@ -21,7 +21,7 @@ from ..domain.relationships import Observation, observed_change, synced_platform
 from ..domain.text import fold
 from ..domain.vocabulary import parse_platform
 from ..errors import ApiError, InvalidInput
-from ..i18n import _
+from ..i18n import N_, Message, Text, _, english
 from ..storage import contacts as store
 from ..storage.database import transaction
 from ..storage.graph import platform_accounts
@@ -68,7 +68,8 @@ class SyncReport:
     changes: list[StatusChange] = field(default_factory=list)
     missing: list[MissingAccount] = field(default_factory=list)
     added: list[tuple[int, str]] = field(default_factory=list)  # id, name
-    errors: list[tuple[str, str, str]] = field(default_factory=list)  # platform, own, error
+    # platform, own account, error (a Message: people read it in their language, JSON in English)
+    errors: list[tuple[str, str, Text]] = field(default_factory=list)
     not_found: list[tuple[str, str]] = field(default_factory=list)  # platform, handle
 
 
@@ -115,9 +116,9 @@ def sync(db: Database, *, http: httpx.Client, platform: str | None = None,
     seen = _observations(lists, batches, directory, report)
     _note_errors(lists, batches, report)
     if not report.read:
-        first = report.errors[0][2] if report.errors else _("no answer")
-        raise ApiError(_("Nothing could be read for your own accounts: {error}").format(
-            error=first))
+        first = report.errors[0][2] if report.errors else Message(N_("no answer"))
+        raise ApiError(Message(N_("Nothing could be read for your own accounts: {error}"),
+                               {"error": first}))
     report.changes = _changes(db, seen)
     report.missing = _missing(lists, directory, own)
     if not dry_run:
@@ -129,13 +130,15 @@ def _own_accounts(accounts: Sequence[Account], platform: str | None) -> list[tup
     """The profile's Bluesky and Mastodon accounts (of `platform` only, when given)."""
     wanted = SYNCABLE if platform is None else (parse_platform(platform),)
     if platform is not None and wanted[0] not in SYNCABLE:
-        raise InvalidInput(_("sync reads Bluesky and Mastodon only: {platform} has no public "
-                             "API msgu can read.").format(platform=wanted[0]))
+        raise InvalidInput(Message(N_(
+            "sync reads Bluesky and Mastodon only: {platform} has no public API msgu can "
+            "read."), {"platform": wanted[0]}))
     own = [(a.platform, a.handle) for a in accounts if a.platform in wanted]
     if not own:
-        raise InvalidInput(_("sync needs your organisation's own Bluesky or Mastodon account: "
-                             "set it with msgu profile set --bluesky HANDLE (or --mastodon "
-                             "user@instance), then run msgu sync again."))
+        raise InvalidInput(Message(N_(
+            "sync needs your organisation's own Bluesky or Mastodon account: set it with msgu "
+            "profile set --bluesky HANDLE (or --mastodon user@instance), then run msgu sync "
+            "again.")))
     return own
 
 
@@ -215,7 +218,8 @@ def _said(on_list: bool, follow_list: FollowList) -> bool | None:
 def _note_errors(lists: list[FollowList], batches: list[RelationshipBatch],
                  report: SyncReport) -> None:
     """Which own accounts were read (at least in part), and what could not be read."""
-    read, errors = set(), set()
+    read: set[tuple[str, str]] = set()
+    errors: set[tuple[str, str, Text]] = set()
     for fl in lists:
         if fl.complete or fl.accounts:
             read.add((fl.platform, fl.handle))
@@ -225,10 +229,11 @@ def _note_errors(lists: list[FollowList], batches: list[RelationshipBatch],
         if batch.error is None:
             read.add(("bluesky", batch.actor))
         else:
-            errors.add(("bluesky", batch.actor, _("{error} ({count} account(s) of the "
-                                                  "directory not read)").format(
-                error=batch.error, count=len(batch.handles))))
-    report.read, report.errors = sorted(read), sorted(errors)
+            errors.add(("bluesky", batch.actor, Message(N_(
+                "{error} ({count} account(s) of the directory not read)"), {
+                "error": batch.error, "count": len(batch.handles)})))
+    report.read = sorted(read)
+    report.errors = sorted(errors, key=lambda item: (item[0], item[1], english(item[2])))
 
 
 def _changes(db: Database, seen: dict[int, list[Observation]]) -> list[StatusChange]:
@@ -280,6 +285,8 @@ def _write(db: Database, report: SyncReport, *, add_missing: bool) -> None:
 
 
 def _note(change: StatusChange) -> str:
+    """The history step's note: written once, in the language of this run, for the person who
+    keeps the record (like the notes people give `follow`), and stored as it is."""
     values = {"platform": change.platform, "own": change.own, "account": change.account}
     if change.after == "unfollowed":
         return _("Observed by msgu sync on {platform}: {own} no longer follows {account}."

@@ -134,7 +134,7 @@ def import_source(
 ) -> ImportReport:
     """Read a file, a URL or a community list and import it (see import_table)."""
     if on_duplicate not in DUPLICATE_POLICIES:
-        raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
+        raise _bad_policy(on_duplicate)
     table: Table | RowStream | None = _community_list(db, source) if fmt is None else None
     if table is None:
         open_file, name = read_source(source)
@@ -158,7 +158,7 @@ def import_table(
     table is consumed (its rows are emptied as they are read).
     """
     if on_duplicate not in DUPLICATE_POLICIES:
-        raise InvalidInput(f"--on-duplicate must be one of: {', '.join(DUPLICATE_POLICIES)}.")
+        raise _bad_policy(on_duplicate)
     tick = progress or (lambda stage, done, total: None)
     report = ImportReport(table.format, ignored_columns=list(table.ignored_columns),
                           dry_run=dry_run)
@@ -186,6 +186,11 @@ def import_table(
         tick(stage, report.rows, report.rows)  # `expected` counted lines, not rows
     plan.settle_ids(dry_run=dry_run)
     return report
+
+
+def _bad_policy(policy: str) -> InvalidInput:
+    return InvalidInput(_("--on-duplicate must be one of: {policies}; not '{policy}'.").format(
+        policies=", ".join(DUPLICATE_POLICIES), policy=shown(policy)))
 
 
 def _checked(row: RawRow, ref: Reference) -> Checked:
@@ -304,10 +309,11 @@ def check_export_options(fmt: str, platform: str | None, header: bool, *,
         raise InvalidInput(_("Unknown format '{format}'. Use one of: {formats}.").format(
             format=shown(fmt), formats=", ".join(FORMATS)))
     if fmt == "mastodon" and platform not in (None, "mastodon"):
-        raise InvalidInput("The mastodon format lists Mastodon accounts only: drop --platform.")
+        raise InvalidInput(_("The mastodon format lists Mastodon accounts only: drop "
+                             "--platform."))
     if fmt != "mastodon" and not header:
-        raise InvalidInput("--no-header is for --format mastodon (a bare list of addresses); "
-                           f"a {fmt} export always has its header.")
+        raise InvalidInput(_("--no-header is for --format mastodon (a bare list of addresses); "
+                             "a {format} export always has its header.").format(format=fmt))
     if fmt == "xlsx" and not to_file:
         raise InvalidInput(_("An Excel workbook is a file, not text for the terminal: give "
                              "--output FILE.xlsx."))
