@@ -254,8 +254,10 @@ def test_outside_the_territory_topics_count_half() -> None:
     assert far == [Reason("geography", "outside your territory: its topics count half", -3.0)]
     assert score_peer(cand(2, "B", scope="international"), q, GEO, interest)[0].points == -3.0
     for serving in (cand(3, "C", scope="provincial"), cand(4, "D", scope="national"),
-                    cand(5, "E", region="17"), cand(6, "F", region="04")):
+                    cand(5, "E", region="17")):
         assert score_peer(serving, q, GEO, interest) == []
+    # A neighbouring region's service serves that region: nearer than far, but a peer.
+    assert score_peer(cand(6, "F", region="04"), q, GEO, interest)[0].points == -3.0
     assert score_peer(cand(7, "G", scope="international"), Query(("inondations",)), GEO,
                       interest) == []  # no territory asked
 

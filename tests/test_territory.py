@@ -86,11 +86,12 @@ def test_a_town_of_another_mrc_of_the_region_is_nearby_still_nearer_than_the_pro
     assert territory_tier(CHELSEA, Query(region="07"), GEO) == "region"
 
 
-def test_a_town_of_a_neighbouring_region_does_not_serve_you():
+def test_a_neighbouring_region_s_contacts_do_not_serve_you():
     assert territory_tier(ROSEMERE, GATINEAU, GEO) == "neighbour"  # still nearer than far
     assert serves_territory(ROSEMERE, GATINEAU, GEO) is False
     regional = cand(7, "Santé Laurentides", kind="health", scope="regional", region="15")
-    assert serves_territory(regional, GATINEAU, GEO) is True
+    assert serves_territory(regional, GATINEAU, GEO) is False  # it serves the Laurentides
+    assert serves_territory(CISSS, GATINEAU, GEO) is True
     topic = score_topic(ROSEMERE, GATINEAU, CTX)
     assert score_peer(ROSEMERE, GATINEAU, GEO, topic)[0].points == -3.0  # its floods count half
     assert score_kind(ROSEMERE, GATINEAU, GEO)[0].points == 0.38  # a quarter of 1.5
@@ -210,6 +211,12 @@ def test_a_town_is_never_recommended_to_itself_whatever_the_profile_calls_it():
 ])
 def test_the_organisation_s_own_units_are_itself(name, mine):
     assert is_yourself(cand(30, name), Query(own_name="Sûreté du Québec")) is mine
+
+
+def test_a_unit_s_profile_is_its_organisation():
+    division = Query(own_name="Croix-Rouge canadienne – Québec")
+    assert is_yourself(cand(31, "Croix-Rouge canadienne"), division)
+    assert not is_yourself(cand(32, "Croix-Rouge française"), division)
 
 
 # --- references among followable contacts, diversity ----------------------------------------

@@ -72,11 +72,13 @@ def own_town(name: str | None, kind: str | None, municipality: str | None) -> st
 
 
 def is_yourself(c: Candidate, q: Query) -> bool:
-    """The organisation of the profile: the same name, accents and case aside, or one of its
-    own units named after it (« Sûreté du Québec – district Nord » for the Sûreté du Québec);
+    """The organisation of the profile: the same name, accents and case aside, one of its own
+    units named after it (« Sûreté du Québec – district Nord » for the Sûreté du Québec) or the
+    organisation a unit's profile belongs to (the Red Cross for « Croix-Rouge – Québec »);
     for a town's profile, also the town itself under another name (« Ville de Gatineau » for a
     profile `--municipality Gatineau`) and its own services' pages named after it."""
-    if q.own_name and _is_unit_of(c.key, fold(q.own_name)):
+    own = fold(q.own_name or "")
+    if own and (_is_unit_of(c.key, own) or _is_unit_of(own, c.key)):
         return True
     town = q.own_town
     return bool(town) and c.kind == "municipality" and same_municipality(c.municipality, town) \

@@ -243,18 +243,17 @@ def score_geography(c: Candidate, q: Query, geo: Geography) -> list[Reason]:
 
 
 def serves_territory(c: Candidate, q: Query, geo: Geography) -> bool | None:
-    """Whether the contact serves the asked territory: in it, province-wide, national, or a
-    regional one of a neighbouring region (True); a town of a neighbouring region or of farther,
-    a foreign one (False); None without a place. Without a territory, a Quebec organisation (a
-    profile with a kind: a ministry, the SQ) is served by Quebec and Canada, not by a foreign
-    contact; a query without either judges nobody."""
+    """Whether the contact serves the asked territory: in it, province-wide or national (True);
+    of another region, neighbouring or not (it serves that region), or foreign (False); None
+    without a place. Without a territory, a Quebec organisation (a profile with a kind: a
+    ministry, the SQ) is served by Quebec and Canada, not by a foreign contact; a query
+    without either judges nobody."""
     if not (q.region or q.mrc):
         return False if q.org_kind and c.scope == "international" else None
     if not (is_quebec(c) or c.scope in ("national", "international")):
         return None
     tier = territory_tier(c, q, geo)
-    return c.scope in ("provincial", "national") or tier in ("mrc", "region", "nearby") or (
-        tier == "neighbour" and not serves_one_mrc(c))
+    return c.scope in ("provincial", "national") or tier in ("mrc", "region", "nearby")
 
 
 def score_peer(c: Candidate, q: Query, geo: Geography,
