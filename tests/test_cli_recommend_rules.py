@@ -326,3 +326,12 @@ def test_plain_reasons_name_neighbours_and_counterparts(starter_db, invoke, prof
             "--mrc", "Gatineau", "--topic", "inondations")
     flat = " ".join(invoke("recommend", "--limit", "15").stdout.split())
     assert "municipality in your region" in flat and "police service of your MRC" in flat
+
+
+def test_a_region_that_is_one_mrc_is_that_mrc(recommend):
+    # Montréal and Laval are each one equivalent territory: the region asked is the MRC.
+    rows = {r["name"]: r for r in recommend("--topic", "inondations", "--region", "Montréal")}
+    fire = rows["Service de sécurité incendie de Montréal"]["reasons"]
+    assert "territory: same MRC (Montréal)" in [x["detail"] for x in fire]
+    rows = recommend("--topic", "inondations", "--region", "17")
+    assert not [x for r in rows for x in r["reasons"] if "same MRC" in x["detail"]]

@@ -102,6 +102,9 @@ def build_query(request: RecommendRequest, ref: Reference, profile: Profile) -> 
     if region is None and mrc is None or (region == profile.region and mrc is None):
         # The profile's territory, also its MRC when the command line names its own region.
         region, mrc = profile.region, profile.mrc
+    if region and not mrc:  # Montréal and Laval are each one MRC (equivalent territory)
+        mrcs = ref.geography.mrcs_of(region)
+        mrc = mrcs[0].name if len(mrcs) == 1 else None
     languages = ((parse_language(request.lang),) if request.lang
                  else tuple(profile.languages) or DEFAULT_LANGUAGES)
     platforms = tuple(parse_platform(p) for p in request.platforms) or tuple(profile.platforms)
