@@ -91,6 +91,8 @@ def _all_hazards(kind: str, scope: str | None) -> str:
     if kind == "utility":
         return {"provincial": _("outages and restoration for all of Quebec")}.get(
             scope or "", _("outages and restoration"))
+    if kind in ("police", "fire") and scope in ("provincial", "national"):
+        return _reach(kind, scope or "")  # a responder everywhere, not an alert service
     return {"provincial": _("official alerts for all of Quebec"),
             "national": _("official alerts for all of Canada")}.get(scope or "",
                                                                    _("official alerts"))
