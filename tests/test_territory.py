@@ -243,3 +243,14 @@ def test_diversity_spares_province_wide_and_national_sources():
     got = diversify(pool, everyone, order, top=12)
     penalised = {r.contact_id for r in got if any(x.signal == "diversity" for x in r.reasons)}
     assert penalised == {63, 64, 65}  # the 4th town on, never a province-wide agency
+
+
+def test_one_tag_answers_one_asked_topic():
+    ctx = TopicContext(related={"medias-sociaux": {"veille": "child"},
+                                "veille": {"medias-sociaux": "parent"}},
+                       weights={"medias-sociaux": 1.0, "veille": 1.0})
+    watcher = cand(70, "Veille", topics=("veille",))
+    both = score_topic(watcher, Query(("medias-sociaux", "veille")), ctx)
+    assert [r.key for r in both] == ["exact:veille"]  # not also a subtopic of social media
+    alone = score_topic(watcher, Query(("medias-sociaux",)), ctx)
+    assert [r.key for r in alone] == ["related:veille"]  # asked alone, its relative counts

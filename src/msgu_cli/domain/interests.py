@@ -96,9 +96,12 @@ def _relation_detail(relation: str, label: str, asked: str, suggested: bool) -> 
     return text.format(label=label, asked=asked)
 
 
-def _best_match(code: str, c: Candidate, ctx: TopicContext,
-                all_hazards: bool) -> tuple[float, str, str] | None:
-    """The strongest tag evidence that `c` covers the asked topic: (base points, detail, key)."""
+def _best_match(code: str, c: Candidate, ctx: TopicContext, all_hazards: bool,
+                asked: frozenset[str] = frozenset()) -> tuple[float, str, str] | None:
+    """The strongest tag evidence that `c` covers the asked topic: (base points, detail, key).
+    A relative that is itself asked answers its own topic, not this one too: one tag, one
+    topic (« Veille » does not also count as a subtopic of « Médias sociaux » when both are
+    asked)."""
     label = ctx.labels.get(code, code)
     if code in c.topics:
         return EXACT_POINTS, _('topic "{label}" (exact tag)').format(label=label), f"exact:{code}"
@@ -107,7 +110,7 @@ def _best_match(code: str, c: Candidate, ctx: TopicContext,
         options.append((EXACT_POINTS * SUGGESTED_FACTOR,
                         _('topic "{label}" (suggested tag)').format(label=label), f"exact:{code}"))
     for other, relation in sorted(ctx.related.get(code, {}).items()):
-        if relation == "all-hazards" and not all_hazards:
+        if (relation == "all-hazards" and not all_hazards) or other in asked:
             continue
         base = ALL_HAZARDS_POINTS if relation == "all-hazards" else RELATED_POINTS
         how = "all-hazards" if relation == "all-hazards" else f"related:{other}"
@@ -134,7 +137,7 @@ def score_topic(c: Candidate, q: Query, ctx: TopicContext, *,
         weight = ctx.weights.get(code, 1.0)
         if weight <= 0:
             continue
-        match = _best_match(code, c, ctx, all_hazards)
+        match = _best_match(code, c, ctx, all_hazards, frozenset(asked))
         if match is not None:
             found.append((match[0] * weight, "topic", match[1], match[2]))
         elif code in c.text_topics:
