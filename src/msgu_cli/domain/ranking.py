@@ -248,8 +248,8 @@ def below_matches(ranked: list[Ranked], depths: Mapping[int, int], partners: Ite
         if r.contact_id in first:
             r = first[r.contact_id]
         elif r.contact_id in partner_ids:
-            floors_ = [f for f in (floor(r), lowest_service) if f is not None]
-            r = _kept_below(r, min(floors_, default=None))
+            bounds = [f for f in (floor(r), lowest_service) if f is not None]
+            r = _kept_below(r, min(bounds, default=None))
         out.append(r)
     return out
 
@@ -273,13 +273,13 @@ def rank_contacts(
     if limit <= 0:
         return []
     q = replace(q, region=query_region(q, geo))  # resolve once, not per contact
-    by_id: dict[int, Candidate] = {}
-    for c in candidates:
-        if c.any_account_alive and c.contact_id not in by_id and not is_yourself(c, q):
-            by_id[c.contact_id] = c
     scorer = _Scorer(q, ctx, geo, today)
     ranked: list[Ranked] = []
-    for c in by_id.values():
+    by_id: dict[int, Candidate] = {}
+    for c in candidates:
+        if not c.any_account_alive or c.contact_id in by_id or is_yourself(c, q):
+            continue
+        by_id[c.contact_id] = c
         result = scorer.rank(c) if scorer.may_qualify(c) else None
         if result is not None:
             ranked.append(result)
