@@ -255,3 +255,30 @@ def test_the_crowded_directory_really_needs_the_shortlist(crowded):
     finally:
         db.close()
     assert tagged > SHORTLIST
+
+
+def test_the_shortlist_reads_the_province_wide_counterparts(crowded, tmp_path):
+    """A police service's counterpart (a province-wide police) matches none of its interests
+    and has no region: the shortlist reads it by kind, and still changes nothing."""
+    from typer.testing import CliRunner
+
+    from msgu_cli.cli import app
+
+    db_path = tmp_path / "police.db"
+    copy_database(crowded, db_path)
+    for args in (("add", "Police provinciale d'essai", "--kind", "police", "--scope",
+                  "provincial", "--lang", "fr", "--x", "police_essai"),
+                 ("profile", "set", "--kind", "police", "--region", "06", "--mrc", "Montréal",
+                  "--lang", "fr")):
+        result = CliRunner().invoke(app, ["--db", str(db_path), *args])
+        assert result.exit_code == 0, result.output
+    db = open_db(db_path)
+    try:
+        request = RecommendRequest(topics=["communication-de-crise"], limit=15)
+        short = recommend(db, request, today=date(2026, 1, 15))
+        whole = recommend(db, request, today=date(2026, 1, 15), shortlist=False)
+    finally:
+        db.close()
+    got = [(r.contact.id, r.score, r.reasons) for r in short.recommendations]
+    assert got == [(r.contact.id, r.score, r.reasons) for r in whole.recommendations]
+    assert "Police provinciale d'essai" in [r.contact.name for r in short.recommendations]

@@ -230,3 +230,108 @@ def test_each_row_has_a_plain_reason(starter_db, invoke, profile):
     assert "exact tag" not in flat  # points and details stay in --explain
     explained = " ".join(invoke("recommend", "--limit", "15", "--explain").stdout.split())
     assert "territory: same MRC (Gatineau)" in explained
+
+
+# --- a coordinator's territory (round 2: the grown directory) --------------------------------
+
+QEA = "Québec En Alerte"
+
+
+def test_a_town_named_by_its_municipality_is_never_recommended_to_itself(recommend, profile):
+    profile("--kind", "municipality", "--municipality", "Gatineau", "--topic", "inondations")
+    for args in ((), ("--region", "06"), ("--include-websites",)):
+        assert "Ville de Gatineau" not in names(recommend("--limit", "100", *args))
+    # A borough is in Montréal; it is not the city, which it follows first.
+    profile("--name", "Arrondissement de Verdun", "--municipality", "Montréal", "--topic",
+            "chaleur-extreme")
+    got = names(recommend("--limit", "100"))
+    assert "Ville de Montréal" in got and "Arrondissement de Verdun" not in got
+
+
+def test_an_organisation_s_own_unit_is_never_recommended_to_it(recommend, profile):
+    profile("--name", "Sûreté du Québec", "--kind", "police", "--topic", "feux-de-foret")
+    assert "Sûreté du Québec – district Nord" not in names(recommend("--limit", "100"))
+
+
+@pytest.mark.parametrize("who", [
+    ("--name", "MRC de Nicolet-Yamaska", "--kind", "mrc", "--region", "17", "--mrc",
+     "Nicolet-Yamaska", "--topic", "inondations"),
+    ("--name", "MRC de La Mitis", "--kind", "mrc", "--region", "01", "--mrc", "La Mitis",
+     "--topic", "erosion-cotiere", "--topic", "tempetes"),
+    ("--name", "Ville de Saguenay", "--kind", "municipality", "--municipality", "Saguenay",
+     "--topic", "inondations", "--topic", "glissements-de-terrain"),
+    ("--name", "Ville de Magog", "--kind", "municipality", "--municipality", "Magog",
+     "--topic", "tempetes"),
+], ids=["floods", "coastal storms", "floods and landslides", "storms"])
+def test_the_province_and_the_weather_lead_a_hazard_asked_by_a_quebec_organisation(
+        recommend, profile, who):
+    profile(*who, "--lang", "fr")
+    assert {UQ, MSP, ECCC} <= set(names(recommend())[:5])
+    # Ranked with the references, the alert system comes in too (after flood maps, for floods).
+    assert QEA in names(recommend("--include-websites"))[:10]
+
+
+def test_a_police_service_is_shown_its_city_its_fire_service_and_the_sq(recommend, profile):
+    profile("--name", "Service de police de la Ville de Montréal", "--kind", "police",
+            "--region", "06", "--mrc", "Montréal", "--topic", "communication-de-crise",
+            "--topic", "medias-sociaux", "--lang", "fr")
+    rows = {r["name"]: r for r in recommend()}
+    top = list(rows)[:5]
+    assert {"Sûreté du Québec", "Ville de Montréal",
+            "Service de sécurité incendie de Montréal"} <= set(top)
+    sq = rows["Sûreté du Québec"]
+    assert "topic" not in signals(sq) and "text" not in signals(sq)  # a partner, not a match
+    assert any(x["detail"].startswith("police, a service of your territory")
+               for x in sq["reasons"])
+    # Its own services come before the other partners of its MRC (a borough, a CIUSSS).
+    assert top.index("Service de sécurité incendie de Montréal") < top.index("Ville de Montréal")
+
+
+def test_a_town_s_all_hazards_page_warns_its_own_mrc_not_the_region(recommend):
+    longueuil = "Ville de Longueuil"  # tagged tous-risques, not inondations
+    assert longueuil not in names(recommend("--topic", "inondations", "--region", "16",
+                                            "--limit", "100"))
+    own = {r["name"]: r for r in recommend("--topic", "inondations", "--mrc", "Longueuil",
+                                           "--limit", "100")}
+    assert any(x["detail"].startswith("all-hazards source") for x in own[longueuil]["reasons"])
+
+
+def test_references_ranked_with_accounts_cost_what_they_cannot_give(recommend):
+    rows = recommend("--topic", "inondations", "--include-websites", "--limit", "30")
+    for row in rows:
+        costs = [x for x in row["reasons"] if x["detail"] == "website only: nothing to follow"]
+        assert (costs == []) == row["followable"], row["name"]
+        assert all(x["points"] == -2.0 and x["signal"] == "penalty" for x in costs)
+    assert not any("website only" in x["detail"] for r in recommend("--platform", "website",
+                                                                    "--topic", "inondations")
+                   for x in r["reasons"])  # websites asked for: references are what is asked
+
+
+def test_the_profile_s_mrc_stays_when_the_command_line_names_its_region(recommend, profile):
+    profile("--name", "Ville de Baie-Comeau", "--kind", "municipality", "--municipality",
+            "Baie-Comeau", "--lang", "fr")
+    rows = {r["name"]: r for r in recommend("--region", "09")}
+    assert "territory: same MRC (Manicouagan)" in [
+        x["detail"] for x in rows["Municipalité de Ragueneau"]["reasons"]]
+    elsewhere = recommend("--region", "01")
+    assert not [x for r in elsewhere for x in r["reasons"] if "same MRC" in x["detail"]]
+
+
+def test_plain_reasons_name_neighbours_and_counterparts(starter_db, invoke, profile):
+    profile("--name", "Service de police de Laval", "--kind", "police", "--region", "13",
+            "--mrc", "Laval", "--topic", "communication-de-crise", "--lang", "fr")
+    flat = " ".join(invoke("recommend", "--limit", "15").stdout.split())
+    assert "police for all of Quebec" in flat  # the SQ, its counterpart
+    profile("--name", "Ville de Gatineau", "--kind", "municipality", "--region", "07",
+            "--mrc", "Gatineau", "--topic", "inondations")
+    flat = " ".join(invoke("recommend", "--limit", "15").stdout.split())
+    assert "municipality in your region" in flat and "police service of your MRC" in flat
+
+
+def test_a_region_that_is_one_mrc_is_that_mrc(recommend):
+    # Montréal and Laval are each one equivalent territory: the region asked is the MRC.
+    rows = {r["name"]: r for r in recommend("--topic", "inondations", "--region", "Montréal")}
+    fire = rows["Service de sécurité incendie de Montréal"]["reasons"]
+    assert "territory: same MRC (Montréal)" in [x["detail"] for x in fire]
+    rows = recommend("--topic", "inondations", "--region", "17")
+    assert not [x for r in rows for x in r["reasons"] if "same MRC" in x["detail"]]

@@ -34,6 +34,7 @@ def test_an_all_hazards_source_says_what_it_does_for_all_quebec():
         "weather warnings for all of Canada"
     assert plain_reason(reasons, "ngo", "national", LABELS) == \
         "help for disaster victims in all of Canada"
+    assert plain_reason(reasons, "police", "provincial", LABELS) == "police for all of Quebec"
 
 
 def test_topics_then_network_joined_plainly():
@@ -69,3 +70,16 @@ def test_a_peer_outside_the_territory_says_where_it_is():
     assert plain_reason(far, "municipality", "local", LABELS) == "floods; elsewhere in Quebec"
     abroad = [r("topic", 6, "exact:inondations"), r("geography", -3, "peer")]
     assert plain_reason(abroad, "other", "international", LABELS) == "floods; outside Quebec"
+
+
+def test_partners_near_and_province_wide_are_named_by_their_role():
+    nearby = [r("geography", 5.5, "nearby"), r("kind", 2.5, "municipality")]
+    assert plain_reason(nearby, "municipality", "local", LABELS) == "municipality in your region"
+    counterpart = [r("geography", 5, "provincial"), r("kind", 5.5, "police")]
+    assert plain_reason(counterpart, "police", "provincial", LABELS) == "police for all of Quebec"
+    weather = [r("geography", 4, "national"), r("kind", 3, "weather")]
+    assert plain_reason(weather, "weather", "national", LABELS) == \
+        "weather warnings for all of Canada"
+    floods_nearby = [r("topic", 6, "exact:inondations"), r("geography", 5.5, "nearby")]
+    assert plain_reason(floods_nearby, "municipality", "local", LABELS) == \
+        "floods; in your region"

@@ -119,18 +119,21 @@ def test_ndcg_is_one_for_the_ideal_order_and_falls_with_swaps():
 
 # --- the persona evaluation on the shipped starter directory ----------------------------------
 # benchmarks/personas.toml judges the top 10 of coordinators' own queries on seeds/contacts.csv
-# (what users get). Floors sit a little under what the ranking reaches today (mean P@5 0.67 of
-# a 0.92 ceiling, mean nDCG@10 0.86, the lowest persona 0.40); `benchmarks/quality.py` prints
-# each persona's figures and the contacts in its top 10 that nobody has judged yet.
+# (what users get). The floors are issue 10's targets, met: mean P@5 0.70 or more (0.81 today,
+# of a 0.92 ceiling), mean nDCG@10 0.80 or more (0.89), no persona below nDCG@10 0.6 (the lowest
+# 0.67), and at least 80% of the personas passing the hidden set's criterion (nDCG@10 0.8 and
+# P@5 0.6: 28 of 34 today); the means sit a little under today's figures so that a change that
+# makes the ranking worse fails here. `benchmarks/quality.py` prints each persona's figures and
+# the contacts in its top 10 that nobody has judged yet.
 
 from personas import RELEVANT_GRADE, load_personas, msgu_ranking, persona_database  # noqa: E402
 from personas import score as persona_score  # noqa: E402
 
 PERSONAS = load_personas()
-PERSONA_MEAN_PRECISION_AT_5 = 0.62
-PERSONA_MEAN_NDCG_AT_10 = 0.80
-PERSONA_NDCG_AT_10 = 0.35
-PERSONA_SHARE_AT_0_6 = 0.8  # of the personas reach nDCG@10 0.6
+PERSONA_MEAN_PRECISION_AT_5 = 0.78
+PERSONA_MEAN_NDCG_AT_10 = 0.86
+PERSONA_NDCG_AT_10 = 0.6
+PERSONA_PASSING_SHARE = 0.8  # of the personas reach nDCG@10 0.8 and P@5 0.6
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +153,7 @@ def test_the_personas_judge_real_starter_contacts():
 
     with seed_file("contacts.csv").open(encoding="utf-8-sig", newline="") as handle:
         starter = {row["name"] for row in csv.DictReader(handle)}
-    assert len(PERSONAS) >= 20
+    assert len(PERSONAS) >= 32  # the 26 of round 1 re-judged, and new ones on the new data
     for persona in PERSONAS:
         assert set(persona.judged) <= starter, (persona.id, set(persona.judged) - starter)
         assert any(j.grade >= RELEVANT_GRADE for j in persona.judged.values()), persona.id
@@ -159,12 +162,13 @@ def test_the_personas_judge_real_starter_contacts():
 
 
 def test_the_personas_clear_their_floors(persona_scores):
-    ndcg = [s.ndcg_at_10 for s in persona_scores.values()]
-    assert mean([s.precision_at_5 for s in persona_scores.values()]) >= \
-        PERSONA_MEAN_PRECISION_AT_5
+    scores = persona_scores.values()
+    ndcg = [s.ndcg_at_10 for s in scores]
+    assert mean([s.precision_at_5 for s in scores]) >= PERSONA_MEAN_PRECISION_AT_5
     assert mean(ndcg) >= PERSONA_MEAN_NDCG_AT_10
     assert min(ndcg) >= PERSONA_NDCG_AT_10, persona_scores
-    assert sum(n >= 0.6 for n in ndcg) >= PERSONA_SHARE_AT_0_6 * len(ndcg)
+    passing = [s.ndcg_at_10 >= 0.8 and s.precision_at_5 >= 0.6 for s in scores]
+    assert sum(passing) >= PERSONA_PASSING_SHARE * len(passing), persona_scores
 
 
 def test_an_unjudged_contact_counts_zero_and_is_named():

@@ -146,29 +146,35 @@ def test_hazards_count_all_hazards_sources_as_related() -> None:
 def test_an_all_hazards_source_matches_every_hazard_below_an_exact_tag() -> None:
     q = Query(("verglas",))
     source = score_topic(cand(1, "MSP", topics=("tous-risques",)), q, CTX)
-    assert source == [Reason("topic", 'all-hazards source (counts for "Ice storms")', 4.0)]
+    assert source == [Reason("topic", 'all-hazards source (counts for "Ice storms")', 5.0)]
     assert 2.5 < points(source) < points(score_topic(cand(2, "B", topics=("verglas",)), q, CTX))
+    # Its one tag answers both hazards, but covers neither itself: no coverage bonus.
     two = score_topic(cand(3, "C", topics=("tous-risques",)), Query(("verglas", "inondations")),
                       CTX)
-    assert [r.points for r in two] == [4.0, 2.0, 1.0]
+    assert [r.points for r in two] == [5.0, 2.5]
 
 
 def test_only_all_hazards_sources_that_reach_you_count_for_every_hazard() -> None:
     assert warns_you(cand(1, "MSP", scope="provincial"), None, placed=False)
     assert warns_you(cand(2, "ECCC", scope="national"), None, placed=True)
     assert not warns_you(cand(3, "FEMA", scope="international"), None, placed=False)
-    town = cand(4, "Ville", scope="local", region="16")
-    assert warns_you(town, "region", placed=True)  # its own territory
+    town = cand(4, "Ville", scope="local", region="16", mrc="Roussillon")
+    assert warns_you(town, "mrc", placed=True)  # its own MRC
+    assert not warns_you(town, "nearby", placed=True)  # elsewhere in its region: a partner
     assert not warns_you(town, None, placed=True)  # another territory's warnings
     assert not warns_you(town, None, placed=False)  # no territory asked: nobody's in particular
     assert warns_you(cand(5, "Inconnu"), None, placed=False)  # no place known: benefit of doubt
+    regional = cand(9, "Santé régionale", scope="regional", region="16")
+    assert warns_you(regional, "region", placed=True) and not warns_you(regional, None, True)
     q = Query(("verglas",))
-    far = [cand(6, "Ville lointaine", scope="local", region="06", topics=("tous-risques",)),
+    far = [cand(6, "Ville lointaine", scope="local", region="06", mrc="Montréal",
+                topics=("tous-risques",)),
            cand(7, "Abroad", scope="international", topics=("tous-risques",)),
            cand(8, "MSP", scope="provincial", topics=("tous-risques",))]
     assert ids(rank(far, q)) == [8]
-    near = Query(("verglas",), region="06")
-    assert ids(rank(far, near)) == [6, 8]  # the town of your own region first, then the MSP
+    assert ids(rank(far, Query(("verglas",), region="06"))) == [8]  # not the region's source
+    near = Query(("verglas",), region="06", mrc="Montréal")
+    assert ids(rank(far, near)) == [6, 8]  # the town of your own MRC first, then the MSP
 
 
 def test_topic_names_in_the_description_are_text_below_tags() -> None:
@@ -248,8 +254,10 @@ def test_outside_the_territory_topics_count_half() -> None:
     assert far == [Reason("geography", "outside your territory: its topics count half", -3.0)]
     assert score_peer(cand(2, "B", scope="international"), q, GEO, interest)[0].points == -3.0
     for serving in (cand(3, "C", scope="provincial"), cand(4, "D", scope="national"),
-                    cand(5, "E", region="17"), cand(6, "F", region="04")):
+                    cand(5, "E", region="17")):
         assert score_peer(serving, q, GEO, interest) == []
+    # A neighbouring region's service serves that region: nearer than far, but a peer.
+    assert score_peer(cand(6, "F", region="04"), q, GEO, interest)[0].points == -3.0
     assert score_peer(cand(7, "G", scope="international"), Query(("inondations",)), GEO,
                       interest) == []  # no territory asked
 
@@ -285,7 +293,11 @@ def test_kind_counts_whole_on_the_territory_a_quarter_elsewhere_nothing_abroad()
 def test_a_partner_kind_of_the_territory_gains_more() -> None:
     q = Query(org_kind="municipality", region="17", mrc="Nicolet-Yamaska")
     own = score_kind(cand(1, "Police", kind="police", region="17", mrc="Nicolet-Yamaska"), q, GEO)
-    assert own == [Reason("kind", "police, a partner on your territory (municipality)", 3)]
+    assert own == [Reason("kind", "police, a service of your territory (municipality)", 5)]
+    town = cand(3, "Ville voisine", kind="municipality", scope="local", region="17",
+                mrc="Drummond")
+    assert score_kind(town, q, GEO) == [
+        Reason("kind", "municipality, a partner on your territory (municipality)", 2.5)]
     assert points(score_kind(cand(2, "SQ", kind="police", scope="provincial"), q, GEO)) == 2.0
 
 
@@ -550,7 +562,9 @@ def test_reasons_add_up_and_order_is_deterministic() -> None:
     got = rank(mixed(), QUERY)
     assert_sums(got)
     assert 6 not in ids(got) and 8 not in ids(got)  # dead; the organisation itself
-    assert ids(got)[0] == 1  # the same-region MRC that matches
+    # The weather service that matches (near the circle of trust) first; the MRC next door
+    # matches too, but serves its own MRC, not this one (`nearby`).
+    assert ids(got)[0] == 3 and 1 in ids(got)
     assert ids(got).index(4) + 1 == ids(got).index(5)  # accent-blind name, then id
     for seed in range(5):
         shuffled = mixed()

@@ -186,7 +186,7 @@ def test_all_hazards_sources_are_tagged_and_warn_of_something(invoke, directory)
     for word in ("tous risques", "All hazards", "multirisque", "multi-hazard"):
         assert ok_json(invoke("list", "--topic", word, "--json")), word
     tagged = [c for c in directory if "tous-risques" in c["topics"]]
-    assert {c["kind"] for c in tagged} >= {"provincial", "federal", "weather", "police", "utility",
+    assert {c["kind"] for c in tagged} >= {"provincial", "federal", "weather", "police",
                                            "ngo", "municipality", "mrc"}
     for contact in tagged:  # and what it warns of, besides
         assert set(contact["topics"]) - {"tous-risques"}, contact["name"]

@@ -52,6 +52,22 @@ PARTNER_KINDS: dict[str, frozenset[str]] = {
     "volunteer": _LOCAL_PARTNERS | _COMMUNITY,
 }
 
+# Its own services, among those partners: the police, fire service and health agency that act
+# on its territory in every emergency (and its MRC, for a town), whatever the question. A
+# police service counts the fire service and the other police forces; a health agency the
+# health network; a Red Cross the fire service (house fires are most of its responses).
+# signals.is_own_service says where.
+_RESPONDERS = frozenset({"police", "fire", "health"})
+SERVICES: dict[str, frozenset[str]] = {
+    "municipality": _RESPONDERS | {"mrc"},
+    "mrc": _RESPONDERS,
+    "police": frozenset({"police", "fire"}),
+    "fire": frozenset({"fire", "police"}),
+    "health": frozenset({"health"}),
+    "ngo": frozenset({"fire"}),
+    "volunteer": frozenset({"fire"}),
+}
+
 AFFINITY: dict[str, dict[str, float]] = {
     org: dict(zip(_COLUMNS, row, strict=True)) for org, row in _ROWS.items()
 }
@@ -80,3 +96,9 @@ def is_partner_kind(org_kind: str | None, contact_kind: str) -> bool:
     """Whether a contact of this kind in the organisation's region is one of its territory
     partners (contract: territory partners)."""
     return bool(org_kind) and contact_kind in PARTNER_KINDS.get(org_kind or "", _LOCAL_PARTNERS)
+
+
+def is_service(org_kind: str | None, contact_kind: str) -> bool:
+    """Whether a contact of this kind on the organisation's territory is one of *its* services
+    (its police, fire service, health agency), which it follows whatever the question."""
+    return contact_kind in SERVICES.get(org_kind or "", frozenset())

@@ -17,7 +17,10 @@ from .affinity import kind_word
 from .signals import Candidate, Reason, reason, total
 
 # The 4th contact of one kind costs 1.5, the 5th 3.0 ...; the 4th of one region costs 1.0, the
-# 5th 2.0 ... (the asked region and kinds are exempt).
+# 5th 2.0 ... (the asked region and kinds are exempt, and province-wide and national contacts
+# from the kind count: each is the one source of its function, the MSP, Urgence Québec,
+# Santé Québec, not one more of many alike as boroughs or VOST teams are).
+WIDE_SCOPES = frozenset({"provincial", "national"})
 KIND_FREE, KIND_STEP = 3, 1.5
 REGION_FREE, REGION_STEP = 3, 1.0
 DIVERSITY_MAX_SHARE = 0.5
@@ -49,7 +52,7 @@ def _penalties(c: Candidate | None, room: float, seen: tuple[Counter[str], Count
     kinds, regions = seen
     # The asked region and kinds are exempt: the person wants those contacts, and said so.
     in_region = regions[c.region] + 1 if c.region and c.region != home[0] else 0
-    of_kind = kinds[c.kind] + 1 if c.kind not in home[1] else 0
+    of_kind = kinds[c.kind] + 1 if c.kind not in home[1] and c.scope not in WIDE_SCOPES else 0
     reasons: list[Reason] = []
     for nth, free, step, detail in (
         (of_kind, KIND_FREE, KIND_STEP,
@@ -117,7 +120,8 @@ def diversify(ranked: list[Ranked], candidates: Mapping[int, Candidate], order: 
         chosen.append(replace(pick, score=adjusted, reasons=(*pick.reasons, *extra)))
         c = candidates.get(pick.contact_id)
         if c is not None:
-            seen[0][c.kind] += 1
+            if c.scope not in WIDE_SCOPES:
+                seen[0][c.kind] += 1
             if c.region:
                 seen[1][c.region] += 1
     return chosen + pool + rest

@@ -89,11 +89,17 @@ def municipality_key(name: str) -> str:
 
 
 def same_municipality(a: str | None, b: str | None) -> bool:
-    """Whether two stored municipality names name the same place (for the geography signal:
-    the same municipality is nearer than the same MRC)."""
+    """Whether two stored municipality names name the same place."""
     if not (a and b):
         return False
     return municipality_key(a) == municipality_key(b)
+
+
+def names_town(name: str, town: str) -> bool:
+    """Whether `name` names the municipality `town` (its words, in order): « Ville de Gatineau »
+    and « Ville de Québec – Bureau de la sécurité civile » do, « Arrondissement de Verdun » does
+    not name Montréal."""
+    return f"-{municipality_key(town)}-" in f"-{municipality_key(name)}-"
 
 
 def _short_designation(designation: str) -> str:

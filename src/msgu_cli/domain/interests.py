@@ -9,12 +9,12 @@ import math
 from collections.abc import Iterable, Mapping
 
 from ..i18n import _
-from .signals import Candidate, Query, Reason, TopicContext, reason
+from .signals import Candidate, Query, Reason, TopicContext, reason, serves_one_mrc
 
 # Topic points: the base times the asked topic's rarity weight. A contact's best-matched topic
 # counts whole, each further asked topic it covers for EXTRA_TOPIC_FACTOR, plus COVERAGE_POINTS.
 EXACT_POINTS = 6.0
-ALL_HAZARDS_POINTS = 4.0  # a `tous-risques` source, for any hazard asked
+ALL_HAZARDS_POINTS = 5.0  # a `tous-risques` source, for any hazard asked
 RELATED_POINTS = 2.5  # the contact has a parent or a child of the asked topic
 SUGGESTED_FACTOR = 0.5  # machine-suggested tags are weaker evidence than a person's
 TOPIC_WORD_POINTS = 2.0  # the asked topic's name is in its description or notes (signal text)
@@ -35,10 +35,11 @@ def topic_weight(contacts_with_topic: int, total_contacts: int) -> float:
     return round(min(WEIGHT_MAX, max(WEIGHT_MIN, raw)), 4)
 
 
-def warns_you(c: Candidate, tier: str | None, placed: bool, *, mrc_asked: bool = False) -> bool:
+def warns_you(c: Candidate, tier: str | None, placed: bool) -> bool:
     """Whether an all-hazards source's warnings reach the organisation: a province-wide or
-    national one always; a regional one of its own region; a local one (a town's civil
-    protection) of its own MRC, or of its region when no MRC is asked; a neighbour's or a
+    national one always; a regional one of its own region; a town's or an MRC's civil
+    protection only in its own MRC (elsewhere in the region it is a partner, not an alert
+    source: Longueuil's page does not warn Saint-Jean-sur-Richelieu); a neighbour's or a
     foreign one never (the hazards it warns of are elsewhere). A contact of unknown place gets
     the benefit of the doubt."""
     if c.scope in ("provincial", "national"):
@@ -49,8 +50,8 @@ def warns_you(c: Candidate, tier: str | None, placed: bool, *, mrc_asked: bool =
         return True
     if not placed:
         return False
-    if c.scope == "local":
-        return tier == "mrc" or (tier == "region" and not mrc_asked)
+    if serves_one_mrc(c):
+        return tier == "mrc"
     return tier in ("mrc", "region")
 
 
@@ -95,9 +96,12 @@ def _relation_detail(relation: str, label: str, asked: str, suggested: bool) -> 
     return text.format(label=label, asked=asked)
 
 
-def _best_match(code: str, c: Candidate, ctx: TopicContext,
-                all_hazards: bool) -> tuple[float, str, str] | None:
-    """The strongest tag evidence that `c` covers the asked topic: (base points, detail, key)."""
+def _best_match(code: str, c: Candidate, ctx: TopicContext, all_hazards: bool,
+                asked: frozenset[str] = frozenset()) -> tuple[float, str, str] | None:
+    """The strongest tag evidence that `c` covers the asked topic: (base points, detail, key).
+    A relative that is itself asked answers its own topic, not this one too: one tag, one
+    topic (« Veille » does not also count as a subtopic of « Médias sociaux » when both are
+    asked)."""
     label = ctx.labels.get(code, code)
     if code in c.topics:
         return EXACT_POINTS, _('topic "{label}" (exact tag)').format(label=label), f"exact:{code}"
@@ -106,7 +110,7 @@ def _best_match(code: str, c: Candidate, ctx: TopicContext,
         options.append((EXACT_POINTS * SUGGESTED_FACTOR,
                         _('topic "{label}" (suggested tag)').format(label=label), f"exact:{code}"))
     for other, relation in sorted(ctx.related.get(code, {}).items()):
-        if relation == "all-hazards" and not all_hazards:
+        if (relation == "all-hazards" and not all_hazards) or other in asked:
             continue
         base = ALL_HAZARDS_POINTS if relation == "all-hazards" else RELATED_POINTS
         how = "all-hazards" if relation == "all-hazards" else f"related:{other}"
@@ -122,16 +126,18 @@ def _best_match(code: str, c: Candidate, ctx: TopicContext,
 def score_topic(c: Candidate, q: Query, ctx: TopicContext, *,
                 all_hazards: bool = True) -> list[Reason]:
     """One reason per asked topic the contact's tags cover (the best whole, the others for
-    EXTRA_TOPIC_FACTOR), plus a bonus for covering several; then `text` reasons for asked
-    topics its tags miss but its description names. `all_hazards=False` for a source whose
-    warnings do not reach the organisation (see `warns_you`)."""
+    EXTRA_TOPIC_FACTOR), plus a bonus for covering several itself (a tag or its description
+    names each: a parent such as « Sécurité civile » or the all-hazards tag is the field, not
+    the topic); then `text` reasons for asked topics its tags miss but its description names.
+    `all_hazards=False` for a source whose warnings do not reach the organisation (see
+    `warns_you`)."""
     asked = tuple(dict.fromkeys(q.topics))
     found: list[tuple[float, str, str, str]] = []  # (points, signal, detail, key)
     for code in asked:
         weight = ctx.weights.get(code, 1.0)
         if weight <= 0:
             continue
-        match = _best_match(code, c, ctx, all_hazards)
+        match = _best_match(code, c, ctx, all_hazards, frozenset(asked))
         if match is not None:
             found.append((match[0] * weight, "topic", match[1], match[2]))
         elif code in c.text_topics:
@@ -142,11 +148,13 @@ def score_topic(c: Candidate, q: Query, ctx: TopicContext, *,
     best = max(range(len(found)), key=lambda i: found[i][0])
     reasons = [reason(signal, detail, points if i == best else points * EXTRA_TOPIC_FACTOR, key)
                for i, (points, signal, detail, key) in enumerate(found)]
-    if len(found) >= 2:
-        detail = _("covers {count} of the {asked} topics asked").format(count=len(found),
+    covered = [f for f in found if f[3].startswith(("exact:", "text:"))]
+    if len(covered) >= 2:
+        detail = _("covers {count} of the {asked} topics asked").format(count=len(covered),
                                                                         asked=len(asked))
-        signal = "topic" if any(f[1] == "topic" for f in found) else "text"
-        reasons.append(reason(signal, detail, COVERAGE_POINTS * (len(found) - 1), "coverage"))
+        signal = "topic" if any(f[1] == "topic" for f in covered) else "text"
+        reasons.append(reason(signal, detail, COVERAGE_POINTS * (len(covered) - 1),
+                              "coverage"))
     return sorted(reasons, key=lambda r: r.signal != "topic")  # topic first, then text
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..i18n import _
+from .affinity import kind_word
 from .signals import Reason
 
 _INTEREST = ("topic", "text")
@@ -25,14 +26,16 @@ def plain_reason(reasons: Sequence[Reason], kind: str, scope: str | None,
     if interest:
         parts.append(_what(interest, kind, scope, labels))
         where = {"mrc": _("in your MRC"), "region": _("in your region"),
-                 "neighbour": _("in a neighbouring region"),
+                 "nearby": _("in your region"), "neighbour": _("in a neighbouring region"),
                  "elsewhere": _("elsewhere in Quebec")}.get(tier)
         if where is None and any(r.key == "peer" for r in reasons):
             where = _("outside Quebec")
         if where and interest[0].key != "all-hazards":
             parts.append(where)
-    elif tier in ("mrc", "region"):
+    elif tier in ("mrc", "region", "nearby"):
         parts.append(_partner(kind, tier))
+    elif tier in ("provincial", "national") and any(r.signal == "kind" for r in reasons):
+        parts.append(_reach(kind, tier))
     for r in reasons:
         if r.signal == "network":
             count = int(r.key.partition(":")[2] or 0)
@@ -88,9 +91,21 @@ def _all_hazards(kind: str, scope: str | None) -> str:
     if kind == "utility":
         return {"provincial": _("outages and restoration for all of Quebec")}.get(
             scope or "", _("outages and restoration"))
+    if kind in ("police", "fire") and scope in ("provincial", "national"):
+        return _reach(kind, scope or "")  # a responder everywhere, not an alert service
     return {"provincial": _("official alerts for all of Quebec"),
             "national": _("official alerts for all of Canada")}.get(scope or "",
                                                                    _("official alerts"))
+
+
+def _reach(kind: str, tier: str) -> str:
+    """A province-wide or national contact recommended for what it is (no interest asked, or
+    the organisation's counterpart): « police pour tout le Québec »."""
+    if kind == "weather":
+        return _all_hazards(kind, tier)
+    if tier == "provincial":
+        return _("{kind} for all of Quebec").format(kind=kind_word(kind))
+    return _("{kind} for all of Canada").format(kind=kind_word(kind))
 
 
 def _partner(kind: str, tier: str) -> str:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..i18n import _
-from .affinity import is_partner_kind
 from .diversity import POOL_FACTOR, Ranked, diversify, floors
 from .followability import followable_platforms
-from .geo import Geography
+from .geo import Geography, names_town, same_municipality
 from .interests import score_text, score_topic, topic_weight, warns_you
 from .signals import (
     QUIET_DAYS,
@@ -26,7 +25,9 @@ from .signals import (
     Reason,
     TopicContext,
     fold,
+    is_own_service,
     last_post_date,
+    partner_tier,
     query_region,
     reason,
     score_activity,
@@ -36,6 +37,7 @@ from .signals import (
     score_network,
     score_peer,
     score_trust,
+    territory_depth,
     territory_tier,
     total,
 )
@@ -44,16 +46,52 @@ from .signals import (
 # organisation first. No points: this only orders ties, here and in the SQL shortlist.
 TIE_SCOPES = ("provincial", "national", "regional", "local", "international")
 _INTEREST_SIGNALS = frozenset({"topic", "text"})
-_TIER_DEPTH = {"mrc": 2, "region": 1}  # a partner stays below matches at least this near
+# A unit's name after its organisation's (« Ville de Québec – Bureau de la sécurité civile »).
+UNIT_MARKS = (" – ", " — ", " - ", " : ", ": ", " (")
+# Ranked among followable contacts (--include-websites), a website-only reference costs this
+# much: it never outranks a followable source that fits as well, only ones that fit less.
+REFERENCE_POINTS = -2.0
 
 
 def scope_tie_rank(scope: str | None) -> int:
     return TIE_SCOPES.index(scope) if scope in TIE_SCOPES else len(TIE_SCOPES)
 
 
+def _is_unit_of(key: str, own: str) -> bool:
+    """`surete du quebec` or `surete du quebec – district nord`, for `surete du quebec`."""
+    return key == own or (key.startswith(own) and key[len(own):].startswith(UNIT_MARKS))
+
+
+def own_town(name: str | None, kind: str | None, municipality: str | None) -> str | None:
+    """The municipality a profile *is*: a municipality's profile with a municipality, unnamed
+    or named after it (« Ville de Gatineau – Sécurité civile »); not a borough's (« Arrondissement
+    de Verdun » is in Montréal, it is not the city)."""
+    if kind != "municipality" or not municipality:
+        return None
+    return municipality if not name or names_town(name, municipality) else None
+
+
 def is_yourself(c: Candidate, q: Query) -> bool:
-    """The organisation of the profile: the same name, accents and case aside."""
-    return bool(q.own_name) and c.key == fold(q.own_name or "")
+    """The organisation of the profile: the same name, accents and case aside, one of its own
+    units named after it (« Sûreté du Québec – district Nord » for the Sûreté du Québec) or the
+    organisation a unit's profile belongs to (the Red Cross for « Croix-Rouge – Québec »);
+    for a town's profile, also the town itself under another name (« Ville de Gatineau » for a
+    profile `--municipality Gatineau`) and its own services' pages named after it."""
+    own = fold(q.own_name or "")
+    if own and (_is_unit_of(c.key, own) or _is_unit_of(own, c.key)):
+        return True
+    town = q.own_town
+    return bool(town) and c.kind == "municipality" and same_municipality(c.municipality, town) \
+        and names_town(c.name, town or "")
+
+
+def score_reference(followable: bool, q: Query) -> list[Reason]:
+    """A reference (nothing to follow on the asked platforms) ranked among followable
+    contacts costs REFERENCE_POINTS: a coordinator follows sources, and consults sites."""
+    if followable or not q.with_references:
+        return []
+    return [reason("penalty", _("website only: nothing to follow"), REFERENCE_POINTS,
+                   "reference")]
 
 
 def tie_key(c: Candidate, q: Query, today: date) -> tuple:
@@ -71,6 +109,18 @@ def order(r: Ranked, score: float | None = None) -> tuple:
     return (-(r.score if score is None else score), *r.tie)
 
 
+@dataclass(frozen=True)
+class _Place:
+    """What a contact's place and kind earn for one query (geography and kind reasons) and
+    mean: its territory tier, its partner tier (signals.partner_tier), its depth."""
+
+    reasons: tuple[Reason, ...]
+    tier: str | None
+    partner: str | None
+    depth: int
+    service: bool  # one of its own services (signals.is_own_service)
+
+
 class _Scorer:
     """All signals for one query. Signals that read few fields are memoised by those fields:
     100,000 contacts share a few tag sets, places, kinds and languages."""
@@ -82,30 +132,34 @@ class _Scorer:
         self.partners = bool(q.org_kind and self.placed)
         self.grounds = {"kind", "network", *(("geography",) if self.placed else ())}
         self.partner_ids: set[int] = set()  # ranked as territory partners, no interest matched
+        self.service_ids: set[int] = set()  # those of them that are its own services
         # Every tag that can earn topic points: the asked codes, their relatives.
         self.codes = frozenset(q.topics).union(*(ctx.related.get(t, {}) for t in q.topics))
         self.topics: dict[tuple, tuple[Reason, ...]] = {}
-        self.places: dict[tuple, tuple[tuple[Reason, ...], str | None]] = {}
+        self.places: dict[tuple, _Place] = {}
         self.moments: dict[str | None, tuple[Reason, ...]] = {}
         self.tongues: dict[tuple, tuple[Reason, ...]] = {}
 
-    def place(self, c: Candidate) -> tuple[tuple[Reason, ...], str | None]:
-        """(geography and kind reasons, territory tier) of the contact's place and kind. The
-        MRC matters only when one is asked: 100,000 contacts share far fewer places."""
+    def place(self, c: Candidate) -> _Place:
+        """What the contact's place and kind earn and mean for this query. The MRC matters only
+        when one is asked: 100,000 contacts share far fewer places."""
         key = (c.region, c.mrc if self.q.mrc else None, c.scope, c.kind)
         found = self.places.get(key)
         if found is None:
-            reasons = (*score_geography(c, self.q, self.geo), *score_kind(c, self.q, self.geo))
-            found = self.places[key] = (reasons, territory_tier(c, self.q, self.geo))
+            q, geo = self.q, self.geo
+            partner = partner_tier(c, q, geo)
+            found = self.places[key] = _Place(
+                (*score_geography(c, q, geo), *score_kind(c, q, geo)), territory_tier(c, q, geo),
+                partner, territory_depth(c, q, geo),
+                partner is not None and is_own_service(c, q, partner))
         return found
 
     def reasons(self, c: Candidate) -> tuple[Reason, ...]:
         """topic, text, geography, kind, network, activity, language, trust: the contract's
         order."""
         q = self.q
-        place, tier = self.place(c)
-        tags = (c.topics, c.suggested_topics, c.text_topics, warns_you(c, tier, self.placed,
-                                                                  mrc_asked=bool(q.mrc)))
+        place = self.place(c)
+        tags = (c.topics, c.suggested_topics, c.text_topics, warns_you(c, place.tier, self.placed))
         topic = self.topics.get(tags)
         if topic is None:
             topic = self.topics[tags] = tuple(score_topic(c, q, self.ctx, all_hazards=tags[3]))
@@ -120,15 +174,13 @@ class _Scorer:
         text = (score_text(c, q) if q.has_text and not any(r.signal == "text" for r in topic)
                 else ())
         network = score_network(c) if c.followed_by or c.network_score > 0 else ()
-        peer = score_peer(c, q, self.geo, (*topic, *text)) if self.placed else ()
+        peer = score_peer(c, q, self.geo, (*topic, *text)) if self.placed or q.org_kind else ()
         trust = score_trust(c) if c.verified else ()
-        return (*topic, *text, *place, *peer, *network, *moment, *tongue, *trust)
+        return (*topic, *text, *place.reasons, *peer, *network, *moment, *tongue, *trust)
 
     def is_partner(self, c: Candidate) -> bool:
-        """A territory partner: the same MRC, or the same region and a partner kind."""
-        tier = self.place(c)[1]
-        return self.partners and (tier == "mrc" or (
-            tier == "region" and is_partner_kind(self.q.org_kind, c.kind)))
+        """A territory partner (signals.partner_tier), memoised with the place."""
+        return self.partners and self.place(c).partner is not None
 
     def may_qualify(self, c: Candidate) -> bool:
         """Fast path: with interests asked, a contact that matches none cannot qualify, unless
@@ -142,7 +194,8 @@ class _Scorer:
 
     def rank(self, c: Candidate) -> Ranked | None:
         """The contact scored, or None when it has nothing to recommend it."""
-        reasons = self.reasons(c)
+        followable = bool(followable_platforms(c.platforms, self.q.platforms))
+        reasons = (*self.reasons(c), *score_reference(followable, self.q))
         score = total(reasons)
         # With interests asked, only a territory partner qualifies without matching them;
         # without, the territory, the kind or the network must say something (Quebec-first
@@ -156,33 +209,59 @@ class _Scorer:
             return None
         if not matched:
             self.partner_ids.add(c.contact_id)
-        return Ranked(c.contact_id, c.name, score, reasons, c.scope,
-                      bool(followable_platforms(c.platforms, self.q.platforms)),
+            if self.place(c).service:
+                self.service_ids.add(c.contact_id)
+        return Ranked(c.contact_id, c.name, score, reasons, c.scope, followable,
                       tie_key(c, self.q, self.today))
 
 
-def below_matches(ranked: list[Ranked], depths: Mapping[int, int],
-                  partners: Iterable[int]) -> list[Ranked]:
+def partner_depths(depths: Mapping[int, int], partners: Iterable[int],
+                   services: Iterable[int]) -> dict[int, int]:
+    """The depth each contact is kept at: its own (signals.territory_depth), except a partner
+    that is not one of the organisation's services (a neighbouring town, another agency of its
+    MRC), kept at 1: below every contact that matches and serves its territory, province-wide
+    ones included (its own police, its health agency, come whatever the question)."""
+    kept = set(partners) - set(services)
+    return {i: min(d, 1) if i in kept else d for i, d in depths.items()}
+
+
+def below_matches(ranked: list[Ranked], depths: Mapping[int, int], partners: Iterable[int],
+                  services: Iterable[int] = ()) -> list[Ranked]:
     """Territory partners that match no interest never outrank a contact of the same
-    geography (or nearer: `depths`, 2 same MRC, 1 same region) that does: a `penalty` keeps
-    each just below them."""
-    partner_ids = set(partners)
+    geography (or nearer: `depths`, see `partner_depths`) that does, and the other partners
+    never outrank the organisation's own services: a `penalty` keeps each just below."""
+    partner_ids, service_ids = set(partners), set(services)
     lowest: dict[int, float] = {}
     for r in ranked:
         depth = depths.get(r.contact_id, 0)
         if r.contact_id not in partner_ids and depth:
             lowest[depth] = min(lowest.get(depth, r.score), r.score)
+
+    def floor(r: Ranked) -> float | None:
+        depth = depths.get(r.contact_id, 0)
+        return min((f for d, f in lowest.items() if d >= depth), default=None)
+
+    first = {r.contact_id: _kept_below(r, floor(r)) for r in ranked if r.contact_id in service_ids}
+    lowest_service = min((r.score for r in first.values()), default=None)
     out = []
     for r in ranked:
-        depth = depths.get(r.contact_id, 0)
-        floor = min((f for d, f in lowest.items() if d >= depth), default=None)
-        if r.contact_id in partner_ids and floor is not None and r.score >= floor:
-            cut = reason("penalty", _("territory partner without an asked interest: kept below "
-                                      "the contacts of your territory that match"),
-                         floor - r.score - 0.01, "partner")
-            r = replace(r, score=total((*r.reasons, cut)), reasons=(*r.reasons, cut))
+        if r.contact_id in first:
+            r = first[r.contact_id]
+        elif r.contact_id in partner_ids:
+            bounds = [f for f in (floor(r), lowest_service) if f is not None]
+            r = _kept_below(r, min(bounds, default=None))
         out.append(r)
     return out
+
+
+def _kept_below(r: Ranked, floor: float | None) -> Ranked:
+    """`r` with a penalty that puts it just below `floor`, when it is not already below."""
+    if floor is None or r.score < floor:
+        return r
+    cut = reason("penalty", _("territory partner without an asked interest: kept below the "
+                              "contacts of your territory that match"), floor - r.score - 0.01,
+                 "partner")
+    return replace(r, score=total((*r.reasons, cut)), reasons=(*r.reasons, cut))
 
 
 def rank_contacts(
@@ -204,11 +283,11 @@ def rank_contacts(
         result = scorer.rank(c) if scorer.may_qualify(c) else None
         if result is not None:
             ranked.append(result)
-    partners = scorer.partner_ids
-    depths = {r.contact_id: _TIER_DEPTH.get(scorer.place(by_id[r.contact_id])[1] or "", 0)
-              for r in ranked} if partners else {}
+    partners, services = scorer.partner_ids, scorer.service_ids
+    depths = partner_depths({r.contact_id: scorer.place(by_id[r.contact_id]).depth
+                             for r in ranked}, partners, services) if partners else {}
     if partners:
-        ranked = [r for r in below_matches(ranked, depths, partners) if r.score > 0]
+        ranked = [r for r in below_matches(ranked, depths, partners, services) if r.score > 0]
     # Only the best POOL_FACTOR x limit (and their ties) can reach the list: sort just those.
     if len(ranked) > POOL_FACTOR * limit:
         cut = heapq.nlargest(POOL_FACTOR * limit, (r.score for r in ranked))[-1]
@@ -220,6 +299,6 @@ def rank_contacts(
 
 
 __all__ = ["SIGNALS", "TIE_SCOPES", "Candidate", "Query", "Ranked", "Reason", "TopicContext",
-           "is_yourself", "order", "rank_contacts", "scope_tie_rank", "score_activity",
+           "is_yourself", "own_town", "order", "rank_contacts", "scope_tie_rank", "score_activity",
            "score_geography", "score_kind", "score_language", "score_network", "score_text",
            "score_topic", "tie_key", "topic_weight"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..i18n import _, ngettext
-from .affinity import affinity, is_partner_kind, kind_word
+from .affinity import affinity, is_partner_kind, is_service, kind_word
 from .geo import Geography
 from .text import fold as _fold_text
 
@@ -24,7 +24,9 @@ SIGNALS = ("topic", "text", "geography", "kind", "network", "activity", "languag
            "diversity", "penalty")
 
 # Geography with a territory asked: nearer first; a province-wide source serves every territory.
-SAME_MRC, SAME_REGION, NEIGHBOUR_REGION = 8.0, 6.0, 3.0
+# A town (or an MRC) of another MRC of your region serves its own MRC, not yours: NEARBY, still
+# nearer than a province-wide source (nearer first).
+SAME_MRC, SAME_REGION, NEARBY, NEIGHBOUR_REGION = 8.0, 6.0, 5.5, 3.0
 PROVINCIAL, NATIONAL, ELSEWHERE_IN_QUEBEC = 5.0, 4.0, 0.5
 # Without a territory: Quebec and Canada first, the widest reach first, international last.
 UNPLACED_POINTS: dict[str, float] = {"provincial": 3.0, "national": 3.0, "regional": 2.0,
@@ -36,7 +38,8 @@ PEER_SHARE = 0.5
 # Kind affinity counts whole for a contact that serves the organisation's territory, a quarter
 # for one of another Quebec region (a peer), nothing for a foreign one (not *its* weather service).
 PEER_KIND_FACTOR = 0.25
-PARTNER_POINTS = 1.0  # more for a partner kind of its own MRC or region: *its* police
+PARTNER_POINTS = 1.0  # more for a partner kind on its own territory: a neighbouring town
+SERVICE_POINTS = 3.0  # instead, for *its* police, fire service, health agency (affinity.SERVICES)
 FOLLOWER_POINTS, FOLLOWERS_CAP, NETWORK_POINTS, NETWORK_CAP = 2.0, 6.0, 4.0, 8.0
 SILENT_DAYS, SILENT_POINTS, QUIET_DAYS, QUIET_POINTS = 365, -3.0, 180, -1.0
 # Languages are asked in order of preference (French first by default): the first counts whole.
@@ -76,6 +79,8 @@ class Query:
     kinds: tuple[str, ...] = ()  # the --kind filter: diversity leaves these kinds alone
     platforms: tuple[str, ...] = ()  # the --platform filter (or the profile's): followability
     own_name: str | None = None  # the profile's name: never recommended to itself
+    own_town: str | None = None  # a town's profile: its municipality (ranking.own_town)
+    with_references: bool = False  # --include-websites: references ranked among followables
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class Candidate:
     text_topics: tuple[str, ...] = ()  # asked topics named in its description or notes
     name_key: str = ""  # fold(name), as storage keeps it (computed here when empty)
     verified: bool = False  # one of its accounts is verified (refresh)
+    municipality: str | None = None
 
     @property
     def key(self) -> str:
@@ -143,18 +149,66 @@ def is_quebec(c: Candidate) -> bool:
     return in_quebec(c.region, c.scope)
 
 
+def serves_one_mrc(c: Candidate) -> bool:
+    """A town, a borough, a town's police or fire service, an MRC: it serves its own MRC (or
+    less), not its region."""
+    return c.scope == "local" or c.kind == "mrc"
+
+
 def territory_tier(c: Candidate, q: Query, geo: Geography) -> str | None:
-    """`mrc`, `region` or `neighbour`: where the contact sits against the asked territory (the
-    query's region already resolved), or None."""
+    """`mrc`, `region`, `nearby` (a town or MRC of another MRC of the asked region: it serves
+    its own MRC, not yours) or `neighbour`: where the contact sits against the asked territory
+    (the query's region already resolved), or None."""
     same_region = bool(q.region) and c.region == q.region
     region_fits = same_region or not q.region or not c.region
     if q.mrc and c.mrc and region_fits and fold(c.mrc) == fold(q.mrc):
         return "mrc"
     if same_region:
-        return "region"
+        return "nearby" if q.mrc and c.mrc and serves_one_mrc(c) else "region"
     if geo.are_neighbours(q.region, c.region):
         return "neighbour"
     return None
+
+
+def partner_tier(c: Candidate, q: Query, geo: Geography) -> str | None:
+    """Where a contact is one of the organisation's territory partners (contract): `mrc` (any
+    kind of its MRC), `region` (a partner kind serving its region), `nearby` (a neighbouring
+    municipality or MRC of its region), `province` (its province-wide counterpart: the SQ for
+    a police service, Santé Québec for a health agency); None for any other contact. (Which
+    towns the SQ polices, the directory does not say: for a town it is not a partner.)"""
+    if not (q.org_kind and (q.region or q.mrc)):
+        return None
+    tier = territory_tier(c, q, geo)
+    if tier == "mrc":
+        return tier
+    if tier == "region" and is_partner_kind(q.org_kind, c.kind):
+        return tier
+    if tier == "nearby" and c.kind in ("municipality", "mrc") and is_partner_kind(q.org_kind,
+                                                                                    c.kind):
+        return tier
+    if c.scope == "provincial" and c.kind == q.org_kind and is_service(q.org_kind, c.kind):
+        return "province"
+    return None
+
+
+def is_own_service(c: Candidate, q: Query, tier: str | None) -> bool:
+    """*Its* police, fire service, health agency or MRC: a service kind for the organisation's
+    kind (affinity.SERVICES) that serves its territory: of its MRC, serving its region, or its
+    province-wide counterpart. A neighbouring town's police is not."""
+    if not is_service(q.org_kind, c.kind):
+        return False
+    return tier in ("mrc", "province") or (tier == "region" and not serves_one_mrc(c))
+
+
+def territory_depth(c: Candidate, q: Query, geo: Geography) -> int:
+    """How near the contact is, for keeping territory partners below the matching contacts of
+    their geography or nearer: 3 same MRC, 2 the region, 1 province-wide, 0 farther."""
+    tier = territory_tier(c, q, geo)
+    if tier == "mrc":
+        return 3
+    if tier in ("region", "nearby"):
+        return 2
+    return 1 if c.scope == "provincial" else 0
 
 
 def _region_label(c: Candidate, geo: Geography) -> str:
@@ -173,6 +227,9 @@ def score_geography(c: Candidate, q: Query, geo: Geography) -> list[Reason]:
     if tier == "region":
         return [reason("geography", _("territory: same region ({region})").format(
             region=_region_label(c, geo)), SAME_REGION, "region")]
+    if tier == "nearby":
+        return [reason("geography", _("territory: another MRC of your region ({mrc})").format(
+            mrc=c.mrc), NEARBY, "nearby")]
     if c.scope == "provincial":
         return [reason("geography", _("reach: all of Quebec"), PROVINCIAL, "provincial")]
     if tier == "neighbour":
@@ -186,11 +243,17 @@ def score_geography(c: Candidate, q: Query, geo: Geography) -> list[Reason]:
 
 
 def serves_territory(c: Candidate, q: Query, geo: Geography) -> bool | None:
-    """Whether the contact serves the asked territory: near it, province-wide or national
-    (True), local or foreign elsewhere (False); None without a territory or a place."""
-    if not (q.region or q.mrc) or not (is_quebec(c) or c.scope in ("national", "international")):
+    """Whether the contact serves the asked territory: in it, province-wide or national (True);
+    of another region, neighbouring or not (it serves that region), or foreign (False); None
+    without a place. Without a territory, a Quebec organisation (a profile with a kind: a
+    ministry, the SQ) is served by Quebec and Canada, not by a foreign contact; a query
+    without either judges nobody."""
+    if not (q.region or q.mrc):
+        return False if q.org_kind and c.scope == "international" else None
+    if not (is_quebec(c) or c.scope in ("national", "international")):
         return None
-    return c.scope in ("provincial", "national") or territory_tier(c, q, geo) is not None
+    tier = territory_tier(c, q, geo)
+    return c.scope in ("provincial", "national") or tier in ("mrc", "region", "nearby")
 
 
 def score_peer(c: Candidate, q: Query, geo: Geography,
@@ -226,22 +289,25 @@ def kind_reach(c: Candidate, q: Query, geo: Geography) -> float:
         return 0.0
     if not (q.region or q.mrc) or c.scope in ("provincial", "national"):
         return 1.0
-    return 1.0 if territory_tier(c, q, geo) else PEER_KIND_FACTOR
+    return 1.0 if serves_territory(c, q, geo) else PEER_KIND_FACTOR
 
 
 def score_kind(c: Candidate, q: Query, geo: Geography | None = None) -> list[Reason]:
     """What an organisation of this kind gains from following a contact of that kind: more
-    for a partner of its territory, less for one that serves elsewhere. Without `geo`, the most
-    a contact of that kind can earn."""
+    for a partner of its territory, most for its own services (its police, its health
+    agency...), less for one that serves elsewhere. Without `geo`, the most a contact of that
+    kind can earn."""
     if not q.org_kind:
         return []
     points = affinity(q.org_kind, c.kind) * (kind_reach(c, q, geo) if geo else 1.0)
-    # Without `geo` (the shortlist's bounds), a partner kind may be on the territory.
-    partner = is_partner_kind(q.org_kind, c.kind) and bool(q.region or q.mrc) and (
-        geo is None or territory_tier(c, q, geo) in ("mrc", "region"))
     if points <= 0:
         return []
-    if partner:
+    # Without `geo` (the shortlist's bounds), a partner kind may be its own service.
+    tier = partner_tier(c, q, geo) if geo else ("mrc" if q.region or q.mrc else None)
+    if tier and is_own_service(c, q, tier):
+        detail = _("{kind}, a service of your territory ({org})")
+        points += SERVICE_POINTS
+    elif tier and is_partner_kind(q.org_kind, c.kind):
         detail = _("{kind}, a partner on your territory ({org})")
         points += PARTNER_POINTS
     else:

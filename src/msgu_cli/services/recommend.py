@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..domain.affinity import is_service
 from ..domain.followability import follow_account, followable_platforms
 from ..domain.geo import Geography
 from ..domain.interests import related_topics, topic_names
@@ -18,10 +19,11 @@ from ..domain.ranking import (
     Ranked,
     Reason,
     TopicContext,
+    own_town,
     rank_contacts,
     topic_weight,
 )
-from ..domain.shortlist import score_bounds
+from ..domain.shortlist import Bounds, score_bounds
 from ..domain.signals import in_quebec
 from ..domain.text import stems
 from ..domain.vocabulary import KINDS, parse_kind, parse_language, parse_platform
@@ -97,15 +99,21 @@ def build_query(request: RecommendRequest, ref: Reference, profile: Profile) -> 
     if request.municipality:  # ranks like --mrc, from the municipality's MRC and region
         town = ref.municipalities.parse(request.municipality, region, mrc)
         mrc, region = town.mrc, town.region
-    if region is None and mrc is None:
+    if region is None and mrc is None or (region == profile.region and mrc is None):
+        # The profile's territory, also its MRC when the command line names its own region.
         region, mrc = profile.region, profile.mrc
+    if region and not mrc:  # Montréal and Laval are each one MRC (equivalent territory)
+        mrcs = ref.geography.mrcs_of(region)
+        mrc = mrcs[0].name if len(mrcs) == 1 else None
     languages = ((parse_language(request.lang),) if request.lang
                  else tuple(profile.languages) or DEFAULT_LANGUAGES)
     platforms = tuple(parse_platform(p) for p in request.platforms) or tuple(profile.platforms)
     query = Query(topics=tuple(dict.fromkeys([*topics, *text_topics])), region=region, mrc=mrc,
                   org_kind=profile.kind, languages=languages, has_text=bool(text),
                   kinds=tuple(dict.fromkeys(parse_kind(k) for k in request.kinds)),
-                  platforms=tuple(dict.fromkeys(platforms)), own_name=profile.name)
+                  platforms=tuple(dict.fromkeys(platforms)), own_name=profile.name,
+                  own_town=own_town(profile.name, profile.kind, profile.municipality),
+                  with_references=request.include_websites and set(platforms) != {"website"})
     return query, text_topics
 
 
@@ -118,6 +126,7 @@ SHORTLIST, SHORTLIST_PER_RESULT = 300, 10
 TEXT_HITS = 500  # best full-text matches scored; bm25 is relative to the best one
 TOPIC_WORD_HITS = 100  # per asked topic, untagged contacts whose description names it
 PARTNERS = 100  # territory partners read, nearest and best suited first (bound order)
+COUNTERPARTS = 10  # province-wide partners of the organisation's own kind
 _MIN_TERM = 3  # shorter stems would match half the directory as prefixes
 
 
@@ -225,6 +234,7 @@ def _candidate_ids(db: Database, query: Query, ctx: TopicContext, codes: Sequenc
             ids += [i for i, _bound in pool.best_nearby(db, bounds, filters, column="region",
                                                         values=[query.region],
                                                         keep=min(keep, PARTNERS))]
+            ids += _counterparts(db, bounds, filters, query.org_kind)
         return ids
     ids = []
     for column, values in _nearest_first(query, geo):
@@ -233,6 +243,17 @@ def _candidate_ids(db: Database, query: Query, ctx: TopicContext, codes: Sequenc
         ids += [i for i, _bound in pool.best_nearby(db, bounds, filters, column=column,
                                                     values=values, keep=keep)]
     return ids
+
+
+def _counterparts(db: Database, bounds: Bounds, filters: pool.Filters,
+                  org_kind: str) -> list[int]:
+    """The organisation's province-wide counterparts (the SQ for a police service): territory
+    partners without a region (signals.partner_tier), read by kind (indexed)."""
+    if not is_service(org_kind, org_kind) or (filters.kinds and org_kind not in filters.kinds):
+        return []
+    return [i for i, _bound in pool.best_nearby(db, bounds, replace(filters, kinds=(org_kind,)),
+                                                column="scope", values=["provincial"],
+                                                keep=COUNTERPARTS)]
 
 
 def _nearest_first(query: Query, geo: Geography) -> list[tuple[str | None, list[str]]]:

@@ -136,7 +136,7 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
                count(a.state) = 0 OR count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
                                      < count(a.state),
                group_concat(DISTINCT a.platform), max(a.followers_count), c.name_key,
-               coalesce(max(a.verified), 0)
+               coalesce(max(a.verified), 0), c.municipality
         FROM contacts c LEFT JOIN accounts a ON a.contact_id = c.id
         WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}
         GROUP BY c.id ORDER BY c.id
@@ -154,7 +154,7 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
             suggested_topics=tuple(code for code, suggested in pairs if suggested != "0"),
             last_post_at=row[8], any_account_alive=bool(row[9]),
             platforms=tuple(sorted((row[10] or "").split(","))) if row[10] else (),
-            followers=row[11], name_key=row[12], verified=bool(row[13]),
+            followers=row[11], name_key=row[12], verified=bool(row[13]), municipality=row[14],
         ))
     return rows
 
