@@ -6,13 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from ..domain.handles import account_url, parse_account
 from ..domain.models import Account, Contact
 from ..domain.taxonomy import Taxonomy
 from ..errors import ApiError, InvalidInput
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.database import transaction
 from ..storage.graph import account_ids, save_follows
 from .directory import resolve_ref

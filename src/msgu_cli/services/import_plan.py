@@ -16,14 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..domain.models import Contact, Topic
 from ..domain.text import fold, shown
 from ..errors import InvalidInput
 from ..formats.records import RawRow
 from ..i18n import _
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.lookups import account_owners, contacts_named
 from ..storage.reference import save_topics
 from .fields import FieldError, contact_from_fields, resolve_topics

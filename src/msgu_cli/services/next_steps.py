@@ -15,8 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlite_utils import Database
-
 from ..domain.followability import FOLLOW_ORDER
 from ..domain.models import Account, Contact, RelationEvent
 from ..domain.relationships import days_since, ever_met, stage_start
@@ -24,6 +22,7 @@ from ..domain.text import fold
 from ..errors import InvalidInput
 from ..i18n import _
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.relations import (
     load_profile,
     load_relations,

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlite_utils import Database
-
 from ..domain.handles import parse_account_spec
 from ..domain.models import STATUSES, Account, Contact, Profile, RelationEvent
 from ..domain.relationships import FUNNEL, FunnelStage, relationship_funnel
@@ -17,6 +15,7 @@ from ..domain.vocabulary import parse_kind, parse_language, parse_platform, pars
 from ..errors import InvalidInput
 from ..i18n import _
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.database import transaction
 from ..storage.relations import (
     add_relation,

@@ -17,7 +17,7 @@ from ..domain.ranking import TIE_SCOPES, Candidate
 from ..domain.shortlist import Bounds
 
 if TYPE_CHECKING:  # the type only: sqlite-utils is not needed to read
-    from sqlite_utils import Database
+    from .connection import Database
 
 _DEAD = ", ".join(f"'{s}'" for s in sorted(DEAD_STATES))
 # The ranking's order of ties (domain.ranking.TIE_SCOPES), so the shortlist keeps the same ones.

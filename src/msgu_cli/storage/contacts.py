@@ -8,10 +8,9 @@ from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
 from operator import attrgetter
 
-from sqlite_utils import Database
-
 from ..domain.models import Account, Contact
 from ..domain.text import fold
+from .connection import Database
 
 _CONTACT_COLUMNS = (
     "name", "name_key", "kind", "region", "mrc", "municipality", "scope", "languages",

@@ -9,7 +9,7 @@ from ..domain.models import FOLLOWED_STATUSES
 from ..domain.text import strip_unsafe
 
 if TYPE_CHECKING:  # the type only: sqlite-utils is not needed to read
-    from sqlite_utils import Database
+    from .connection import Database
 
 _TRUSTED = ", ".join(f"'{s}'" for s in sorted(FOLLOWED_STATUSES))
 

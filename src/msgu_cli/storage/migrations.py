@@ -1,6 +1,8 @@
 """Numbered, append-only schema migrations (sqlite-utils `Migrations`), applied at open.
 
-Never edit or renumber one that has shipped: add a new one.
+Never edit or renumber one that has shipped: add a new one, and its name to
+`storage.database.MIGRATIONS` (open_db reads that list to know, without importing this module
+and sqlite-utils, whether a file needs a migration; a test checks the two agree).
 """
 
 from __future__ import annotations
@@ -257,7 +259,3 @@ def m008_verification_and_packs(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS pack_members_contact ON pack_members(contact_id);
         """
     )
-
-
-def known_migration_names() -> set[str]:
-    return {m.name for m in migrations.pending(Database(memory=True))}

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlite_utils import Database
-
 from ..domain.models import Account, Profile, RelationEvent
+from .connection import Database
 
 
 def add_relation(db: Database, event: RelationEvent, *, now: str) -> None:
