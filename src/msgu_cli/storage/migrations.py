@@ -259,3 +259,15 @@ def m008_verification_and_packs(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS pack_members_contact ON pack_members(contact_id);
         """
     )
+
+
+@migrations()
+def m009_narrow_indexes_for_recommend(db: Database) -> None:
+    """recommend at 100,000 contacts looks up thousands of contacts and accounts by id, for a
+    few columns of each: two narrow indexes hold those columns, so the look-ups never read the
+    wide rows (descriptions, fetched profiles). contacts_ranked: what the score bounds, the
+    filters and the order of ties read; accounts_owner: which contact an account belongs to
+    (the follow graph's walk from each followed account to its contact)."""
+    db.execute("CREATE INDEX IF NOT EXISTS contacts_ranked "
+               "ON contacts(id, status, kind, region, scope, mrc, name_key)")
+    db.execute("CREATE INDEX IF NOT EXISTS accounts_owner ON accounts(id, contact_id)")
