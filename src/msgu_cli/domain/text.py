@@ -24,6 +24,10 @@ _PUNCTUATION_TWINS = str.maketrans(
     }
 )
 
+_TWINS = re.compile("[" + "".join(map(chr, _PUNCTUATION_TWINS)) + "]")
+# The combining diacritical marks (the block U+0300-U+036F, but for its few that do not combine).
+_LATIN_MARKS = re.compile("[" + "".join(chr(c) for c in range(0x300, 0x370)
+                                        if unicodedata.combining(chr(c))) + "]")
 _WORD = re.compile(r"[0-9a-z]+")
 _NOT_SLUG = re.compile(r"[^0-9a-z]+")
 
@@ -142,9 +146,13 @@ def fold(text: str) -> str:
     """Lower-case `text` and strip its accents, so `Géolocalisation` == `geolocalisation`."""
     if text.isascii():  # nothing to translate or decompose: the common case, made cheap
         return " ".join(text.lower().split())
-    text = text.translate(_PUNCTUATION_TWINS)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if _TWINS.search(text):  # a search is ten times cheaper than translate's per-character work
+        text = text.translate(_PUNCTUATION_TWINS)
+    # The accents of Latin letters decompose to U+0300-U+036F and go in one pass; any other mark
+    # left is taken out a character at a time.
+    stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if not stripped.isascii():
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
 
 
