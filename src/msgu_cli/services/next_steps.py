@@ -26,11 +26,11 @@ from ..storage.connection import Database
 from ..storage.relations import (
     load_profile,
     load_relations,
+    own_contact_ids,
     steps_since_previous_sync,
     waiting_candidates,
 )
 from .recommend import RecommendRequest, recommend
-from .relations import own_contact_ids
 
 GROUPS = ("follow", "engage", "nudge", "meet", "review")
 NUDGE_DAYS, MEET_DAYS = 60, 90

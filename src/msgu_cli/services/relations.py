@@ -126,13 +126,6 @@ def _own_accounts(stored: Sequence[Account], specs: Sequence[str]) -> tuple[Acco
     return tuple(merged[key] for key in sorted(merged))
 
 
-def own_contact_ids(db: Database, profile: Profile) -> tuple[int, ...]:
-    """Contacts holding one of the profile's own accounts: the organisation itself, never
-    recommended to itself, nor a relationship for sync and next."""
-    held = store.find_by_accounts(db, [(a.platform, a.handle) for a in profile.accounts])
-    return tuple(sorted(set(held.values())))
-
-
 def funnel(db: Database) -> list[FunnelStage]:
     """How many contacts reached each stage of the relationship, now or in their history."""
     return relationship_funnel(statuses_held(db, FUNNEL))

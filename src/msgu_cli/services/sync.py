@@ -24,10 +24,15 @@ from ..storage import contacts as store
 from ..storage.connection import Database
 from ..storage.database import transaction
 from ..storage.graph import platform_accounts
-from ..storage.relations import add_relation, load_profile, load_relations, save_sync
+from ..storage.relations import (
+    add_relation,
+    load_profile,
+    load_relations,
+    own_contact_ids,
+    save_sync,
+)
 from .discover import fetched_account, new_candidate
 from .reference import load_reference, today, utc_now
-from .relations import own_contact_ids
 
 if TYPE_CHECKING:
     import httpx
