@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import Bench, child_env, startup_rows, table  # noqa: E402
+from targets import verdicts  # noqa: E402
 
 
 def main() -> None:
@@ -28,7 +29,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="msgu-startup-") as folder:
         env = child_env(MSGU_DB=str(Path(folder) / "unused.db"))
         rows = startup_rows(Bench(Path(folder), args.runs, args.runs, env))
-    print("\n".join(table(rows)))
+    print("\n".join([*table(rows), "", *verdicts(rows)]))
 
 
 if __name__ == "__main__":

@@ -61,11 +61,12 @@ def plan(db, sql: str, args: list) -> str:
 # --- the SQL reads indexes -------------------------------------------------------------------
 
 
-def test_tagged_candidates_come_from_the_topic_index(db):
-    sql, args = pool.tagged_sql(BOUNDS, FILTERS, keep=300)
+@pytest.mark.parametrize("read_ahead", [1200, -1])
+def test_tagged_candidates_come_from_the_topic_index(db, read_ahead):
+    sql, args = pool.tagged_sql(BOUNDS, FILTERS, keep=300, read_ahead=read_ahead)
     steps = plan(db, sql, args)
     assert "COVERING INDEX contact_topics_topic (topic=?)" in steps
-    assert "SEARCH c USING INTEGER PRIMARY KEY" in steps
+    assert "SEARCH c USING COVERING INDEX contacts_ranked (id=?)" in steps
     assert "COVERING INDEX accounts_contact_platform (contact_id=? AND platform=?)" in steps
     assert not FULL_SCAN.search(steps), steps
 
@@ -121,6 +122,38 @@ def test_bounds_are_computed_in_sql_as_the_tables_say(db):
     ordered = pool.best_tagged(db, BOUNDS, pool.Filters(("unfollowed",)), keep=5)
     assert [b for _, b in ordered] == sorted((b for _, b in ordered), reverse=True)
     assert ordered[0] == (deux_rives, 28.0)
+
+
+def _passes_platforms(db, contact_id: int, platforms: tuple[str, ...]) -> bool:
+    """The --platform rule, contact by contact: an account on one of them, or websites only."""
+    mine = {row[0] for row in db.execute("SELECT platform FROM accounts WHERE contact_id = ?",
+                                         [contact_id])}
+    return bool(mine & set(platforms)) or not mine - {"website"}
+
+
+@pytest.mark.parametrize("platforms", [("x",), ("tiktok",), ("mastodon", "bluesky")])
+@pytest.mark.parametrize("keep", [1, 2, 5, 40])
+def test_the_platform_filter_on_the_best_first_keeps_the_same_contacts(db, platforms, keep):
+    """--platform is applied to the best PLATFORM_READ_AHEAD x keep contacts, then to all when
+    too few of those pass: either way, the first `keep` contacts that pass it, in order."""
+    unfiltered = pool.Filters(("unfollowed",))
+    filtered = pool.Filters(("unfollowed",), platforms=platforms)
+    everyone = pool.best_tagged(db, BOUNDS, unfiltered, keep=100_000)
+    expected = [row for row in everyone if _passes_platforms(db, row[0], platforms)][:keep]
+    assert pool.best_tagged(db, BOUNDS, filtered, keep=keep) == expected
+    nearby = pool.best_nearby(db, BOUNDS, unfiltered, column="region", values=["17", "06"],
+                              keep=100_000)
+    assert pool.best_nearby(db, BOUNDS, filtered, column="region", values=["17", "06"],
+                            keep=keep) == [row for row in nearby if _passes_platforms(
+                                db, row[0], platforms)][:keep]
+
+
+def test_the_read_ahead_is_both_enough_and_too_short_in_those_cases(db):
+    """The cases above take both ways: the best contacts are enough for x, too few for tiktok."""
+    everyone = pool.best_tagged(db, BOUNDS, pool.Filters(("unfollowed",)), keep=100_000)
+    ahead = everyone[:pool.PLATFORM_READ_AHEAD * 2]
+    assert sum(_passes_platforms(db, i, ("x",)) for i, _bound in ahead) >= 2
+    assert sum(_passes_platforms(db, i, ("tiktok",)) for i, _bound in ahead) < 2
 
 
 # --- the bounds are upper bounds -------------------------------------------------------------

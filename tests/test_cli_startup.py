@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +58,8 @@ def _modules_after(args: list[str], db: Path) -> set[str]:
         "from msgu_cli.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = ('httpx', 'sqlite_utils', 'rich.table', 'rich.console', 'pydantic', "
-        "'snowballstemmer', 'msgu_cli.clients.http')\n"
+        "'snowballstemmer', 'msgu_cli.clients.http', 'openpyxl', 'babel', "
+        "'msgu_cli.storage.migrations')\n"
         "sys.stderr.write(' '.join(m for m in heavy if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
@@ -77,6 +79,32 @@ def test_help_leaves_the_database_and_network_libraries_alone(db_path):
 def test_directory_commands_never_import_httpx(starter_db):
     for args in (["list", "--limit", "3"], ["search", "inondations"], ["show", "1"]):
         assert "httpx" not in _modules_after(args, starter_db)
+
+
+@pytest.mark.parametrize("args", [
+    ["list", "--limit", "3"], ["search", "inondations"], ["show", "1"],
+    ["recommend", "--topic", "inondations"], ["recommend", "cartographie des zones inondables"],
+])
+def test_reading_commands_leave_the_migrations_and_heavy_libraries_alone(starter_db, args):
+    """A read of an up-to-date directory loads neither sqlite-utils (its migrations only) nor
+    the network, spreadsheet or catalogue libraries."""
+    loaded = _modules_after(args, starter_db)
+    assert not loaded & {"sqlite_utils", "msgu_cli.storage.migrations", "httpx", "openpyxl",
+                         "babel"}
+
+
+def test_a_database_that_needs_a_migration_still_gets_it(starter_db):
+    """The other side of the light open: a pending migration is applied (sqlite-utils loads)."""
+    conn = sqlite3.connect(starter_db)
+    with conn:
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_verification_and_packs'")
+    conn.close()
+    assert {"sqlite_utils", "msgu_cli.storage.migrations"} <= _modules_after(["list"], starter_db)
+    conn = sqlite3.connect(starter_db)
+    names = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations")]
+    conn.close()
+    assert "m008_verification_and_packs" in names
+    assert "msgu_cli.storage.migrations" not in _modules_after(["list"], starter_db)
 
 
 def _closed_pipe_run(args: list[str]) -> subprocess.CompletedProcess:

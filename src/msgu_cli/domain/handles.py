@@ -227,6 +227,8 @@ def account_url(platform: str, handle: str) -> str:
 
 
 def _platform(name: str) -> str:
+    if name in PLATFORMS:  # a code already: every account of an import, twice
+        return name
     key = name.strip().lower()
     key = _ALIASES.get(key, key)
     if key not in PLATFORMS:

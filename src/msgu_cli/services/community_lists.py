@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from ..domain.community_lists import KIND_LABELS, parse_list_address
 from ..domain.taxonomy import Taxonomy
 from ..domain.text import shown, strip_unsafe
 from ..errors import InvalidInput
 from ..formats.records import RawRow, Table
 from ..i18n import N_, Message
+from ..storage.connection import Database
 from .discover import suggest_topics
 from .reference import load_reference
 from .session import http_client

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from sqlite_utils import Database
-
 from ..domain.handles import candidate_accounts, parse_account_spec
 from ..domain.models import Account, Contact, RelationEvent, Topic
 from ..domain.text import shown
 from ..errors import InvalidInput, NotFound
 from ..i18n import N_, Message
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.database import transaction
 from ..storage.reference import save_topics
 from ..storage.relations import add_relation

@@ -6,8 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from ..domain.handles import account_url, parse_account
 from ..domain.models import Account, Contact
 from ..domain.taxonomy import Taxonomy
@@ -15,6 +13,7 @@ from ..domain.text import shown
 from ..errors import ApiError, InvalidInput
 from ..i18n import N_, Message, Text, english
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.database import transaction
 from ..storage.graph import account_ids, save_follows
 from .directory import resolve_ref

@@ -16,14 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..domain.models import Contact, Topic
 from ..domain.text import fold, shown
 from ..errors import InvalidInput
 from ..formats.records import RawRow
 from ..i18n import N_, Message
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.lookups import account_owners, contacts_named
 from ..storage.reference import save_topics
 from .fields import FieldError, contact_from_fields, resolve_topics
@@ -140,7 +139,8 @@ class ImportPlan:
         self.added_at: dict[int, int] = {}  # new key -> the line that added it
         self.unnamed: list[int] = []  # contacts of this chunk not yet in `by_name`
         self.created: list[Topic] = []
-        self.marks = tuple(len(outcomes) for outcomes in self._outcome_lists())
+        # Where this chunk's updates and skips start: those naming a new contact get its id.
+        self.marks = len(self.report.updated), len(self.report.skipped)
 
     def _outcome_lists(self) -> tuple[list[RowOutcome], ...]:
         return self.report.added, self.report.updated, self.report.skipped
@@ -245,8 +245,7 @@ class ImportPlan:
         key = -(len(self.added_at) + 1)
         self.added_at[key] = line
         self._remember(key, contact)
-        self._learn(created)
-        self.report.added.append(RowOutcome(line, contact.name, key))
+        self._learn(created)  # its outcome is made when it is written, with its id
 
     def _duplicate(self, row: RawRow, key: int, contact: Contact) -> None:
         where = self._describe(key)
@@ -308,8 +307,12 @@ class ImportPlan:
         ids = store.save_contacts(self.db, new, now=self.now, words=self.words)
         rewritten = [c for key, c in self.contacts.items() if key > 0]
         store.save_contacts(self.db, rewritten, now=self.now, words=self.words)
-        self.added_lines.extend(self.added_at[-number] for number in range(1, len(ids) + 1))
-        for outcomes, start in zip(self._outcome_lists(), self.marks, strict=True):
+        keys = range(-1, -len(ids) - 1, -1)
+        lines = [self.added_at[key] for key in keys]
+        self.added_lines.extend(lines)
+        self.report.added += map(RowOutcome, lines, (self.names[key] for key in keys), ids)
+        for outcomes, start in zip((self.report.updated, self.report.skipped), self.marks,
+                                   strict=True):
             outcomes[start:] = [RowOutcome(o.line, o.name, ids[-o.id - 1], o.reason)
                                 if o.id is not None and o.id < 0 else o
                                 for o in outcomes[start:]]

@@ -7,21 +7,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from ..domain.relationships import FunnelStage
 from ..domain.text import shown
 from ..errors import DatabaseError, InvalidInput
 from ..i18n import N_, Message
+from ..storage.connection import Database
 from ..storage.contacts import contact_count
 from ..storage.database import (
+    MIGRATIONS,
+    applied_migrations,
     check_database_file,
     database_files,
     is_read_only,
     journal_mode,
     open_read_only,
 )
-from ..storage.migrations import known_migration_names, migrations
 from .relations import funnel
 from .session import close_directory, open_directory
 
@@ -146,8 +146,8 @@ def _integrity(db: Database) -> Finding:
 
 
 def _schema(db: Database) -> Finding:
-    applied = {m.name for m in migrations.applied(db)}
-    missing = sorted(known_migration_names() - applied)
+    applied = set(applied_migrations(db))
+    missing = sorted(set(MIGRATIONS) - applied)
     return Finding("schema", not missing,
                    Message(N_("{count} migration(s) applied"), {"count": len(applied)})
                    if not missing

@@ -15,8 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlite_utils import Database
-
 from ..domain.followability import FOLLOW_ORDER
 from ..domain.models import Account, Contact, RelationEvent
 from ..domain.relationships import days_since, ever_met, stage_start
@@ -24,14 +22,15 @@ from ..domain.text import fold
 from ..errors import InvalidInput
 from ..i18n import N_, Message
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.relations import (
     load_profile,
     load_relations,
+    own_contact_ids,
     steps_since_previous_sync,
     waiting_candidates,
 )
 from .recommend import RecommendRequest, recommend
-from .relations import own_contact_ids
 
 GROUPS = ("follow", "engage", "nudge", "meet", "review")
 NUDGE_DAYS, MEET_DAYS = 60, 90

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from sqlite_utils import Database
-
 from ..domain.community_lists import public_url
 from ..domain.models import Contact, Topic
 from ..domain.packs import PackInfo, Subscription, merge_member, new_member, snapshot
@@ -24,6 +22,7 @@ from ..formats.records import Table
 from ..i18n import N_, Message, Text
 from ..storage import contacts as store
 from ..storage import packs as subscriptions_store
+from ..storage.connection import Database
 from ..storage.database import transaction
 from ..storage.lookups import account_owners, contacts_named
 from ..storage.reference import save_topics

@@ -32,12 +32,11 @@ from ..i18n import _, language
 from ..storage import candidates as pool
 from ..storage import contacts as store
 from ..storage.graph import trusted_count, trusted_followers
-from ..storage.relations import load_profile
+from ..storage.relations import load_profile, own_contact_ids
 from .reference import Reference, load_reference
-from .relations import own_contact_ids
 
 if TYPE_CHECKING:  # the type only: sqlite-utils is not needed to read
-    from sqlite_utils import Database
+    from ..storage.connection import Database
 
 DEFAULT_LANGUAGES = ("fr", "en")  # when neither --lang nor the profile says (contract)
 SEE_ALSO = 3  # website-only references named below the table

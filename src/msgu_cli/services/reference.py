@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 
-from sqlite_utils import Database
-
 from ..domain.geo import Geography, Municipalities
 from ..domain.models import Municipality
 from ..domain.taxonomy import Taxonomy
+from ..storage.connection import Database
 from ..storage.reference import load_geography, load_municipalities, load_taxonomy
 
 

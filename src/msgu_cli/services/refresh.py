@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from ..domain.vocabulary import parse_platform
 from ..errors import ApiError, InvalidInput
 from ..i18n import N_, Message, Text, english
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.database import transaction
 from ..storage.graph import accounts_to_fetch, platform_counts, save_fetch_error, save_fetched
 from ..storage.verification import save_verification

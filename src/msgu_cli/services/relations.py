@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlite_utils import Database
-
 from ..domain.handles import parse_account_spec
 from ..domain.models import STATUSES, Account, Contact, Profile, RelationEvent
 from ..domain.relationships import FUNNEL, FunnelStage, relationship_funnel
@@ -17,6 +15,7 @@ from ..domain.vocabulary import parse_kind, parse_language, parse_platform, pars
 from ..errors import InvalidInput
 from ..i18n import N_, Message
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.database import transaction
 from ..storage.relations import (
     add_relation,
@@ -129,13 +128,6 @@ def _own_accounts(stored: Sequence[Account], specs: Sequence[str]) -> tuple[Acco
     kept = [a for a in stored if a.platform not in replaced]
     merged = {(a.platform, a.handle): a for a in (*kept, *given)}
     return tuple(merged[key] for key in sorted(merged))
-
-
-def own_contact_ids(db: Database, profile: Profile) -> tuple[int, ...]:
-    """Contacts holding one of the profile's own accounts: the organisation itself, never
-    recommended to itself, nor a relationship for sync and next."""
-    held = store.find_by_accounts(db, [(a.platform, a.handle) for a in profile.accounts])
-    return tuple(sorted(set(held.values())))
 
 
 def funnel(db: Database) -> list[FunnelStage]:

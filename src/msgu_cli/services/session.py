@@ -8,10 +8,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from ..errors import InvalidInput
 from ..i18n import N_, Message, _
+from ..storage.connection import Database
 from ..storage.database import close_database, open_db
 
 if TYPE_CHECKING:

@@ -14,8 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from ..domain.models import Account, Contact, RelationEvent
 from ..domain.relationships import Observation, observed_change, synced_platform
 from ..domain.text import fold
@@ -23,12 +21,18 @@ from ..domain.vocabulary import parse_platform
 from ..errors import ApiError, InvalidInput
 from ..i18n import N_, Message, Text, _, english
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.database import transaction
 from ..storage.graph import platform_accounts
-from ..storage.relations import add_relation, load_profile, load_relations, save_sync
+from ..storage.relations import (
+    add_relation,
+    load_profile,
+    load_relations,
+    own_contact_ids,
+    save_sync,
+)
 from .discover import fetched_account, new_candidate
 from .reference import load_reference, today, utc_now
-from .relations import own_contact_ids
 
 if TYPE_CHECKING:
     import httpx

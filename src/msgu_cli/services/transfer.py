@@ -12,8 +12,6 @@ from itertools import repeat
 from pathlib import Path
 from typing import TextIO
 
-from sqlite_utils import Database
-
 from ..domain.models import Contact
 from ..domain.packs import PackInfo
 from ..domain.text import shown
@@ -23,6 +21,7 @@ from ..formats.encodings import HEAD_SIZE, OpenFile
 from ..formats.records import RawRow, RowStream, Table, row_unit
 from ..i18n import _
 from ..storage import contacts as store
+from ..storage.connection import Database
 from ..storage.database import read_snapshot, transaction
 from ..storage.lookups import use_bulk_cache
 from ..storage.packs import memberships

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from ..domain.verification import (
     HandleClaim,
     Sites,
@@ -18,6 +16,7 @@ from ..domain.verification import (
     sites_of,
     web_domain,
 )
+from ..storage.connection import Database
 from ..storage.verification import (
     account_websites,
     bluesky_accounts,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,11 +17,11 @@ from ..domain.ranking import TIE_SCOPES, Candidate
 from ..domain.shortlist import Bounds
 
 if TYPE_CHECKING:  # the type only: sqlite-utils is not needed to read
-    from sqlite_utils import Database
+    from .connection import Database
 
 _DEAD = ", ".join(f"'{s}'" for s in sorted(DEAD_STATES))
 # The ranking's order of ties (domain.ranking.TIE_SCOPES), so the shortlist keeps the same ones.
-_TIE_ORDER = "CASE c.scope {} ELSE {} END".format(
+_TIE_ORDER = "CASE scope {} ELSE {} END".format(
     " ".join(f"WHEN '{scope}' THEN {rank}" for rank, scope in enumerate(TIE_SCOPES)),
     len(TIE_SCOPES))
 # Free text is matched where people describe a contact, not in its tags (the topic signal
@@ -47,8 +47,9 @@ def _marks(values: Sequence) -> str:
     return ", ".join("?" * len(values))
 
 
-def _filter_sql(filters: Filters) -> tuple[str, list]:
-    """The WHERE clause (on alias `c`) shared by every candidate query."""
+def _filter_sql(filters: Filters, *, platforms: bool = True) -> tuple[str, list]:
+    """The WHERE clause (on alias `c`) shared by every candidate query; without the --platform
+    filter when `platforms` is false (the bound queries apply it apart: `_best_first`)."""
     clauses: list[str] = ["1"]
     args: list[object] = []
     if filters.excluded_statuses:
@@ -60,13 +61,47 @@ def _filter_sql(filters: Filters) -> tuple[str, list]:
     if filters.kinds:
         clauses.append(f"c.kind IN ({_marks(filters.kinds)})")
         args += filters.kinds
-    if filters.platforms:
-        clauses.append("(EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
-                       f"AND a.platform IN ({_marks(filters.platforms)})) OR NOT EXISTS "
-                       "(SELECT 1 FROM accounts a WHERE a.contact_id = c.id "
-                       "AND a.platform != 'website'))")
+    if filters.platforms and platforms:
+        clauses.append(_PLATFORM_FILTER.format(alias="c", marks=_marks(filters.platforms)))
         args += filters.platforms
     return " AND ".join(clauses), args
+
+
+_PLATFORM_FILTER = ("(EXISTS (SELECT 1 FROM accounts a WHERE a.contact_id = {alias}.id "
+                    "AND a.platform IN ({marks})) OR NOT EXISTS (SELECT 1 FROM accounts a "
+                    "WHERE a.contact_id = {alias}.id AND a.platform != 'website'))")
+# The --platform filter costs two look-ups in `accounts` per contact. The bound queries order
+# every contact they select (thousands) but apply it only to the best `keep` x this many, and
+# to all of them only when too few of those pass (`_best_first`).
+PLATFORM_READ_AHEAD = 4
+# Best first, ties as the ranking breaks them; on the columns `_best_first_sql` selects.
+_BEST_FIRST = f"bound DESC, {_TIE_ORDER}, name_key, id"
+
+
+def _best_first_sql(bound: str, source: str, args: Sequence, filters: Filters, *, keep: int,
+                    read_ahead: int) -> tuple[str, list]:
+    """The `keep` contacts `c` of `source` (`FROM … WHERE …`, every filter applied but
+    --platform) with the highest `bound`, best first, as (id, bound): the --platform filter
+    applies to the best `read_ahead` (-1: all of them)."""
+    select = (f"SELECT c.id AS id, {bound} AS bound, c.scope AS scope, "
+              f"c.name_key AS name_key {source}")
+    if not filters.platforms:
+        return f"{select} ORDER BY {_BEST_FIRST} LIMIT ?", [*args, keep]
+    platform = _PLATFORM_FILTER.format(alias="best", marks=_marks(filters.platforms))
+    return (f"SELECT id, bound FROM ({select} ORDER BY {_BEST_FIRST} LIMIT ?) best "
+            f"WHERE {platform} ORDER BY {_BEST_FIRST} LIMIT ?",
+            [*args, read_ahead, *filters.platforms, keep])
+
+
+def _best_first(db: Database, sql: Callable[[int], tuple[str, list]], filters: Filters,
+                keep: int) -> list[tuple[int, float]]:
+    """Run a `_best_first_sql` query (`sql(read_ahead)`): --platform on the best contacts
+    first, on all of them when fewer than `keep` of those pass (the same rows as filtering all
+    at once: the order is total)."""
+    rows = db.execute(*sql(PLATFORM_READ_AHEAD * keep)).fetchall()
+    if filters.platforms and len(rows) < keep:
+        rows = db.execute(*sql(-1)).fetchall()
+    return [(row[0], row[1]) for row in rows]
 
 
 def text_hits(db: Database, terms: Sequence[str], *, limit: int) -> list[tuple[int, float]]:
@@ -179,27 +214,39 @@ def _bound_sql(bounds: Bounds) -> tuple[str, list]:
             [*region_args, *mrc_args, *scope_args, *kind_args])
 
 
-def tagged_sql(bounds: Bounds, filters: Filters, *, keep: int) -> tuple[str, list]:
+def _tag_case(values: Mapping[tuple[str, bool], float]) -> tuple[str, list]:
+    """What a tag row `ct` is worth in `values` (keyed by code and suggested): a CASE on the
+    code, then on `suggested` (no string built per row)."""
+    if not values:
+        return "0", []
+    whens, args = [], []
+    for code in sorted({code for code, _suggested in values}):
+        whens.append("WHEN ? THEN (CASE ct.suggested WHEN 0 THEN ? ELSE ? END)")
+        args += [code, values.get((code, False), 0), values.get((code, True), 0)]
+    return f"(CASE ct.topic {' '.join(whens)} ELSE 0 END)", args
+
+
+def tagged_sql(bounds: Bounds, filters: Filters, *, keep: int,
+               read_ahead: int = -1) -> tuple[str, list]:
     """The SQL of `best_tagged`. INDEXED BY: grouping by contact id, the planner would rather
-    scan the whole table in primary-key order than read the asked tags from the topic index."""
+    scan the whole table in primary-key order than read the asked tags from the topic index;
+    and it would read each contact's whole row where the narrow index contacts_ranked holds
+    every column the bound, the filters and the order need."""
     tagged = sorted({code for code, _ in bounds.tags})
-    keys = {f"{code}:{int(suggested)}": value for (code, suggested), value in bounds.tags.items()}
-    points, point_args = _case("ct.topic || ':' || ct.suggested",
-                               {k: v[0] for k, v in keys.items()})
-    served, served_args = _case("ct.topic || ':' || ct.suggested",
-                                {k: v[1] for k, v in keys.items()})
+    points, point_args = _tag_case({k: v[0] for k, v in bounds.tags.items()})
+    served, served_args = _tag_case({k: v[1] for k, v in bounds.tags.items()})
     rest, rest_args = _bound_sql(bounds)
-    where, filter_args = _filter_sql(filters)
-    sql = f"""
-        SELECT c.id, t.points + ? * max(0, min(t.served, ?) - 1) + {rest} AS bound
+    where, filter_args = _filter_sql(filters, platforms=False)
+    source = f"""
         FROM (SELECT ct.contact_id AS id, sum({points}) AS points, sum({served}) AS served
               FROM contact_topics ct INDEXED BY contact_topics_topic
               WHERE ct.topic IN ({_marks(tagged)}) GROUP BY ct.contact_id) t
-        JOIN contacts c ON c.id = t.id
-        WHERE {where}
-        ORDER BY bound DESC, {_TIE_ORDER}, c.name_key, c.id LIMIT ?"""
-    return sql, [bounds.coverage, bounds.asked, *rest_args, *point_args, *served_args, *tagged,
-                 *filter_args, keep]
+        JOIN contacts c INDEXED BY contacts_ranked ON c.id = t.id
+        WHERE {where}"""
+    return _best_first_sql(
+        f"t.points + ? * max(0, min(t.served, ?) - 1) + {rest}", source,
+        [bounds.coverage, bounds.asked, *rest_args, *point_args, *served_args, *tagged,
+         *filter_args], filters, keep=keep, read_ahead=read_ahead)
 
 
 def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
@@ -208,28 +255,28 @@ def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
     contacts with the highest bound, best first."""
     if not bounds.tags:
         return []
-    sql, args = tagged_sql(bounds, filters, keep=keep)
-    return [(row[0], row[1]) for row in db.execute(sql, args)]
+    return _best_first(db, lambda ahead: tagged_sql(bounds, filters, keep=keep,
+                                                    read_ahead=ahead), filters, keep)
 
 
 def nearby_sql(bounds: Bounds, filters: Filters, *, column: str | None,
-               values: Sequence[str] = (), keep: int) -> tuple[str, list]:
+               values: Sequence[str] = (), keep: int, read_ahead: int = -1) -> tuple[str, list]:
     """The SQL of `best_nearby` (index contacts_region or a scan of `scope`)."""
     rest, rest_args = _bound_sql(bounds)
-    where, filter_args = _filter_sql(filters)
+    where, filter_args = _filter_sql(filters, platforms=False)
     if column is not None:
         if column not in ("region", "scope") or not values:
             raise ValueError(f"cannot select candidates by {column!r}")
         where, filter_args = f"c.{column} IN ({_marks(values)}) AND {where}", [*values,
                                                                               *filter_args]
-    sql = (f"SELECT c.id, {rest} AS bound FROM contacts c WHERE {where} "
-           f"ORDER BY bound DESC, {_TIE_ORDER}, c.name_key, c.id LIMIT ?")
-    return sql, [*rest_args, *filter_args, keep]
+    return _best_first_sql(rest, f"FROM contacts c WHERE {where}", [*rest_args, *filter_args],
+                           filters, keep=keep, read_ahead=read_ahead)
 
 
 def best_nearby(db: Database, bounds: Bounds, filters: Filters, *, column: str | None,
                 values: Sequence[str] = (), keep: int) -> list[tuple[int, float]]:
     """(id, bound of geography + kind points) of the `keep` best contacts whose
     `column` (region or scope) is in `values` (of all contacts when `column` is None)."""
-    sql, args = nearby_sql(bounds, filters, column=column, values=values, keep=keep)
-    return [(row[0], row[1]) for row in db.execute(sql, args)]
+    return _best_first(db, lambda ahead: nearby_sql(bounds, filters, column=column,
+                                                    values=values, keep=keep,
+                                                    read_ahead=ahead), filters, keep)

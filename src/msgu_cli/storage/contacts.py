@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
+from functools import lru_cache
 from operator import attrgetter
-
-from sqlite_utils import Database
 
 from ..domain.models import Account, Contact
 from ..domain.text import fold
+from .connection import Database
 
 _CONTACT_COLUMNS = (
     "name", "name_key", "kind", "region", "mrc", "municipality", "scope", "languages",
@@ -39,15 +39,21 @@ def topic_words(db: Database) -> dict[str, str]:
     }
 
 
-def _row(contact: Contact, topic_words: dict[str, str]) -> list:
+@lru_cache(maxsize=64)
+def _languages_json(languages: tuple[str, ...]) -> str:
+    """A contact's languages as stored: a few lists (["fr"], ["fr", "en"]) for a whole import."""
+    return json.dumps(list(languages))
+
+
+def _row(contact: Contact, topic_words: dict[str, str]) -> tuple:
     topics = (*contact.topics, *contact.suggested_topics)
-    return [
+    return (
         contact.name, fold(contact.name), contact.kind, contact.region, contact.mrc,
-        contact.municipality, contact.scope, json.dumps(list(contact.languages)),
+        contact.municipality, contact.scope, _languages_json(contact.languages),
         contact.description, contact.notes, contact.source, contact.status,
-        " ".join(topic_words.get(t, t) for t in topics),
-        " ".join(f"{a.handle} {a.url or ''}".strip() for a in contact.accounts),
-    ]
+        " ".join([topic_words.get(t, t) for t in topics]),
+        " ".join([f"{a.handle} {a.url}" if a.url else a.handle for a in contact.accounts]),
+    )
 
 
 def next_contact_id(db: Database) -> int:

@@ -9,16 +9,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from ..domain.text import shown
 from ..errors import DatabaseError
 from ..i18n import _
-from .migrations import known_migration_names, migrations
+from .connection import Database, sqlite_utils_database
 from .reference import reference_fingerprint, sync_reference_data
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
+MIGRATION_SET = "msgu"
+# The names of storage/migrations.py's migrations, in order (tests/test_storage.py checks that
+# they are the registered ones). open_db compares them with the file's `_sqlite_migrations` in
+# plain SQL, and loads the migrations, and sqlite-utils, only when one is pending.
+MIGRATIONS = (
+    "m001_directory", "m002_reference_data", "m003_accounts_by_contact_and_platform",
+    "m004_topic_index_covers_suggested", "m005_view_topic_codes", "m006_municipalities",
+    "m007_relationship_loop", "m008_verification_and_packs", "m009_narrow_indexes_for_recommend",
+)
 
 
 def check_database_file(path: Path) -> None:
@@ -53,6 +60,7 @@ def _connect(path: Path, *, uri: str | None = None) -> Database:
                            isolation_level=None, uri=uri is not None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils always set it
     return Database(conn)
 
 
@@ -91,14 +99,23 @@ def _check_schema(db: Database, path: Path) -> bool:
             "{path} is an SQLite database, but not an msgu one. "
             "Pick another file with --db or MSGU_DB; this one was left untouched."
         ).format(path=shown(path)))
-    applied = {m.name for m in migrations.applied(db)}
-    unknown = applied - known_migration_names()
+    applied = set(applied_migrations(db))
+    unknown = applied - set(MIGRATIONS)
     if unknown:
         raise DatabaseError(_(
             "{path} was written by a newer version of msgu (schema {schema}). "
             "Upgrade msgu (pip install --upgrade msgu); the file was left untouched."
         ).format(path=shown(path), schema=shown(max(unknown))))
-    return bool(known_migration_names() - applied)
+    return bool(set(MIGRATIONS) - applied)
+
+
+def applied_migrations(db: Database) -> list[str]:
+    """The names of msgu's migrations the file records as applied, in the order they were."""
+    if "_sqlite_migrations" not in db.table_names():
+        return []
+    return [row[0] for row in db.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+        [MIGRATION_SET])]
 
 
 def open_db(path: Path, *, on_create: Callable[[Database], None] | None = None) -> Database:
@@ -302,9 +319,11 @@ def _migrate(db: Database, on_create: Callable[[Database], None] | None, bundled
     `user_version` remembers which bundled taxonomy, MRCs and hashtags the file holds, so an
     upgrade of msgu brings its new topics to existing databases (user-made topics are kept).
     """
+    from .migrations import migrations  # sqlite-utils: only when a migration may be pending
+
     with transaction(db):
-        fresh = not db["_sqlite_migrations"].exists()
-        migrations.apply(db)
+        fresh = "_sqlite_migrations" not in db.table_names()
+        migrations.apply(sqlite_utils_database(db))
         sync_reference_data(db)
         db.execute(f"PRAGMA user_version = {int(bundled)}")
         if fresh and on_create is not None:
@@ -315,7 +334,7 @@ def _migrate(db: Database, on_create: Callable[[Database], None] | None, bundled
 def transaction(db: Database) -> Iterator[Database]:
     """One write transaction, taken at once so concurrent writers queue instead of failing."""
     if db.conn.in_transaction:
-        with db.atomic():
+        with _savepoint(db):
             yield db
         return
     db.execute("BEGIN IMMEDIATE")
@@ -325,3 +344,17 @@ def transaction(db: Database) -> Iterator[Database]:
         db.conn.rollback()
         raise
     db.execute("COMMIT")
+
+
+@contextmanager
+def _savepoint(db: Database) -> Iterator[None]:
+    """A nested transaction: an error undoes its work and goes on up to the outer one."""
+    db.execute("SAVEPOINT nested")
+    try:
+        yield
+    except BaseException:
+        if db.conn.in_transaction:  # a RAISE(ROLLBACK) may have ended the whole transaction
+            db.execute("ROLLBACK TO nested")
+            db.execute("RELEASE nested")
+        raise
+    db.execute("RELEASE nested")

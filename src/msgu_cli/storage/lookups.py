@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from sqlite_utils import Database
+from .connection import Database
 
 _PARAMETERS = 500  # per statement, well under SQLite's bound-parameter limit
 

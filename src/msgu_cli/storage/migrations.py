@@ -1,6 +1,8 @@
 """Numbered, append-only schema migrations (sqlite-utils `Migrations`), applied at open.
 
-Never edit or renumber one that has shipped: add a new one.
+Never edit or renumber one that has shipped: add a new one, and its name to
+`storage.database.MIGRATIONS` (open_db reads that list to know, without importing this module
+and sqlite-utils, whether a file needs a migration; a test checks the two agree).
 """
 
 from __future__ import annotations
@@ -259,5 +261,13 @@ def m008_verification_and_packs(db: Database) -> None:
     )
 
 
-def known_migration_names() -> set[str]:
-    return {m.name for m in migrations.pending(Database(memory=True))}
+@migrations()
+def m009_narrow_indexes_for_recommend(db: Database) -> None:
+    """recommend at 100,000 contacts looks up thousands of contacts and accounts by id, for a
+    few columns of each: two narrow indexes hold those columns, so the look-ups never read the
+    wide rows (descriptions, fetched profiles). contacts_ranked: what the score bounds, the
+    filters and the order of ties read; accounts_owner: which contact an account belongs to
+    (the follow graph's walk from each followed account to its contact)."""
+    db.execute("CREATE INDEX IF NOT EXISTS contacts_ranked "
+               "ON contacts(id, status, kind, region, scope, mrc, name_key)")
+    db.execute("CREATE INDEX IF NOT EXISTS accounts_owner ON accounts(id, contact_id)")

@@ -6,9 +6,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..domain.packs import PackInfo, Subscription
+from .connection import Database
 
 _COLUMNS = ("id", "name", "url", "pack_name", "description", "maintainer", "updated", "etag",
             "last_modified", "digest", "subscribed_at", "last_pulled")

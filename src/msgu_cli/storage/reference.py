@@ -7,14 +7,19 @@ import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from ..domain.geo import REGIONS, Geography, Municipalities
 from ..domain.models import Mrc, Municipality, Topic
 from . import seeds
+from .connection import Database
 
 if TYPE_CHECKING:  # the taxonomy module (and tomllib) load only when a command needs them
+    import sqlite_utils
+
     from ..domain.taxonomy import Taxonomy
+
+    # Reference data is written through msgu's connection, or through sqlite-utils' one when
+    # the migration m002 syncs it.
+    Writable = Database | sqlite_utils.Database
 
 
 def reference_fingerprint() -> int:
@@ -25,7 +30,7 @@ def reference_fingerprint() -> int:
     return checksum & 0x7FFF_FFFF
 
 
-def sync_reference_data(db: Database) -> None:
+def sync_reference_data(db: Writable) -> None:
     """Upsert the bundled regions, MRCs, municipalities, taxonomy and hashtags; user-made topics
     are kept."""
     db.conn.executemany(
@@ -38,7 +43,7 @@ def sync_reference_data(db: Database) -> None:
         "ON CONFLICT(name, region) DO UPDATE SET type = excluded.type, source = excluded.source",
         [(m.name, kind, m.region, source) for m, kind, source in seeds.read_mrcs()],
     )
-    if db["municipalities"].exists():  # from m006 on (m002 syncs before it)
+    if "municipalities" in db.table_names():  # from m006 on (m002 syncs before it)
         _sync_municipalities(db, seeds.read_municipalities())
     from ..domain.taxonomy import load_topics_toml
 
@@ -51,7 +56,7 @@ def sync_reference_data(db: Database) -> None:
     )
 
 
-def _sync_municipalities(db: Database, towns: Sequence[Municipality]) -> None:
+def _sync_municipalities(db: Writable, towns: Sequence[Municipality]) -> None:
     """The répertoire as bundled: its entries upserted, the ones it no longer has deleted
     (no table refers to them: contacts store the name)."""
     db.conn.executemany(
@@ -66,7 +71,7 @@ def _sync_municipalities(db: Database, towns: Sequence[Municipality]) -> None:
                [json.dumps([m.code for m in towns])])
 
 
-def save_topics(db: Database, topics: Sequence[Topic], *, origin: str = "user") -> None:
+def save_topics(db: Writable, topics: Sequence[Topic], *, origin: str = "user") -> None:
     """Upsert topics, then their parent links (a parent may come later in the list).
 
     An upsert, not INSERT OR REPLACE: a replaced row would cascade-delete every contact's tag.
@@ -126,4 +131,6 @@ def topic_contact_counts(db: Database) -> dict[str, int]:
 
 
 def load_hashtags(db: Database) -> list[dict]:
-    return [dict(row) for row in db.query("SELECT * FROM hashtags ORDER BY tag")]
+    cursor = db.execute("SELECT * FROM hashtags ORDER BY tag")
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlite_utils import Database
-
 from ..domain.models import Account, Profile, RelationEvent
+from .connection import Database
+from .contacts import find_by_accounts
 
 
 def add_relation(db: Database, event: RelationEvent, *, now: str) -> None:
@@ -47,6 +47,13 @@ def load_profile(db: Database) -> Profile:
     return Profile(name, kind, region, mrc, tuple(json.loads(topics)),
                    tuple(json.loads(languages)), tuple(json.loads(platforms)),
                    municipality=municipality, accounts=load_profile_accounts(db))
+
+
+def own_contact_ids(db: Database, profile: Profile) -> tuple[int, ...]:
+    """Contacts holding one of the profile's own accounts: the organisation itself, never
+    recommended to itself, nor a relationship for sync and next."""
+    held = find_by_accounts(db, [(a.platform, a.handle) for a in profile.accounts])
+    return tuple(sorted(set(held.values())))
 
 
 def load_profile_accounts(db: Database) -> tuple[Account, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlite_utils import Database
+from .connection import Database
 
 
 def save_verification(db: Database, account_id: int, verified_by: str | None) -> None:
@@ -43,8 +43,8 @@ def municipal_websites(db: Database) -> list[tuple[str, str]]:
     """
     if "municipalities" not in db.table_names():
         return []
-    columns = db["municipalities"].columns_dict
-    if not {"name", "website"} <= set(columns):
+    columns = {row[1] for row in db.execute("PRAGMA table_info(municipalities)")}
+    if not {"name", "website"} <= columns:
         return []
     return db.execute("SELECT name, website FROM municipalities WHERE website IS NOT NULL "
                       "AND website != '' ORDER BY name").fetchall()
