@@ -98,3 +98,50 @@ def test_french_checked_is_not_the_word_for_verified(interface_language) -> None
     interface_language("fr")
     checked = [_("checked"), ngettext("Checked {count} account", "Checked {count} accounts", 6)]
     assert not any("vérifi" in text for text in checked), checked
+
+
+# Bytes that are not UTF-8 on the command line (a Latin-1 terminal typing "café") reach Python
+# as lone surrogates (PEP 383). Every other option refuses them in one line; REF resolution and
+# search hand them to SQLite, which cannot encode them.
+UNDECODABLE = "caf\udce9"
+
+
+@pytest.mark.xfail(strict=True, reason="REF lookup (services/directory.py resolve_ref) sends "
+                   "a lone surrogate to SQLite: UnicodeEncodeError, shown to users as 'Error: "
+                   "UnicodeEncodeError … This is unexpected' (show, follow, edit, remove, "
+                   "discover, refresh)")
+@pytest.mark.parametrize("command", [("show",), ("follow",), ("edit", "--note", "x"),
+                                     ("remove", "--yes")])
+def test_a_ref_of_undecodable_bytes_is_a_clear_error(starter_db, invoke, dump,
+                                                     command) -> None:
+    from cli_results import refused
+
+    before = dump(starter_db)
+    refused(invoke(command[0], UNDECODABLE, *command[1:]))
+    assert dump(starter_db) == before
+
+
+@pytest.mark.xfail(strict=True, reason="search (services/directory.py search_contacts → "
+                   "storage FTS query) crashes with UnicodeEncodeError on a lone surrogate")
+def test_a_search_of_undecodable_bytes_is_a_clear_error(starter_db, invoke) -> None:
+    from cli_results import refused
+
+    refused(invoke("search", UNDECODABLE))
+
+
+@pytest.mark.xfail(strict=True, reason="formats/workbook.py opens workbooks data_only=True: a "
+                   "formula cell without a cached value (openpyxl, pandas, scripts write them "
+                   "so) reads as empty, and the row is imported without that cell, silently")
+def test_a_workbook_formula_cell_is_never_dropped_silently(empty_db, invoke, tmp_path,
+                                                          db_path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name", "kind", "x"])
+    sheet.append(["Ville d'Essai", "municipality", '=CONCAT("@", "villeessai")'])
+    path = tmp_path / "liste.xlsx"
+    book.save(path)
+    result = invoke("import", str(path))
+    stored = rows(db_path, "SELECT platform, handle FROM accounts")
+    assert result.exit_code == 1 or stored != [], (result.output, stored)
