@@ -88,10 +88,6 @@ def test_a_second_sync_with_nothing_new_changes_nothing(empty_db, invoke, monkey
     assert rows(db_path, "SELECT status FROM contacts") == [("following",)]
 
 
-@pytest.mark.xfail(strict=True, reason="French interface says 'comptes vérifiés' / 'vérifié "
-                   "le' for what refresh *checked*, while 'vérifié' is msgu's word for an "
-                   "official account (✓, verified_by): a not-found account shows 'vérifié le "
-                   "2026-…' (locale/fr msgu.po)")
 def test_french_checked_is_not_the_word_for_verified(interface_language) -> None:
     from msgu_cli.i18n import _, ngettext
 
@@ -106,10 +102,6 @@ def test_french_checked_is_not_the_word_for_verified(interface_language) -> None
 UNDECODABLE = "caf\udce9"
 
 
-@pytest.mark.xfail(strict=True, reason="REF lookup (services/directory.py resolve_ref) sends "
-                   "a lone surrogate to SQLite: UnicodeEncodeError, shown to users as 'Error: "
-                   "UnicodeEncodeError … This is unexpected' (show, follow, edit, remove, "
-                   "discover, refresh)")
 @pytest.mark.parametrize("command", [("show",), ("follow",), ("edit", "--note", "x"),
                                      ("remove", "--yes")])
 def test_a_ref_of_undecodable_bytes_is_a_clear_error(starter_db, invoke, dump,
@@ -121,17 +113,12 @@ def test_a_ref_of_undecodable_bytes_is_a_clear_error(starter_db, invoke, dump,
     assert dump(starter_db) == before
 
 
-@pytest.mark.xfail(strict=True, reason="search (services/directory.py search_contacts → "
-                   "storage FTS query) crashes with UnicodeEncodeError on a lone surrogate")
 def test_a_search_of_undecodable_bytes_is_a_clear_error(starter_db, invoke) -> None:
     from cli_results import refused
 
     refused(invoke("search", UNDECODABLE))
 
 
-@pytest.mark.xfail(strict=True, reason="formats/workbook.py opens workbooks data_only=True: a "
-                   "formula cell without a cached value (openpyxl, pandas, scripts write them "
-                   "so) reads as empty, and the row is imported without that cell, silently")
 def test_a_workbook_formula_cell_is_never_dropped_silently(empty_db, invoke, tmp_path,
                                                           db_path) -> None:
     import openpyxl
@@ -162,9 +149,6 @@ def _with_lone_surrogate(request):
     return httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
 
-@pytest.mark.xfail(strict=True, reason="a display name holding an escaped lone surrogate "
-                   "aborts refresh (and discover, sync --add-missing) with UnicodeEncodeError: "
-                   "domain/text.py strip_unsafe does not strip _NEVER_STORED")
 def test_a_server_name_with_a_lone_surrogate_does_not_end_the_run(empty_db, invoke,
                                                                   monkeypatch,
                                                                   db_path) -> None:
@@ -178,9 +162,6 @@ def test_a_server_name_with_a_lone_surrogate_does_not_end_the_run(empty_db, invo
     assert all(n is None or "\ud800" not in n for n in names), names
 
 
-@pytest.mark.xfail(strict=True, reason="subscribe/pull store a pack's own `name` unchecked: an "
-                   "escaped lone surrogate in it ends in UnicodeEncodeError (contacts' fields "
-                   "are checked; the pack's name is not) (services/packs)")
 def test_a_pack_named_with_a_lone_surrogate_is_refused_in_one_line(empty_db, invoke,
                                                                    tmp_path, dump) -> None:
     from cli_results import refused
@@ -194,9 +175,6 @@ def test_a_pack_named_with_a_lone_surrogate_is_refused_in_one_line(empty_db, inv
     assert dump(empty_db) == before
 
 
-@pytest.mark.xfail(strict=True, reason="import's 'Columns ignored:' line lists every unknown "
-                   "column: a 200,000-column header prints 1.7 MB (the report caps rows at 50; "
-                   "columns are not capped) (cli/transfer.py import report)")
 def test_the_ignored_columns_line_stays_short(empty_db, invoke, tmp_path) -> None:
     header = ",".join(["name", "kind", *(f"extra{i}" for i in range(5_000))])
     path = tmp_path / "large.csv"

@@ -160,7 +160,7 @@ def test_refresh_summary_in_french(french, empty_db, invoke, monkeypatch) -> Non
     fake.intercept = lambda request: (reply({"error": "Service Unavailable"}, 503)
                                       if request.url.host == "mastodon.quebec" else None)
     shown = _words(invoke("refresh").stdout)
-    assert shown.startswith(f"3 comptes vérifiés{NBSP}: introuvable (1), ok (1){NBSP}; 1 erreur.")
+    assert shown.startswith(f"3 comptes consultés{NBSP}: introuvable (1), ok (1){NBSP}; 1 erreur.")
     assert "introuvable bluesky:disparu.bsky.social" in shown
     assert f"erreur mastodon:qqn@mastodon.quebec{NBSP}: " in shown
 

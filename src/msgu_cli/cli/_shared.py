@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import typer
 
 from ..domain.text import UNSAFE_CHARACTERS, shown
-from ..errors import MsguError
+from ..errors import InvalidInput, MsguError
 from ..i18n import N_, Message, _
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,6 +46,22 @@ def _reader_gone() -> typer.Exit:
     return typer.Exit(code=141)
 
 
+def _refuse_undecodable(values: Any) -> None:
+    """Bytes that are not UTF-8 on the command line (a Latin-1 terminal typing « café ») reach
+    Python as lone surrogates (PEP 383), which no file or database can hold: one clear error
+    for every argument and option of every command, before anything is read or written."""
+    for value in values:
+        for text in value if isinstance(value, list | tuple) else (value,):
+            if isinstance(text, str) and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise InvalidInput(Message(N_(
+                        "The command line holds bytes that are not UTF-8 in '{value}': set "
+                        "the terminal to UTF-8 and type it again."),
+                        {"value": shown(text, 40)})) from None
+
+
 def guarded(command: F) -> F:
     """The error boundary: user errors become `Error: …` + exit 1, never a traceback."""
 
@@ -53,6 +69,7 @@ def guarded(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             try:
+                _refuse_undecodable(kwargs.values())
                 return command(*args, **kwargs)
             finally:
                 sys.stdout.flush()  # a closed pipe shows here, inside the boundary

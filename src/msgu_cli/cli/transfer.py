@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..domain.text import escaped
+from ..domain.text import escaped, shown
 from ..i18n import _, english, ngettext
 from . import app
 from ._help import command_help
@@ -167,14 +167,26 @@ def _print_report(report: "ImportReport") -> None:
     if report.created_topics:
         lines.append((_("New topics that would be created: {topics}") if dry else
                       _("New topics created: {topics}")).format(
-            topics=", ".join(report.created_topics)))
+            topics=_named(report.created_topics)))
     if report.ignored_columns:
         lines.append(_("Columns ignored: {columns}").format(
-            columns=", ".join(report.ignored_columns)))
+            columns=_named(report.ignored_columns)))
     if dry:
         lines.append(_("Dry run: nothing was written."))
     # Names and reasons come from the file: each line is printed literally, one line.
     sys.stdout.write("\n".join(escaped(text) for text in lines) + "\n")
+
+
+_NAMED_CAP = 20  # a header of 200,000 made-up columns stays a readable line
+
+
+def _named(names: list[str]) -> str:
+    """Column or topic names from the file, each quoted short, at most _NAMED_CAP of them."""
+    listed = ", ".join(shown(name, 40) for name in names[:_NAMED_CAP])
+    more = len(names) - _NAMED_CAP
+    if more <= 0:
+        return listed
+    return listed + ngettext(" (and {count} more)", " (and {count} more)", more).format(count=more)
 
 
 def _summary(report: "ImportReport") -> str:

@@ -114,8 +114,8 @@ def escaped(value: object, *, multiline: bool = False) -> str:
     if text.isascii() and text.isprintable():  # the common case, made cheap
         return text
     kept = _MULTILINE_ALLOWED if multiline else frozenset()
-    return "".join(_escape(ch) if ch in UNSAFE_CHARACTERS and ch not in kept else ch
-                   for ch in text)
+    return "".join(_escape(ch) if (ch in UNSAFE_CHARACTERS and ch not in kept)
+                   or ch in _NEVER_STORED else ch for ch in text)
 
 
 def _escape(ch: str) -> str:
@@ -131,13 +131,16 @@ def first_unsafe(text: str, *, multiline: bool = False) -> str | None:
 
 def strip_unsafe(text: str, *, multiline: bool = False) -> str:
     """Text fetched from a server, made safe to store: control and bidirectional characters
-    removed; line breaks kept when `multiline` (CRLF made LF), else turned into spaces."""
+    removed, and what SQLite cannot store (lone surrogates from JSON escapes, U+FFFE/U+FFFF);
+    line breaks kept when `multiline` (CRLF made LF), else turned into spaces."""
     if text.isascii() and text.isprintable():
         return text
     text = text.replace("\r\n", "\n")
     kept = _MULTILINE_ALLOWED if multiline else frozenset()
     out = []
     for ch in text:
+        if ch in _NEVER_STORED:
+            continue
         if ch not in UNSAFE_CHARACTERS or ch in kept:
             out.append(ch)
         elif ch in "\t\n\r\u2028\u2029":

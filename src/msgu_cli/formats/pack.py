@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from ..domain.packs import PACK_VERSION, PackInfo
-from ..domain.text import shown
+from ..domain.text import first_unsafe, shown
 from ..errors import InvalidInput
 from ..i18n import N_, Message
 from .json_records import JsonNumber, contact_items_table, read_json_document
@@ -85,14 +85,25 @@ def _required_text(document: Mapping[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(Message(N_(
             'The pack has no "{key}": give it one (a line of text).'), {"key": key}))
-    return value.strip()
+    return _safe_line(key, value)
 
 
 def _optional_text(document: Mapping[str, Any], key: str) -> str | None:
     value = document.get(key)
     if value is not None and not isinstance(value, str):
         raise InvalidInput(Message(N_('The pack\'s "{key}" must be text or null.'), {"key": key}))
-    return value.strip() or None if value else None
+    return _safe_line(key, value) or None if value else None
+
+
+def _safe_line(key: str, value: str) -> str:
+    """A header's text, refused like a contact's field when it holds a control character or
+    what no database can store (a lone surrogate escaped in the JSON)."""
+    bad = first_unsafe(value)
+    if bad is not None:
+        raise InvalidInput(Message(N_(
+            'The pack\'s "{key}" contains the control character {char}: the pack cannot be '
+            'read.'), {"key": key, "char": shown(bad)}))
+    return value.strip()
 
 
 def _date(value: object) -> str | None:

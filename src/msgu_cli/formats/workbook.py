@@ -121,6 +121,7 @@ def stream_contacts_xlsx(open_file: OpenFile, sheet: str | None = None) -> RowSt
                 "The sheet '{sheet}' is empty."), {"sheet": shown(worksheet.title)}))
         mapping, columns, ignored = map_header(header)
         check_header(header, columns)
+        _check_formulas(book, worksheet)
     except BaseException:
         handle.close()
         raise
@@ -138,6 +139,35 @@ def _records(rows: Iterator[tuple[int, list[str]]], mapping: Sequence[str | None
     finally:
         book.close()
         handle.close()
+
+
+# A formula cell whose value no spreadsheet ever computed: `<c r="C2"><f>…</f><v/></c>`.
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
+    rb'\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+_XML_CHUNK = 1 << 20
+
+
+def _check_formulas(book: Any, worksheet: Any) -> None:
+    """Refuse a sheet with a formula whose value was never computed (openpyxl, pandas and
+    scripts write them so; Excel and LibreOffice save the value too): its cell would read as
+    empty and the row be imported without it, silently."""
+    archive, path = getattr(book, "_archive", None), getattr(worksheet, "_worksheet_path", None)
+    if archive is None or path is None:
+        return
+    tail = b""
+    with archive.open(path) as xml:
+        while chunk := xml.read(_XML_CHUNK):
+            text = tail + chunk
+            found = _FORMULA_WITHOUT_VALUE.search(text)
+            if found:
+                raise InvalidInput(Message(N_(
+                    "The cell {cell} holds a formula whose value was never computed (the file "
+                    "was written by a program, not saved by a spreadsheet): open it in Excel or "
+                    "LibreOffice and save it, or paste the values, then import it again."),
+                    {"cell": found.group(1).decode()}))
+            start = text.rfind(b"<c ")
+            tail = text[start:] if start >= 0 and len(text) - start < _XML_CHUNK else b""
 
 
 def _check_container(handle: IO[bytes]) -> None:
