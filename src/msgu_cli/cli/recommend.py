@@ -150,10 +150,12 @@ def _table(result, explain: bool) -> "Table":
     from .labels import label, number
     from .render import add_row, data, marked_handle, short_handle, table
 
-    shown = table(_title(result.query), [
+    shown = table(_title(result), [
         ("#", {"justify": "right"}),
-        (_("name"), {"max_width": 70 if explain else 34}),  # the points go under it
-        (_("why"), {"max_width": 34}), (_("follow"), {"max_width": 26}),
+        # The points go under the name; without them the account to follow is shown whole.
+        (_("name"), {"max_width": 70 if explain else 34}),
+        (_("why"), {"max_width": 34}),
+        (_("follow"), {"max_width": 26} if explain else {"no_wrap": True}),
         (_("score"), {"justify": "right"})], show_lines=explain)
     for r in result.recommendations:
         name = data(r.contact.name, "bold")
@@ -187,17 +189,19 @@ def _few_quebec(result) -> str:
                    "the directory match these interests.")).format(count=count, total=total)
 
 
-def _title(query) -> str:
+def _title(result) -> str:
     from ..domain.affinity import kind_word
     from ..domain.plain_reasons import joined
 
+    query = result.query
     parts = []
     if query.topics:
-        parts.append(_("topics: {topics}").format(topics=", ".join(query.topics)))
+        parts.append(_("topics: {topics}").format(topics=", ".join(result.topic_labels)))
+    region = result.region_name or query.region
     if query.region and query.mrc:
-        parts.append(_("region {region}, MRC {mrc}").format(region=query.region, mrc=query.mrc))
+        parts.append(_("region {region}, MRC {mrc}").format(region=region, mrc=query.mrc))
     elif query.region:
-        parts.append(_("region {region}").format(region=query.region))
+        parts.append(_("region {region}").format(region=region))
     if query.org_kind:
         parts.append(_("for: {kind}").format(kind=kind_word(query.org_kind)))
     if not parts:

@@ -152,13 +152,14 @@ def profile_set(
     account: Annotated[Many, typer.Option("--account", help=_("Your own account, "
                        "PLATFORM:HANDLE (repeatable); sync reads your Bluesky and Mastodon "
                        "ones."))] = None,
-    bluesky: Annotated[str | None, typer.Option("--bluesky", help=_("Your Bluesky "
-                       "handle."))] = None,
-    mastodon: Annotated[str | None, typer.Option("--mastodon", help=_("Your Mastodon "
-                        "address, user@instance."))] = None,
-    x: Annotated[str | None, typer.Option("--x", help=_("Your X (Twitter) handle."))] = None,
-    facebook: Annotated[str | None, typer.Option("--facebook", help=_("Your Facebook "
-                        "page."))] = None,
+    bluesky: Annotated[Many, typer.Option("--bluesky", help=_("Your Bluesky "
+                       "handle (repeatable)."))] = None,
+    mastodon: Annotated[Many, typer.Option("--mastodon", help=_("Your Mastodon "
+                        "address, user@instance (repeatable)."))] = None,
+    x: Annotated[Many, typer.Option("--x", help=_("Your X (Twitter) handle (repeatable)."))
+                 ] = None,
+    facebook: Annotated[Many, typer.Option("--facebook", help=_("Your Facebook "
+                        "page (repeatable)."))] = None,
     clear: Annotated[Many, typer.Option("--clear", help=_(
         "Empty a field (repeatable): topics, platforms, accounts, mrc…"))] = None,
     json_: JsonOpt = False,
@@ -166,7 +167,8 @@ def profile_set(
     from ..services.relations import set_profile
 
     shortcuts = {"bluesky": bluesky, "mastodon": mastodon, "x": x, "facebook": facebook}
-    accounts = [f"{p}:{h}" for p, h in shortcuts.items() if h is not None] + (account or [])
+    accounts = [f"{p}:{h}" for p, handles in shortcuts.items() for h in handles or ()] + (
+        account or [])
     given = {"name": name, "kind": kind, "region": region, "mrc": mrc,
              "municipality": municipality, "topics": topic, "languages": lang,
              "platforms": platform, "accounts": accounts or None}

@@ -101,14 +101,15 @@ def best_handles(contact: Contact, limit: int = 3) -> str:
 def table(title: object = None, columns: Sequence[str | tuple[str, dict]] = (),
           **options: object) -> Table:
     """A table whose title and headers are literal text; `columns` are names, or (name,
-    column options) pairs."""
+    column options) pairs. A cell too long for its column folds onto the next line rather
+    than end in "…": a handle or a URL cut short cannot be followed or typed back."""
     from rich.table import Table
 
     made = Table(title=None if title is None else data(title), title_justify="left",
                  **options)  # type: ignore[arg-type]
     for column in columns:
         name, settings = column if isinstance(column, tuple) else (column, {})
-        made.add_column(data(name), **settings)
+        made.add_column(data(name), **{"overflow": "fold", **settings})
     return made
 
 

@@ -195,6 +195,11 @@ def candidate_accounts(text: str) -> list[tuple[str, str]]:
     value = text.strip()
     if not value or value.startswith("#"):
         return []
+    prefix, colon, rest = value.partition(":")  # `x:@SPVM`, as tables print an account
+    key = prefix.strip().lower()
+    if colon and rest and not _HAS_SCHEME.match(value) and _ALIASES.get(key, key) in PLATFORMS:
+        account = _try_parse(_ALIASES.get(key, key), rest)
+        return [(account.platform, account.handle)] if account else []
     if _is_domain(value.lower(), unicode=True):
         # A bare domain is a website or a Bluesky handle, though other rules may accept it.
         platforms: tuple[str, ...] = ("bluesky", "website")

@@ -76,6 +76,8 @@ class RecommendResult:
     text_topics: tuple[str, ...] = ()
     recommendations: list[Recommendation] = field(default_factory=list)
     references: list[Recommendation] = field(default_factory=list)  # "See also"
+    topic_labels: tuple[str, ...] = ()  # the asked topics' names, in the interface language
+    region_name: str | None = None  # the asked region's name (`Mauricie` for 04)
 
     @property
     def quebec_count(self) -> int:
@@ -159,7 +161,9 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     candidates = _candidates(db, query, ctx, codes, ref.geography, filters, found, keep)
     ranked, seen = _followable_first(candidates, query, ctx, ref.geography, today=today,
                                      limit=request.limit, websites=websites)
-    return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, seen))
+    return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, seen),
+                           topic_labels=tuple(ctx.labels.get(c, c) for c in query.topics),
+                           region_name=ref.geography.region_name(query.region))
 
 
 def _followable_first(candidates: Sequence[Candidate], query: Query, ctx: TopicContext,
