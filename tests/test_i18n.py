@@ -85,7 +85,7 @@ def test_an_option_read_from_the_environment_is_named_in_french(interface_langua
         "Invalid value for '--db' (env var: 'MSGU_DB'): un dossier")
     interface_language("fr")
     assert usage_message(refused) == (
-        f"Valeur invalide pour '--db' (variable d'environnement 'MSGU_DB'){NBSP}: un dossier")
+        f"Valeur invalide pour '--db' (variable d’environnement 'MSGU_DB'){NBSP}: un dossier")
 
 
 def test_a_missing_option_in_french(interface_language) -> None:
@@ -114,9 +114,9 @@ USAGE_ERRORS = [
      "Invalid value for '--limit' / '-n': Input should be greater than or equal to 1",
      f"Valeur invalide pour '--limit' / '-n'{NBSP}: la valeur doit être supérieure ou égale à 1"),
     (["export", "--format"], "Option '--format' requires an argument.",
-     "L'option '--format' exige une valeur."),
+     "L’option '--format' exige une valeur."),
     (["list", "--json=yes"], "Option '--json' does not take a value.",
-     "L'option '--json' ne prend pas de valeur."),
+     "L’option '--json' ne prend pas de valeur."),
     (["list", "a", "b"], "Got unexpected extra argument(s) (a b)",
      f"Argument(s) en trop{NBSP}: a b"),
     (["nope"], "No such command 'nope'.", f"Commande inconnue{NBSP}: 'nope'."),
@@ -147,7 +147,7 @@ def test_usage_errors_in_both_languages(invoke, interface_language, empty_db, ar
     assert "Erreur" in said and "Error" not in said and "for help" not in said
     if with_usage:
         assert f"Utilisation{NBSP}: msgu" in said
-        assert f"Essayez «{NBSP}msgu" in said and "pour obtenir de l'aide." in said
+        assert f"Essayez «{NBSP}msgu" in said and "pour obtenir de l’aide." in said
 
 
 def test_help_titles_and_typer_words_in_french(invoke, interface_language) -> None:
@@ -204,8 +204,8 @@ def one_bluesky_contact(empty_db, invoke, monkeypatch):
 
 
 @pytest.mark.parametrize(("crash", "status", "french"), [
-    (KeyboardInterrupt, 130, f"Interrompu{NBSP}: rien de plus n'a été écrit.\n"),
-    (RuntimeError, 1, f"Erreur : RuntimeError{NBSP}: boum. C'est inattendu{NBSP}; "
+    (KeyboardInterrupt, 130, f"Interrompu{NBSP}: rien de plus n’a été écrit.\n"),
+    (RuntimeError, 1, f"Erreur : RuntimeError{NBSP}: boum. C’est inattendu{NBSP}; "
      "relancez la commande avec MSGU_DEBUG=1 pour voir les détails.\n"),
 ])
 def test_interruptions_and_unexpected_errors_in_french(one_bluesky_contact, invoke,
@@ -266,7 +266,7 @@ def test_english_confirmation_is_unchanged(invoke, empty_db) -> None:
 def test_init_force_asks_in_french(invoke, interface_language, empty_db) -> None:
     interface_language("fr")
     result = invoke("init", "--force", input="non\n")
-    assert f"Recréer {empty_db}{NBSP}? Tout ce qu'il contient sera perdu. [o/N]" in result.output
+    assert f"Recréer {empty_db}{NBSP}? Tout ce qu’il contient sera perdu. [o/N]" in result.output
     assert result.exit_code == 1
 
 
