@@ -152,3 +152,13 @@ def test_the_ignored_columns_line_stays_short(empty_db, invoke, tmp_path) -> Non
     assert result.exit_code == 0, result.output
     assert "extra0" in result.output  # it does name what it ignored
     assert len(result.output) < 5_000, len(result.output)
+
+
+def test_a_language_code_that_is_no_language_is_refused(empty_db, invoke, dump) -> None:
+    from cli_results import refused
+
+    before = dump(empty_db)
+    refused(invoke("add", "Ville d'Essai", "--lang", "zz"), "zz")
+    assert dump(empty_db) == before
+    added = ok_json(invoke("add", "Conseil cri de la santé", "--lang", "cr", "--json"))
+    assert added["languages"] == ["cr"]

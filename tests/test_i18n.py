@@ -106,7 +106,7 @@ def test_pydantic_bounds_in_french(interface_language) -> None:
 
 USAGE_ERRORS = [
     (["list", "--bogus"], "No such option: --bogus", f"Option inconnue{NBSP}: --bogus"),
-    (["show"], "Missing argument 'ref'.", "Argument 'ref' manquant."),
+    (["show"], "Missing argument 'REF'.", "Argument 'REF' manquant."),
     (["list", "--limit", "abc"],
      "Invalid value for '--limit': Input should be a valid integer, unable to parse string as an "
      "integer", f"Valeur invalide pour '--limit'{NBSP}: un nombre entier est attendu"),

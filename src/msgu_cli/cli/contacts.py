@@ -45,7 +45,8 @@ def _fields(**values) -> dict:
 @guarded
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=_("The contact's name."))],
+    name: Annotated[str, typer.Argument(
+        help=_("The contact's name."), metavar=_("NAME"))],
     kind: KindOpt = None,
     region: RegionOpt = None,
     mrc: MrcOpt = None,
@@ -108,7 +109,8 @@ def _contact_json(contact, history=None, packs=None) -> dict:
 @guarded
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Id, any handle (@SPVM, URL) or exact name."))],
+    ref: Annotated[str, typer.Argument(
+        help=_("Id, any handle (@SPVM, URL) or exact name."), metavar=_("REF"))],
     json_: JsonOpt = False,
 ) -> None:
     from ..services.directory import get_contact
@@ -175,7 +177,8 @@ def list_(
 @guarded
 def search(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help=_("Words to find (accents and case ignored)."))],
+    text: Annotated[str, typer.Argument(
+        help=_("Words to find (accents and case ignored)."), metavar=_("TEXT"))],
     limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_LIMIT,
                                        help=_("At most this many."))] = 20,
     json_: JsonOpt = False,
@@ -195,7 +198,8 @@ def search(
 @guarded
 def edit(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Id, any handle or exact name."))],
+    ref: Annotated[str, typer.Argument(
+        help=_("Id, any handle or exact name."), metavar=_("REF"))],
     name: Annotated[str | None, typer.Option(help=_("New name."))] = None,
     kind: KindOpt = None,
     region: RegionOpt = None,
@@ -241,7 +245,8 @@ def edit(
 @guarded
 def remove(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help=_("Id, any handle or exact name."))],
+    ref: Annotated[str, typer.Argument(
+        help=_("Id, any handle or exact name."), metavar=_("REF"))],
     yes: Annotated[bool, typer.Option("--yes", "-y", help=_(
         "Do not ask for confirmation."))] = False,
 ) -> None:

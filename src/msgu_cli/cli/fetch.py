@@ -29,7 +29,8 @@ PlatformOpt = Annotated[str | None, typer.Option("--platform", help=_(
 @guarded
 def refresh(
     ctx: typer.Context,
-    refs: Annotated[Many, typer.Argument(help=_("Contacts to refresh (default: all)."),
+    refs: Annotated[Many, typer.Argument(
+        help=_("Contacts to refresh (default: all)."), metavar=_("REF"),
                                          show_default=False)] = None,
     platform: PlatformOpt = None,
     older_than: Annotated[int | None, typer.Option("--older-than", min=0, max=MAX_DAYS, help=_(
@@ -86,7 +87,7 @@ def _print_refresh(report: "RefreshReport") -> None:
 def discover(
     ctx: typer.Context,
     refs: Annotated[list[str], typer.Argument(help=_(
-        "Trusted contacts whose follows to read."))],
+        "Trusted contacts whose follows to read."), metavar=_("REF"))],
     platform: PlatformOpt = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=MAX_FOLLOWS, help=_(
         "At most this many follows per account."))] = 200,

@@ -93,7 +93,8 @@ def _print_findings(findings: "list[Finding]") -> None:
 @guarded
 def backup(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help=_("Where to write the copy."))],
+    file: Annotated[Path, typer.Argument(
+        help=_("Where to write the copy."), metavar=_("FILE"))],
     force: Annotated[bool, typer.Option("--force", help=_(
         "Overwrite an existing file."))] = False,
 ) -> None:

@@ -24,7 +24,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout.")
 def subscribe(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(help=_(
-        "The pack's https:// (or http://) URL, or the path of a pack file on a shared drive."))],
+        "The pack's https:// (or http://) URL, or the path of a pack file on a shared drive."),
+        metavar=_("SOURCE"))],
     name: Annotated[str | None, typer.Option("--name", help=_(
         "What to call this subscription (default: the pack's own name)."))] = None,
     json_: JsonOpt = False,
@@ -45,7 +46,8 @@ def subscribe(
 def pull(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(help=_(
-        "The subscription to pull (default: all of them)."), show_default=False)] = None,
+        "The subscription to pull (default: all of them)."), show_default=False,
+        metavar=_("NAME"))] = None,
     json_: JsonOpt = False,
 ) -> None:
     from ..services.packs import pull as run

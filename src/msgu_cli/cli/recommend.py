@@ -25,7 +25,7 @@ def recommend(
     ctx: typer.Context,
     interests: Annotated[str | None, typer.Argument(help=_(
         "Your interests in plain words, e.g. \"cartographie des zones inondables\"."),
-        show_default=False)] = None,
+        show_default=False, metavar=_("INTERESTS"))] = None,
     topic: Annotated[Many, typer.Option("--topic", "-t", help=_(
         "Topic in French or English (repeatable): geolocalisation, floods, VOST…"))] = None,
     region: Annotated[str | None, typer.Option("--region", help=_(

@@ -26,7 +26,8 @@ app.add_typer(profile_app, name="profile")
 @guarded
 def follow(
     ctx: typer.Context,
-    refs: Annotated[list[str], typer.Argument(help=_("Contacts: ids, handles or names."))],
+    refs: Annotated[list[str], typer.Argument(
+        help=_("Contacts: ids, handles or names."), metavar=_("REF"))],
     status: Annotated[str, typer.Option("--status", help=_(
         "following, follows-back, met, collaborating, to-follow or unfollowed."))] = "following",
     note: Annotated[str | None, typer.Option("--note", help=_("What happened."))] = None,

@@ -89,7 +89,8 @@ def import_(
     source: Annotated[str, typer.Argument(help=_(
         "A file (CSV, Excel .xlsx, Mastodon list, JSON, pack), an https:// URL, or a community "
         "list: a Bluesky starter pack or list, a Mastodon account's featured accounts "
-        "(https://INSTANCE/@user/featured), a Trunk list (…/trunk/api/v1/list/NAME)."))],
+        "(https://INSTANCE/@user/featured), a Trunk list (…/trunk/api/v1/list/NAME)."),
+        metavar=_("SOURCE"))],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help=_(
         "csv, xlsx, mastodon, json or pack (default: detected; community lists are recognised "
         "by their address)."))] = None,

@@ -130,13 +130,23 @@ def parse_platform(value: str) -> str:
     return _resolve(value, _PLATFORM_TABLE, "platform", PLATFORMS)
 
 
+# The two-letter codes of ISO 639-1 (`cr` Cree and `iu` Inuktitut among them).
+ISO_639_1 = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy
+hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li
+ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa
+pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th
+ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu""".split())
+
+
 def parse_language(value: str) -> str:
-    """`fr`, `français`, `English` -> a two-letter code."""
+    """`fr`, `français`, `English` -> a two-letter code of ISO 639-1."""
     key = fold(value)
     named = {"francais": "fr", "french": "fr", "anglais": "en", "english": "en",
              "espagnol": "es", "spanish": "es", "allemand": "de", "german": "de"}
     code = named.get(key, key)
-    if len(code) == 2 and code.isalpha():
+    if code in ISO_639_1:
         return code
     raise InvalidInput(Message(N_("Unknown language '{value}'. Use a two-letter code such as "
                                   "fr or en."), {"value": shown(value)}))
