@@ -42,8 +42,8 @@ def test_subcommand_help_shows_classic_value_labels(invoke):
 @pytest.mark.parametrize(("command", "usage"), [
     (["import"], "msgu import [OPTIONS] SOURCE"),
     (["recommend"], "msgu recommend [OPTIONS] [INTERESTS]"),
-    (["follow"], "msgu follow [OPTIONS] REFS..."),
-    (["refresh"], "msgu refresh [OPTIONS] [REFS]..."),
+    (["follow"], "msgu follow [OPTIONS] REF..."),
+    (["refresh"], "msgu refresh [OPTIONS] [REF]..."),
 ])
 def test_usage_line_names_arguments_in_capitals(invoke, command, usage):
     result = invoke(*command, "--help")
