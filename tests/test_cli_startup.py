@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 import typer
+from hypothesis import given
+from hypothesis import strategies as st
+from typer._click.exceptions import BadParameter
+from typer._coercion import build_runtime_param
 
 from msgu_cli.cli import app
 
@@ -105,6 +109,55 @@ def test_a_database_that_needs_a_migration_still_gets_it(starter_db):
     conn.close()
     assert "m008_verification_and_packs" in names
     assert "msgu_cli.storage.migrations" not in _modules_after(["list"], starter_db)
+
+
+@pytest.mark.parametrize("args", [
+    ["recommend", "--topic", "inondations"], ["recommend", "-t", "floods", "-t", "vost",
+                                              "--limit", "5", "--region", "07"],
+    ["recommend", "cartographie des zones inondables"], ["list", "--limit", "3"],
+    ["search", "inondations"],
+])
+def test_reading_commands_leave_pydantic_alone(starter_db, args):
+    """Typer's coercion (its pydantic adapters) is left for values that need it: an option not
+    given, text, and plain digits for a number do not (cli/_coercion.py)."""
+    loaded = _modules_after(args, starter_db)
+    assert not loaded & {"pydantic", "rich.progress", "msgu_cli.services.transfer"}
+
+
+def _looked_up(command: str, option: str):
+    """A parameter of a real command, as the root group hands it out (cli/_help.py)."""
+    root = typer.main.get_command(app)
+    with typer.Context(root) as ctx:
+        found = root.get_command(ctx, command)
+    [param] = [p for p in found.params if p.name == option]
+    return param, typer.Context(found)
+
+
+def _coerced(runtime, value, param, ctx):
+    try:
+        return runtime.coerce(value, param=param, ctx=ctx)
+    except BadParameter as error:
+        return ("refused", error.message)
+
+
+_NUMBERS = st.one_of(st.integers(-5, 10**7), st.from_regex(r"\A[ +\-0_]{0,2}[0-9_]{0,9}\Z"),
+                     st.text(max_size=6), st.none())
+
+
+@given(value=_NUMBERS)
+def test_bounded_numbers_are_coerced_as_typer_does(value):
+    param, ctx = _looked_up("list", "limit")
+    typer_own = build_runtime_param(param.type_descriptor)
+    assert _coerced(param.get_runtime_param(), value, param, ctx) == _coerced(
+        typer_own, value, param, ctx)
+
+
+@given(value=st.one_of(st.lists(st.text(max_size=8), max_size=3).map(tuple), st.none()))
+def test_repeated_text_is_coerced_as_typer_does(value):
+    param, ctx = _looked_up("recommend", "topic")
+    typer_own = build_runtime_param(param.type_descriptor)
+    assert _coerced(param.get_runtime_param(), value, param, ctx) == _coerced(
+        typer_own, value, param, ctx)
 
 
 def _closed_pipe_run(args: list[str]) -> subprocess.CompletedProcess:
