@@ -84,10 +84,11 @@ def test_the_network_walk_starts_from_the_circle_of_trust(db, tagged):
 
 
 def test_nearby_candidates_come_from_the_region_index(db):
+    """From the index alone (contacts_nearby covers the bound's columns): no wide row read."""
     sql, args = pool.nearby_sql(BOUNDS, pool.Filters(("unfollowed",)), column="region",
                                 values=["17", "04"], keep=300)
     steps = plan(db, sql, args)
-    assert "USING INDEX contacts_region (region=?)" in steps
+    assert "USING COVERING INDEX contacts_nearby (region=?)" in steps
     assert not FULL_SCAN.search(steps), steps
 
 

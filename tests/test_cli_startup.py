@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer._click.exceptions import BadParameter
 from typer._coercion import build_runtime_param
+from typer.testing import CliRunner
 
 from msgu_cli.cli import app
 
@@ -122,6 +123,27 @@ def test_reading_commands_leave_pydantic_alone(starter_db, args):
     given, text, and plain digits for a number do not (cli/_coercion.py)."""
     loaded = _modules_after(args, starter_db)
     assert not loaded & {"pydantic", "rich.progress", "msgu_cli.services.transfer"}
+
+
+@pytest.mark.parametrize("args", [
+    ["recommend", "--help"], ["recommend", "--bogus"], ["recommend", "-t", "inondations"],
+    ["list", "--db", "{db}", "--limit", "2"], ["--db", "{db}", "show", "1"], ["recomend"],
+    ["--help"], ["-h", "recommend"], ["profile", "show"], ["recommend", "--limit", "0"],
+])
+def test_the_app_reduced_to_the_named_command_answers_as_the_whole_one(starter_db, args):
+    """main() builds only the command it runs (cli._for_the_named_command): same output, same
+    status as the whole app, whatever the arguments."""
+    from msgu_cli.cli import _for_the_named_command
+
+    args = [a.replace("{db}", str(starter_db)) for a in args]
+    runner = CliRunner(env={"MSGU_DB": str(starter_db)})
+    whole = runner.invoke(app, args)
+    reduced_app = _for_the_named_command(args)
+    reduced = runner.invoke(reduced_app, args)
+    assert (reduced.exit_code, reduced.output) == (whole.exit_code, whole.output)
+    named = [word for word in args if word in COMMANDS][:1]
+    if named and named != ["profile"] and "-h" not in args and "--help" not in args[:1]:
+        assert [c.name for c in reduced_app.registered_commands] == named
 
 
 def _looked_up(command: str, option: str):

@@ -1,5 +1,7 @@
 """The `msgu` command line: Typer commands that parse, call one service, and render."""
 
+import copy
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,4 +121,33 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    app()
+    _for_the_named_command(sys.argv[1:])()
+
+
+# Root options that take no command after them (the root answers them itself).
+_ROOT_ANSWERS = frozenset(("--help", "-h", "--version", "--install-completion",
+                           "--show-completion"))
+
+
+def _for_the_named_command(args: list[str]) -> typer.Typer:
+    """The app, reduced to the one command `args` name when they name one: Typer builds the
+    parameters of every command it holds at each start, 26 commands for the one that runs.
+    Anything else (no command, a misspelt one, a root answer such as --help, shell completion)
+    gets the whole app."""
+    if "_MSGU_COMPLETE" in os.environ:
+        return app
+    words = iter(_db_first(args))
+    for word in words:
+        if word in _ROOT_ANSWERS or word == "--":
+            return app
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            named = [c for c in app.registered_commands if c.name == word]
+            if not named:
+                return app
+            reduced = copy.copy(app)
+            reduced.registered_commands = named
+            reduced.registered_groups = []
+            return reduced
+    return app

@@ -261,7 +261,7 @@ def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
 
 def nearby_sql(bounds: Bounds, filters: Filters, *, column: str | None,
                values: Sequence[str] = (), keep: int, read_ahead: int = -1) -> tuple[str, list]:
-    """The SQL of `best_nearby` (index contacts_region or a scan of `scope`)."""
+    """The SQL of `best_nearby` (the covering index contacts_nearby, or a scan of `scope`)."""
     rest, rest_args = _bound_sql(bounds)
     where, filter_args = _filter_sql(filters, platforms=False)
     if column is not None:
