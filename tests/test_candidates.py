@@ -132,6 +132,19 @@ def _passes_platforms(db, contact_id: int, platforms: tuple[str, ...]) -> bool:
     return bool(mine & set(platforms)) or not mine - {"website"}
 
 
+@pytest.mark.parametrize("platforms", [("x",), ("tiktok",), ("mastodon", "bluesky"), ("website",)])
+def test_candidate_rows_keep_the_contacts_the_sql_platform_filter_keeps(db, platforms):
+    """candidate_rows checks --platform on each row's platforms: the same contacts as the SQL
+    predicate the bound queries apply (`_PLATFORM_FILTER`), every contact of the directory."""
+    everyone = [row[0] for row in db.execute("SELECT id FROM contacts ORDER BY id")]
+    where = pool._PLATFORM_FILTER.format(alias="c", marks=", ".join("?" * len(platforms)))
+    kept_by_sql = [row[0] for row in db.execute(
+        f"SELECT id FROM contacts c WHERE {where} ORDER BY id", list(platforms))]
+    rows = pool.candidate_rows(db, everyone, ["inondations"], pool.Filters(platforms=platforms))
+    assert [r.contact_id for r in rows] == kept_by_sql
+    assert len(kept_by_sql) < len(everyone)  # the filter leaves some out
+
+
 @pytest.mark.parametrize("platforms", [("x",), ("tiktok",), ("mastodon", "bluesky")])
 @pytest.mark.parametrize("keep", [1, 2, 5, 40])
 def test_the_platform_filter_on_the_best_first_keeps_the_same_contacts(db, platforms, keep):
