@@ -16,7 +16,7 @@ from typer._click.exceptions import BadParameter
 from typer._coercion import build_runtime_param
 from typer.testing import CliRunner
 
-from msgu_cli.cli import app
+from msgu_cli.cli import COMMAND_MODULE, COMMAND_MODULES, app
 
 MSGU = [sys.executable, "-m", "msgu_cli"]
 COMMANDS = sorted(typer.main.get_command(app).commands)
@@ -55,16 +55,18 @@ def test_usage_line_names_arguments_in_capitals(invoke, command, usage):
     assert usage in " ".join(result.output.split())
 
 
-def _modules_after(args: list[str], db: Path) -> set[str]:
-    """The heavy modules a real `msgu ARGS` process has imported by the time it exits."""
+def _modules_after(args: list[str], db: Path, heavy: list[str] | None = None) -> set[str]:
+    """The heavy modules (or those of `heavy`) a real `msgu ARGS` process has imported by the
+    time it exits."""
+    heavy = heavy or ["httpx", "sqlite_utils", "rich.table", "rich.console", "pydantic",
+                      "snowballstemmer", "msgu_cli.clients.http", "openpyxl", "babel",
+                      "msgu_cli.storage.migrations"]
     probe = (
         "import sys\n"
         f"sys.argv = ['msgu', *{args!r}]\n"
         "from msgu_cli.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ('httpx', 'sqlite_utils', 'rich.table', 'rich.console', 'pydantic', "
-        "'snowballstemmer', 'msgu_cli.clients.http', 'openpyxl', 'babel', "
-        "'msgu_cli.storage.migrations')\n"
+        f"heavy = {heavy!r}\n"
         "sys.stderr.write(' '.join(m for m in heavy if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
@@ -123,6 +125,24 @@ def test_reading_commands_leave_pydantic_alone(starter_db, args):
     given, text, and plain digits for a number do not (cli/_coercion.py)."""
     loaded = _modules_after(args, starter_db)
     assert not loaded & {"pydantic", "rich.progress", "msgu_cli.services.transfer"}
+
+
+def test_recommend_imports_no_other_command_module(starter_db):
+    """main() imports the module of the command it runs, not the other eight."""
+    loaded = _modules_after(["recommend", "--topic", "inondations"], starter_db,
+                            [f"msgu_cli.cli.{m}" for m in COMMAND_MODULES])
+    assert loaded == {"msgu_cli.cli.recommend"}
+
+
+def test_each_command_is_where_main_looks_for_it():
+    """cli.COMMAND_MODULE names the module that registers each command and group."""
+    from msgu_cli.cli import root
+
+    registered = {c.name: c.callback.__module__ for c in root.app.registered_commands}
+    registered |= {g.name: g.typer_instance.registered_commands[0].callback.__module__
+                   for g in root.app.registered_groups}
+    assert {name: f"msgu_cli.cli.{module}" for name, module in COMMAND_MODULE.items()} == \
+        registered
 
 
 @pytest.mark.parametrize("args", [
