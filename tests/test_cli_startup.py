@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer._click.exceptions import BadParameter
 from typer._coercion import build_runtime_param
@@ -186,6 +186,7 @@ _NUMBERS = st.one_of(st.integers(-5, 10**7), st.from_regex(r"\A[ +\-0_]{0,2}[0-9
                      st.text(max_size=6), st.none())
 
 
+@settings(deadline=None)  # the first example imports pydantic, slow on a loaded machine
 @given(value=_NUMBERS)
 def test_bounded_numbers_are_coerced_as_typer_does(value):
     param, ctx = _looked_up("list", "limit")
@@ -194,6 +195,7 @@ def test_bounded_numbers_are_coerced_as_typer_does(value):
         typer_own, value, param, ctx)
 
 
+@settings(deadline=None)
 @given(value=st.one_of(st.lists(st.text(max_size=8), max_size=3).map(tuple), st.none()))
 def test_repeated_text_is_coerced_as_typer_does(value):
     param, ctx = _looked_up("recommend", "topic")

@@ -13,7 +13,6 @@ pydantic included, so its errors and conversions stay Typer's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, get_args, get_origin
 
@@ -24,11 +23,15 @@ from typer.core import TyperArgument, TyperOption
 _NOT_PLAIN = object()  # a value that Typer's own coercion must see
 
 
-@dataclass(frozen=True)
 class _PlainValues(RuntimeParam):
-    """A parameter's coercion: plain values as they are, the others through Typer's."""
+    """A parameter's coercion: plain values as they are, the others through Typer's. (No
+    @dataclass of its own: making one costs more at start-up than this module's other work.)"""
 
     descriptor: TypeDescriptor
+
+    def __init__(self, descriptor: TypeDescriptor) -> None:
+        super().__init__(descriptor.parameter_info, descriptor.annotation)
+        object.__setattr__(self, "descriptor", descriptor)  # RuntimeParam is frozen
 
     @cached_property
     def _typer(self) -> RuntimeParam:
@@ -69,5 +72,4 @@ def plain_values_first(param: TyperOption | TyperArgument) -> None:
     coercion opens them, keep Typer's)."""
     descriptor = param.type_descriptor
     if param._runtime_param is None and descriptor.file_annotation is None:
-        param._runtime_param = _PlainValues(descriptor.parameter_info, descriptor.annotation,
-                                            descriptor)
+        param._runtime_param = _PlainValues(descriptor)
