@@ -329,3 +329,15 @@ def test_the_shortlist_reads_the_province_wide_counterparts(crowded, tmp_path):
     got = [(r.contact.id, r.score, r.reasons) for r in short.recommendations]
     assert got == [(r.contact.id, r.score, r.reasons) for r in whole.recommendations]
     assert "Police provinciale d'essai" in [r.contact.name for r in short.recommendations]
+
+
+def test_candidate_rows_name_each_platform_once(db):
+    """Two accounts on one platform (a town's two Facebook pages) are one platform."""
+    contact_id, platform = db.execute("SELECT contact_id, platform FROM accounts "
+                                      "ORDER BY id LIMIT 1").fetchone()
+    db.execute("INSERT INTO accounts (contact_id, platform, handle) VALUES (?, ?, ?)",
+               [contact_id, platform, "second-page-of-the-same-contact"])
+    [row] = pool.candidate_rows(db, [contact_id], [], pool.Filters())
+    assert row.platforms.count(platform) == 1
+    assert list(row.platforms) == sorted({r[0] for r in db.execute(
+        "SELECT platform FROM accounts WHERE contact_id = ?", [contact_id])})

@@ -173,7 +173,7 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str], filte
                max(a.last_post_at),
                count(a.state) = 0 OR count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
                                      < count(a.state),
-               group_concat(DISTINCT a.platform), max(a.followers_count), c.name_key,
+               group_concat(a.platform), max(a.followers_count), c.name_key,
                coalesce(max(a.verified), 0), c.municipality
         FROM contacts c LEFT JOIN accounts a ON a.contact_id = c.id
         WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}
@@ -183,7 +183,7 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str], filte
     found = found or {}
     rows = []
     for row in cursor:
-        platforms = tuple(sorted(row[10].split(","))) if row[10] else ()
+        platforms = tuple(sorted(set(row[10].split(",")))) if row[10] else ()  # one each
         if filters.platforms and not on_platforms(platforms, filters.platforms):
             continue
         if row[6] not in languages:
