@@ -84,10 +84,11 @@ def test_the_network_walk_starts_from_the_circle_of_trust(db, tagged):
 
 
 def test_nearby_candidates_come_from_the_region_index(db):
+    """From the index alone (contacts_nearby covers the bound's columns): no wide row read."""
     sql, args = pool.nearby_sql(BOUNDS, pool.Filters(("unfollowed",)), column="region",
                                 values=["17", "04"], keep=300)
     steps = plan(db, sql, args)
-    assert "USING INDEX contacts_region (region=?)" in steps
+    assert "USING COVERING INDEX contacts_nearby (region=?)" in steps
     assert not FULL_SCAN.search(steps), steps
 
 
@@ -129,6 +130,19 @@ def _passes_platforms(db, contact_id: int, platforms: tuple[str, ...]) -> bool:
     mine = {row[0] for row in db.execute("SELECT platform FROM accounts WHERE contact_id = ?",
                                          [contact_id])}
     return bool(mine & set(platforms)) or not mine - {"website"}
+
+
+@pytest.mark.parametrize("platforms", [("x",), ("tiktok",), ("mastodon", "bluesky"), ("website",)])
+def test_candidate_rows_keep_the_contacts_the_sql_platform_filter_keeps(db, platforms):
+    """candidate_rows checks --platform on each row's platforms: the same contacts as the SQL
+    predicate the bound queries apply (`_PLATFORM_FILTER`), every contact of the directory."""
+    everyone = [row[0] for row in db.execute("SELECT id FROM contacts ORDER BY id")]
+    where = pool._PLATFORM_FILTER.format(alias="c", marks=", ".join("?" * len(platforms)))
+    kept_by_sql = [row[0] for row in db.execute(
+        f"SELECT id FROM contacts c WHERE {where} ORDER BY id", list(platforms))]
+    rows = pool.candidate_rows(db, everyone, ["inondations"], pool.Filters(platforms=platforms))
+    assert [r.contact_id for r in rows] == kept_by_sql
+    assert len(kept_by_sql) < len(everyone)  # the filter leaves some out
 
 
 @pytest.mark.parametrize("platforms", [("x",), ("tiktok",), ("mastodon", "bluesky")])
@@ -315,3 +329,15 @@ def test_the_shortlist_reads_the_province_wide_counterparts(crowded, tmp_path):
     got = [(r.contact.id, r.score, r.reasons) for r in short.recommendations]
     assert got == [(r.contact.id, r.score, r.reasons) for r in whole.recommendations]
     assert "Police provinciale d'essai" in [r.contact.name for r in short.recommendations]
+
+
+def test_candidate_rows_name_each_platform_once(db):
+    """Two accounts on one platform (a town's two Facebook pages) are one platform."""
+    contact_id, platform = db.execute("SELECT contact_id, platform FROM accounts "
+                                      "ORDER BY id LIMIT 1").fetchone()
+    db.execute("INSERT INTO accounts (contact_id, platform, handle) VALUES (?, ?, ?)",
+               [contact_id, platform, "second-page-of-the-same-contact"])
+    [row] = pool.candidate_rows(db, [contact_id], [], pool.Filters())
+    assert row.platforms.count(platform) == 1
+    assert list(row.platforms) == sorted({r[0] for r in db.execute(
+        "SELECT platform FROM accounts WHERE contact_id = ?", [contact_id])})

@@ -10,8 +10,13 @@ from pathlib import Path
 
 import pytest
 import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer._click.exceptions import BadParameter
+from typer._coercion import build_runtime_param
+from typer.testing import CliRunner
 
-from msgu_cli.cli import app
+from msgu_cli.cli import COMMAND_MODULE, COMMAND_MODULES, app
 
 MSGU = [sys.executable, "-m", "msgu_cli"]
 COMMANDS = sorted(typer.main.get_command(app).commands)
@@ -50,16 +55,18 @@ def test_usage_line_names_arguments_in_capitals(invoke, command, usage):
     assert usage in " ".join(result.output.split())
 
 
-def _modules_after(args: list[str], db: Path) -> set[str]:
-    """The heavy modules a real `msgu ARGS` process has imported by the time it exits."""
+def _modules_after(args: list[str], db: Path, heavy: list[str] | None = None) -> set[str]:
+    """The heavy modules (or those of `heavy`) a real `msgu ARGS` process has imported by the
+    time it exits."""
+    heavy = heavy or ["httpx", "sqlite_utils", "rich.table", "rich.console", "pydantic",
+                      "snowballstemmer", "msgu_cli.clients.http", "openpyxl", "babel",
+                      "msgu_cli.storage.migrations"]
     probe = (
         "import sys\n"
         f"sys.argv = ['msgu', *{args!r}]\n"
         "from msgu_cli.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = ('httpx', 'sqlite_utils', 'rich.table', 'rich.console', 'pydantic', "
-        "'snowballstemmer', 'msgu_cli.clients.http', 'openpyxl', 'babel', "
-        "'msgu_cli.storage.migrations')\n"
+        f"heavy = {heavy!r}\n"
         "sys.stderr.write(' '.join(m for m in heavy if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
@@ -105,6 +112,96 @@ def test_a_database_that_needs_a_migration_still_gets_it(starter_db):
     conn.close()
     assert "m008_verification_and_packs" in names
     assert "msgu_cli.storage.migrations" not in _modules_after(["list"], starter_db)
+
+
+@pytest.mark.parametrize("args", [
+    ["recommend", "--topic", "inondations"], ["recommend", "-t", "floods", "-t", "vost",
+                                              "--limit", "5", "--region", "07"],
+    ["recommend", "cartographie des zones inondables"], ["list", "--limit", "3"],
+    ["search", "inondations"],
+])
+def test_reading_commands_leave_pydantic_alone(starter_db, args):
+    """Typer's coercion (its pydantic adapters) is left for values that need it: an option not
+    given, text, and plain digits for a number do not (cli/_coercion.py)."""
+    loaded = _modules_after(args, starter_db)
+    assert not loaded & {"pydantic", "rich.progress", "msgu_cli.services.transfer"}
+
+
+def test_recommend_imports_no_other_command_module(starter_db):
+    """main() imports the module of the command it runs, not the other eight."""
+    loaded = _modules_after(["recommend", "--topic", "inondations"], starter_db,
+                            [f"msgu_cli.cli.{m}" for m in COMMAND_MODULES])
+    assert loaded == {"msgu_cli.cli.recommend"}
+
+
+def test_each_command_is_where_main_looks_for_it():
+    """cli.COMMAND_MODULE names the module that registers each command and group."""
+    from msgu_cli.cli import root
+
+    registered = {c.name: c.callback.__module__ for c in root.app.registered_commands}
+    registered |= {g.name: g.typer_instance.registered_commands[0].callback.__module__
+                   for g in root.app.registered_groups}
+    assert {name: f"msgu_cli.cli.{module}" for name, module in COMMAND_MODULE.items()} == \
+        registered
+
+
+@pytest.mark.parametrize("args", [
+    ["recommend", "--help"], ["recommend", "--bogus"], ["recommend", "-t", "inondations"],
+    ["list", "--db", "{db}", "--limit", "2"], ["--db", "{db}", "show", "1"], ["recomend"],
+    ["--help"], ["-h", "recommend"], ["profile", "show"], ["recommend", "--limit", "0"],
+])
+def test_the_app_reduced_to_the_named_command_answers_as_the_whole_one(starter_db, args):
+    """main() builds only the command it runs (cli._for_the_named_command): same output, same
+    status as the whole app, whatever the arguments."""
+    from msgu_cli.cli import _for_the_named_command
+
+    args = [a.replace("{db}", str(starter_db)) for a in args]
+    runner = CliRunner(env={"MSGU_DB": str(starter_db)})
+    whole = runner.invoke(app, args)
+    reduced_app = _for_the_named_command(args)
+    reduced = runner.invoke(reduced_app, args)
+    assert (reduced.exit_code, reduced.output) == (whole.exit_code, whole.output)
+    named = [word for word in args if word in COMMANDS][:1]
+    if named and named != ["profile"] and "-h" not in args and "--help" not in args[:1]:
+        assert [c.name for c in reduced_app.registered_commands] == named
+
+
+def _looked_up(command: str, option: str):
+    """A parameter of a real command, as the root group hands it out (cli/_help.py)."""
+    root = typer.main.get_command(app)
+    with typer.Context(root) as ctx:
+        found = root.get_command(ctx, command)
+    [param] = [p for p in found.params if p.name == option]
+    return param, typer.Context(found)
+
+
+def _coerced(runtime, value, param, ctx):
+    try:
+        return runtime.coerce(value, param=param, ctx=ctx)
+    except BadParameter as error:
+        return ("refused", error.message)
+
+
+_NUMBERS = st.one_of(st.integers(-5, 10**7), st.from_regex(r"\A[ +\-0_]{0,2}[0-9_]{0,9}\Z"),
+                     st.text(max_size=6), st.none())
+
+
+@settings(deadline=None)  # the first example imports pydantic, slow on a loaded machine
+@given(value=_NUMBERS)
+def test_bounded_numbers_are_coerced_as_typer_does(value):
+    param, ctx = _looked_up("list", "limit")
+    typer_own = build_runtime_param(param.type_descriptor)
+    assert _coerced(param.get_runtime_param(), value, param, ctx) == _coerced(
+        typer_own, value, param, ctx)
+
+
+@settings(deadline=None)
+@given(value=st.one_of(st.lists(st.text(max_size=8), max_size=3).map(tuple), st.none()))
+def test_repeated_text_is_coerced_as_typer_does(value):
+    param, ctx = _looked_up("recommend", "topic")
+    typer_own = build_runtime_param(param.type_descriptor)
+    assert _coerced(param.get_runtime_param(), value, param, ctx) == _coerced(
+        typer_own, value, param, ctx)
 
 
 def _closed_pipe_run(args: list[str]) -> subprocess.CompletedProcess:

@@ -1,116 +1,52 @@
-"""The `msgu` command line: Typer commands that parse, call one service, and render."""
+"""The `msgu` command line: Typer commands that parse, call one service, and render.
 
+`app` (cli/root.py) holds every command once their modules are imported: `from msgu_cli.cli
+import app` imports them all. `main()`, the console script, imports only the module of the
+command it runs: a command's start-up does not pay for the other 25 (their modules, their
+imports, Typer's parameters for each).
+"""
+
+import copy
+import importlib
+import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from .. import __version__
-from ..i18n import _
-from ._help import Context, PlainHelpGroup, command_help
-from ._typer_messages import InterfaceLanguageGroup
+from . import root
+from .root import _db_first
 
-
-class _RootGroup(PlainHelpGroup, InterfaceLanguageGroup):
-    """Takes `--db FILE` after the command's name too (`msgu list --db equipe.db`), as people
-    write it: the option moves before the command, where Click expects a group's option.
-    Classic value labels in help (PlainHelpGroup); Typer's words in the interface language.
-
-    Click's usage errors quote what was typed (`No such option: …`): their messages are
-    escaped, so an argument holding ESC or a BiDi override cannot drive the terminal."""
-
-    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        with _escaped_usage_errors():
-            return super().parse_args(ctx, _db_first(args))
-
-    def invoke(self, ctx: Context) -> Any:
-        with _escaped_usage_errors():
-            return super().invoke(ctx)
-
-
-@contextmanager
-def _escaped_usage_errors() -> Iterator[None]:
-    from typer._click.exceptions import ClickException
-
-    try:
-        yield
-    except ClickException as error:
-        from ..domain.text import escaped
-
-        error.message = escaped(error.message)
-        raise
-
-
-def _db_first(args: list[str]) -> list[str]:
-    """`args` with every `--db FILE` / `--db=FILE` moved to the front (`--` ends the search;
-    a trailing `--db` without a value stays where it is, for Click to report)."""
-    moved: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(args):
-        word = args[i]
-        if word == "--":
-            rest += args[i:]
-            break
-        if word == "--db" and i + 1 < len(args):
-            moved += args[i:i + 2]
-            i += 2
-            continue
-        (moved if word.startswith("--db=") else rest).append(word)
-        i += 1
-    return moved + rest
-
-
-app = typer.Typer(
-    name="msgu",
-    cls=_RootGroup,
-    help=command_help(_("Find, follow and keep track of the emergency-management accounts that "
-                        "matter to your organisation (MSGU / SMEM), from a local directory."),
-                      "msgu recommend --topic geolocalisation"),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    add_completion=True,
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"msgu {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    db: Annotated[
-        str | None,
-        typer.Option("--db", envvar="MSGU_DB", metavar=_("FILE"), show_default=False,
-                     help=_("The SQLite file (default: msgu.db in your user data folder).")),
-    ] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True,
-                           help=_("Print the version and exit."))
-    ] = False,
-) -> None:
-    """msgu: the emergency-management contact directory and follow recommender."""
-
-
-# Importing the command modules registers their commands on `app`.
-from . import (  # noqa: E402, F401
-    contacts,
-    fetch,
-    loop,
-    maintenance,
-    overview,
-    packs,
-    recommend,
-    relations,
-    transfer,
-)
+# The command modules, in the order their commands are listed in `msgu --help`.
+COMMAND_MODULES = ("contacts", "fetch", "loop", "maintenance", "overview", "packs", "recommend",
+                   "relations", "transfer")
+# Which module registers each command (tests/test_cli_startup.py checks it against the app).
+COMMAND_MODULE = {
+    "add": "contacts", "show": "contacts", "list": "contacts", "search": "contacts",
+    "edit": "contacts", "remove": "contacts", "refresh": "fetch", "discover": "fetch",
+    "sync": "loop", "next": "loop", "init": "maintenance", "doctor": "maintenance",
+    "backup": "maintenance", "topics": "overview", "regions": "overview",
+    "municipalities": "overview", "stats": "overview", "subscribe": "packs", "pull": "packs",
+    "subscriptions": "packs", "recommend": "recommend", "follow": "relations",
+    "network": "relations", "profile": "relations", "export": "transfer", "import": "transfer",
+}
 
 __all__ = ["app", "main"]
+
+
+def _import_commands(modules: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
+    """Importing a command module registers its commands on the root app."""
+    for module in modules:
+        importlib.import_module(f"{__name__}.{module}")
+    return root.app
+
+
+def __getattr__(name: str) -> Any:
+    """`app`, with every command: the commands' modules load on its first use."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()["app"] = _import_commands()
+    return root.app
 
 
 def main() -> None:
@@ -119,4 +55,43 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    app()
+    _for_the_named_command(sys.argv[1:])()
+
+
+# Root options that take no command after them (the root answers them itself).
+_ROOT_ANSWERS = frozenset(("--help", "-h", "--version", "--install-completion",
+                           "--show-completion"))
+
+
+def _for_the_named_command(args: list[str]) -> typer.Typer:
+    """The app with only the command `args` name, when they name one, and only its module
+    imported: Typer builds the parameters of every command it holds at each start. Anything
+    else (no command, a misspelt one, a root answer such as --help, shell completion) gets the
+    whole app."""
+    name = None if "_MSGU_COMPLETE" in os.environ else _command_name(args)
+    if name is None or name not in COMMAND_MODULE:
+        return __getattr__("app")
+    return _reduced(name)
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The command `args` run (the first word that is no root option), or None when the root
+    answers them itself."""
+    words = iter(_db_first(args))
+    for word in words:
+        if word in _ROOT_ANSWERS or word == "--":
+            return None
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _reduced(name: str) -> typer.Typer:
+    """The root app holding command (or group) `name` alone, its module imported."""
+    app = _import_commands((COMMAND_MODULE[name],))
+    reduced = copy.copy(app)
+    reduced.registered_commands = [c for c in app.registered_commands if c.name == name]
+    reduced.registered_groups = [g for g in app.registered_groups if g.name == name]
+    return reduced

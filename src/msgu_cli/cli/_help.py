@@ -16,6 +16,7 @@ from typer._click import Context
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ..i18n import N_, _
+from ._coercion import plain_values_first
 
 # Typer's type names -> the labels of classic help, translated when shown (`ENTIER` in French).
 _TYPE_WORDS = {"str": N_("TEXT"), "int": N_("INTEGER"), "float": N_("FLOAT"), "path": N_("PATH"),
@@ -57,6 +58,8 @@ class _PlainArgument(TyperArgument):
 
 
 def _plain(param: Any, ctx: Context) -> None:
+    if isinstance(param, TyperOption | TyperArgument):
+        plain_values_first(param)  # not cli/_help's concern, but the same one pass
     if isinstance(param, TyperOption) and param.metavar is None:
         param.metavar = _type_word(param, ctx)
     elif type(param) is TyperArgument:  # an argument's name column stays its name

@@ -6,10 +6,10 @@ import typer
 
 from ..domain.text import shown
 from ..i18n import _, ngettext
-from . import app
 from ._help import command_help
 from ._shared import console, guarded, open_database, print_json, say
 from ._typer_messages import confirm
+from .root import app
 
 Many = list[str] | None
 JsonOpt = Annotated[bool, typer.Option("--json", help=_(

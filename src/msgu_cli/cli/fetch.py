@@ -5,9 +5,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..i18n import _, english, ngettext
-from . import app
 from ._help import command_help
 from ._shared import console, guarded, open_database, print_json, progress_bar, say
+from .root import app
 
 if TYPE_CHECKING:
     from ..services.discover import DiscoverReport

@@ -7,10 +7,10 @@ import typer
 
 from ..domain.text import shown
 from ..i18n import _, english
-from . import app
 from ._help import command_help
 from ._shared import console, db_path, fail, guarded, open_database, print_json, say
 from ._typer_messages import confirm
+from .root import app
 
 if TYPE_CHECKING:
     from ..services.maintenance import Finding

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..i18n import _, ngettext
-from . import app
 from ._help import command_help
 from ._shared import console, fail, guarded, open_database, print_json, say
+from .root import app
 
 Many = list[str] | None
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ import typer
 
 from ..domain.text import escaped, shown
 from ..i18n import _, english, ngettext
-from . import app
 from ._help import command_help
 from ._shared import guarded, open_database, print_json, progress_bar, stage_label
+from .root import app
 
 if TYPE_CHECKING:
     from ..domain.packs import PackInfo

@@ -195,7 +195,7 @@ def _candidates(db: Database, query: Query, ctx: TopicContext, codes: Sequence[s
     """The contacts worth scoring that pass `filters`, with what other queries found."""
     ids = {*_candidate_ids(db, query, ctx, codes, filters, geo, keep), *found.text, *found.words,
            *found.network}  # text and network reach any contact; candidate_rows applies filters
-    return [_scored(c, found) for c in pool.candidate_rows(db, sorted(ids), codes, filters)]
+    return pool.candidate_rows(db, sorted(ids), codes, filters, _found_fields(found))
 
 
 def _loaded(db: Database, query: Query, ctx: TopicContext, ranked: list[Ranked],
@@ -327,14 +327,18 @@ def _text_scores(db: Database, text: str) -> dict[int, float]:
     return {contact_id: round(rank / best, 3) for contact_id, rank in hits if rank < 0}
 
 
-def _scored(c: Candidate, found: _Found) -> Candidate:
-    """The candidate with what other queries found: its text scores and trusted followers."""
-    text, words = found.text.get(c.contact_id, 0.0), found.words.get(c.contact_id, ())
-    followed_by = found.network.get(c.contact_id, ())
-    if not (text or words or followed_by):
-        return c
-    return replace(c, text_score=text, text_topics=words, followed_by=tuple(followed_by),
-                   network_score=len(followed_by) / found.circle if found.circle else 0.0)
+def _found_fields(found: _Found) -> dict[int, dict[str, object]]:
+    """What other queries found, as the Candidate fields of each contact they found something
+    for: its text scores and trusted followers (the others keep the fields' defaults)."""
+    fields = {}
+    for contact_id in {*found.text, *found.words, *found.network}:
+        text, words = found.text.get(contact_id, 0.0), found.words.get(contact_id, ())
+        followed_by = found.network.get(contact_id, ())
+        if text or words or followed_by:
+            fields[contact_id] = {
+                "text_score": text, "text_topics": words, "followed_by": tuple(followed_by),
+                "network_score": len(followed_by) / found.circle if found.circle else 0.0}
+    return fields
 
 
 def ranked_contacts(result: RecommendResult) -> list[Contact]:

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..domain.models import DEAD_STATES
 from ..domain.ranking import TIE_SCOPES, Candidate
@@ -154,31 +154,38 @@ def tag_counts(db: Database, codes: Sequence[str]) -> dict[str, int]:
         "AND suggested = 0 GROUP BY topic", list(codes)).fetchall())
 
 
-def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
-                   filters: Filters) -> list[Candidate]:
+def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str], filters: Filters,
+                   found: Mapping[int, Mapping[str, Any]] | None = None) -> list[Candidate]:
     """Those `ids` that pass `filters`, in id order, as the ranking reads them, with only their
     tags among `codes`; accounts and tags are aggregated by SQL. A contact is dead when every
-    account `refresh` fetched is gone (none fetched: alive)."""
+    account `refresh` fetched is gone (none fetched: alive). `found`: more Candidate fields of
+    some of them, by id (what other queries found: text scores, trusted followers)."""
     tags = "NULL"
     if codes:
         tags = ("(SELECT group_concat(t.topic || ':' || t.suggested, ' ') FROM contact_topics t "
                 f"WHERE t.contact_id = c.id AND t.topic IN ({_marks(codes)}))")
-    where, filter_args = _filter_sql(filters)
+    # --platform is checked on the platforms each row aggregates (`on_platforms`), not by
+    # SQL's two look-ups in `accounts` per contact.
+    where, filter_args = _filter_sql(filters, platforms=False)
     cursor = db.execute(
         f"""
         SELECT c.id, c.name, c.kind, c.region, c.mrc, c.scope, c.languages, {tags},
                max(a.last_post_at),
                count(a.state) = 0 OR count(CASE WHEN a.state IN ({_DEAD}) THEN 1 END)
                                      < count(a.state),
-               group_concat(DISTINCT a.platform), max(a.followers_count), c.name_key,
+               group_concat(a.platform), max(a.followers_count), c.name_key,
                coalesce(max(a.verified), 0), c.municipality
         FROM contacts c LEFT JOIN accounts a ON a.contact_id = c.id
         WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}
         GROUP BY c.id ORDER BY c.id
         """, [*codes, json.dumps(sorted(set(ids))), *filter_args])
     languages: dict[str, tuple[str, ...]] = {}  # a few distinct JSON lists: parse each once
+    found = found or {}
     rows = []
     for row in cursor:
+        platforms = tuple(sorted(set(row[10].split(",")))) if row[10] else ()  # one each
+        if filters.platforms and not on_platforms(platforms, filters.platforms):
+            continue
         if row[6] not in languages:
             languages[row[6]] = tuple(json.loads(row[6] or "[]"))
         pairs = sorted(pair.rsplit(":", 1) for pair in (row[7] or "").split())
@@ -187,11 +194,17 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str],
             languages=languages[row[6]],
             topics=tuple(code for code, suggested in pairs if suggested == "0"),
             suggested_topics=tuple(code for code, suggested in pairs if suggested != "0"),
-            last_post_at=row[8], any_account_alive=bool(row[9]),
-            platforms=tuple(sorted((row[10] or "").split(","))) if row[10] else (),
+            last_post_at=row[8], any_account_alive=bool(row[9]), platforms=platforms,
             followers=row[11], name_key=row[12], verified=bool(row[13]), municipality=row[14],
+            **found.get(row[0], {}),
         ))
     return rows
+
+
+def on_platforms(platforms: Sequence[str], wanted: Sequence[str]) -> bool:
+    """The --platform filter (`_PLATFORM_FILTER`) on a contact's platforms: an account on one
+    of `wanted`, or none but websites (a reference)."""
+    return not set(wanted).isdisjoint(platforms) or all(p == "website" for p in platforms)
 
 
 def _case(column: str, table: Mapping[str, float]) -> tuple[str, list]:
@@ -261,7 +274,7 @@ def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
 
 def nearby_sql(bounds: Bounds, filters: Filters, *, column: str | None,
                values: Sequence[str] = (), keep: int, read_ahead: int = -1) -> tuple[str, list]:
-    """The SQL of `best_nearby` (index contacts_region or a scan of `scope`)."""
+    """The SQL of `best_nearby` (the covering index contacts_nearby, or a scan of `scope`)."""
     rest, rest_args = _bound_sql(bounds)
     where, filter_args = _filter_sql(filters, platforms=False)
     if column is not None:

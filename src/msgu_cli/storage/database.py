@@ -25,6 +25,7 @@ MIGRATIONS = (
     "m001_directory", "m002_reference_data", "m003_accounts_by_contact_and_platform",
     "m004_topic_index_covers_suggested", "m005_view_topic_codes", "m006_municipalities",
     "m007_relationship_loop", "m008_verification_and_packs", "m009_narrow_indexes_for_recommend",
+    "m010_covering_index_for_nearby_candidates",
 )
 
 
