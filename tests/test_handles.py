@@ -206,6 +206,12 @@ ACCEPTED: list[tuple[str, str, str, str]] = [
     ("website", "https://www.québec.ca/securite", "www.québec.ca/securite",
      "https://www.québec.ca/securite"),
     ("website", "https://x.com/SPVM", "x.com/SPVM", "https://x.com/SPVM"),
+    # the plain shape read by one match gives what the general path gives
+    ("website", "http://Ville.Example.QC.ca/Mesures-urgence/",
+     "ville.example.qc.ca/Mesures-urgence",
+     "http://ville.example.qc.ca/Mesures-urgence"),
+    ("website", "ville-2.example.org/a.b/~c_d//", "ville-2.example.org/a.b/~c_d",
+     "https://ville-2.example.org/a.b/~c_d"),
 ]
 
 # (platform, what the user typed, a part of the error message)
@@ -317,6 +323,8 @@ REJECTED: list[tuple[str, str, str]] = [
     ("website", "https://", "give a URL such as"),
     ("website", "https://localhost/", "give a URL such as"),
     ("website", "https://192.168.0.1/", "give a URL such as"),
+    ("website", "https://-ville.example.org/", "give a URL such as"),
+    ("website", "https://ville-.example.org", "give a URL such as"),
     ("website", "spvm_police.qc", "give a URL such as"),
     ("website", "https://example.org:port/", "give a URL such as"),
     ("website", "#meteo", "hashtags are not accounts"),

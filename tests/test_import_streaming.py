@@ -97,3 +97,22 @@ def test_a_large_dry_run_reports_everything_and_writes_nothing(invoke, starter_d
     assert {r["id"] for r in report["added"]} == {None}
     assert [r["line"] for r in report["skipped"]] == [ROWS + 2]
     assert report["skipped"][0]["id"] is None  # its twin was never written either
+
+
+def test_a_large_import_into_a_filled_directory_leaves_every_index_whole(invoke, starter_db,
+                                                                        tmp_path):
+    """More rows than the directory holds: the bulk path (search index and secondary indexes
+    built again once) leaves old and new contacts found by search, by every filter, and
+    `doctor` content."""
+    old = listed(invoke)
+    fires = listed(invoke, "--kind", "fire")
+    lines = [f"Caserne {n},@caserne_{n},fire,inondations" for n in range(ROWS)]
+    source = rows_csv(tmp_path / "gros.csv", lines, header="name,x,kind,topics")
+    ok(invoke("import", str(source)))
+    assert len(listed(invoke)) == len(old) + ROWS
+    assert len(listed(invoke, "--kind", "fire")) == len(fires) + ROWS
+    found = json.loads(ok(invoke("search", "caserne_4321", "--json")).stdout)
+    assert [c["name"] for c in found] == ["Caserne 4321"]
+    first = old[0]["name"]
+    assert first in [c["name"] for c in json.loads(ok(invoke("search", first, "--json")).stdout)]
+    ok(invoke("doctor"))

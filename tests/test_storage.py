@@ -178,6 +178,10 @@ def _trigger_names(db) -> set[str]:
     return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
 
 
+def _indexes(db) -> set[tuple[str, str]]:
+    return set(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+
+
 @pytest.mark.parametrize("already", [0, 5])
 def test_a_bulk_insert_leaves_the_search_index_whole(tmp_path, already):
     """As many new contacts as the directory holds: the index is rebuilt once; fewer: the
@@ -186,13 +190,20 @@ def test_a_bulk_insert_leaves_the_search_index_whole(tmp_path, already):
     from msgu_cli.storage.contacts import save_contacts, search_index_rebuilt_once
 
     db = open_db(tmp_path / "msgu.db")
-    triggers = _trigger_names(db)
+    triggers, indexes = _trigger_names(db), _indexes(db)
     with transaction(db):
-        save_contacts(db, [Contact(f"Ancien {i}") for i in range(already)], now="now")
+        save_contacts(db, [Contact(f"Ancien {i}", kind="fire") for i in range(already)],
+                      now="now")
     new = [Contact(f"Nouveau {i}", description="géolocalisation des sinistrés") for i in range(3)]
     with transaction(db), search_index_rebuilt_once(db, adding=len(new)):
         save_contacts(db, new, now="now")
-    assert _trigger_names(db) == triggers
+    assert _trigger_names(db) == triggers and _indexes(db) == indexes
+    # the secondary indexes built again hold every row: a query through one finds them all
+    plan = " ".join(r[3] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM contacts WHERE kind = 'other'"))
+    assert "contacts_kind" in plan
+    assert db.execute("SELECT count(*) FROM contacts WHERE kind = 'other'").fetchone()[0] == 3
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     found = db.execute("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH "
                        "'geolocalisation'").fetchone()[0]
     assert found == 3
@@ -205,9 +216,9 @@ def test_a_failed_bulk_insert_keeps_the_trigger(tmp_path):
     from msgu_cli.storage.contacts import save_contacts, search_index_rebuilt_once
 
     db = open_db(tmp_path / "msgu.db")
-    triggers = _trigger_names(db)
+    triggers, indexes = _trigger_names(db), _indexes(db)
     with pytest.raises(RuntimeError), transaction(db), search_index_rebuilt_once(db, adding=2):
         save_contacts(db, [Contact("A"), Contact("B")], now="now")
         raise RuntimeError("disk full")
-    assert _trigger_names(db) == triggers
+    assert _trigger_names(db) == triggers and _indexes(db) == indexes
     assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from ..domain.handles import parse_account
@@ -63,12 +64,16 @@ def unix_lines(text: str) -> str:
 def check_fields(fields: Mapping[str, FieldValue]) -> None:
     """`check_text` on every field given. The clean case (nearly every row of a 100,000-row
     import) costs two regular-expression searches: one over the single-line fields joined."""
-    single = [text for column, value in fields.items() if column not in MULTILINE_FIELDS
-              for text in ((value,) if isinstance(value, str) else value)
-              if isinstance(text, str)]
-    if not unsafe_characters(" ".join(single), multiline=False) and not any(
-            isinstance(value, str) and unsafe_characters(value, multiline=True)
-            for column, value in fields.items() if column in MULTILINE_FIELDS):
+    single: list[str] = []
+    multiline: list[str] = []
+    for column, value in fields.items():
+        texts = multiline if column in MULTILINE_FIELDS else single
+        if isinstance(value, str):
+            texts.append(value)
+        elif column not in MULTILINE_FIELDS:
+            texts += [text for text in value if isinstance(text, str)]
+    if not unsafe_characters(" ".join(single), multiline=False) and not unsafe_characters(
+            " ".join(multiline), multiline=True):
         return
     for column, value in fields.items():
         check_text(column, value)
@@ -81,8 +86,8 @@ def _one(value: FieldValue) -> str:
 
 
 def _many(value: FieldValue) -> list[str]:
-    items = [value] if isinstance(value, str) else list(value)
-    return [item.strip() for item in items if item and item.strip()]
+    items = (value,) if isinstance(value, str) else value
+    return [stripped for item in items if item and (stripped := item.strip())]
 
 
 def _checked(column: str, parse, value):
@@ -93,10 +98,13 @@ def _checked(column: str, parse, value):
 
 
 def resolve_topics(
-    labels: Sequence[str], taxonomy: Taxonomy, *, create: bool, column: str = "topics"
+    labels: Sequence[str], taxonomy: Taxonomy, *, create: bool, column: str = "topics",
+    checked: bool = False,
 ) -> tuple[list[str], list[Topic]]:
-    """Topic codes for labels in either language; unknown ones created when `create`."""
-    check_text(column, labels)
+    """Topic codes for labels in either language; unknown ones created when `create`.
+    `checked`: the labels already went through check_fields."""
+    if not checked:
+        check_text(column, labels)
     codes: list[str] = []
     created: list[Topic] = []
     for label in labels:
@@ -141,22 +149,15 @@ def contact_from_fields(
     base: Contact | None = None,
 ) -> tuple[Contact, list[Topic]]:
     """Validate `fields` (canonical column names) onto `base`: a field left out keeps its value."""
-    fields = {column: unix_lines(value) if column in MULTILINE_FIELDS and isinstance(value, str)
-              else value for column, value in fields.items()}
+    fields = _unix_lines_in(fields)
     check_fields(fields)
     contact = base or _BLANK
-    changes: dict = {}
+    changes: dict = {column: _vocabulary(column, _one(fields[column]))
+                     for column in _VOCABULARY if column in fields}
     if "name" in fields:
         changes["name"] = _one(fields["name"])
-    if "kind" in fields:
-        changes["kind"] = _checked("kind", parse_kind, _one(fields["kind"]))
-    if "scope" in fields:
-        changes["scope"] = _checked("scope", parse_scope, _one(fields["scope"]))
-    if "status" in fields:
-        changes["status"] = _checked("status", parse_status, _one(fields["status"]))
     if "languages" in fields:
-        changes["languages"] = tuple(dict.fromkeys(
-            _checked("languages", parse_language, v) for v in _many(fields["languages"])))
+        changes["languages"] = _languages(tuple(_many(fields["languages"])))
     for column in TEXT_FIELDS:
         if column in fields:
             changes[column] = _one(fields[column]) or None
@@ -166,7 +167,7 @@ def contact_from_fields(
     created: list[Topic] = []
     if "topics" in fields:
         codes, created = resolve_topics(_many(fields["topics"]), ref.taxonomy,
-                                        create=create_topics)
+                                        create=create_topics, checked=True)
         changes["topics"] = tuple(codes)
     if "suggested_topics" in fields:  # machine guesses (discover, community lists): known
         guessed = (ref.taxonomy.find(label) for label in _many(fields["suggested_topics"]))
@@ -183,6 +184,31 @@ def contact_from_fields(
     if not contact.name:
         raise FieldError("name", Message(N_("The name is empty: give the contact's name.")))
     return contact, created
+
+
+def _unix_lines_in(fields: Mapping[str, FieldValue]) -> Mapping[str, FieldValue]:
+    """`fields` with the line breaks of its descriptions and notes made `\n` (the same
+    mapping when they hold no carriage return, as nearly every row does)."""
+    if not any(isinstance(value := fields.get(column), str) and "\r" in value
+               for column in MULTILINE_FIELDS):
+        return fields
+    return {column: unix_lines(value) if column in MULTILINE_FIELDS and isinstance(value, str)
+            else value for column, value in fields.items()}
+
+
+_VOCABULARY: dict[str, Callable[[str], str]] = {
+    "kind": parse_kind, "scope": parse_scope, "status": parse_status}
+
+
+@functools.lru_cache(maxsize=1024)
+def _vocabulary(column: str, text: str) -> str:
+    """A kind, scope or status code: a file names the same few thousands of times."""
+    return _checked(column, _VOCABULARY[column], text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _languages(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_checked("languages", parse_language, v) for v in values))
 
 
 def _territory(fields: Mapping[str, FieldValue], ref: Reference, base: Contact) -> dict:
