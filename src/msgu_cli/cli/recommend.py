@@ -150,15 +150,18 @@ def _table(result, explain: bool) -> "Table":
     from .labels import label, number
     from .render import add_row, data, marked_handle, short_handle, table
 
+    # The plain reason goes under the name (and the points under it, with --explain): the
+    # account to follow keeps the room to be shown whole, and no word is cut at 80 columns.
     shown = table(_title(result), [
         ("#", {"justify": "right"}),
-        # The points go under the name; without them the account to follow is shown whole.
-        (_("name"), {"max_width": 70 if explain else 34}),
-        (_("why"), {"max_width": 34}),
+        (_("name — why"), {"max_width": 70 if explain else 44}),
         (_("follow"), {"max_width": 26} if explain else {"no_wrap": True}),
         (_("score"), {"justify": "right"})], show_lines=explain)
     for r in result.recommendations:
         name = data(r.contact.name, "bold")
+        if r.why:
+            name.append("\n")
+            name.append_text(data(r.why, "italic"))
         for x in r.reasons if explain else ():
             name.append("\n")
             name.append_text(data(_("{points} {signal}: {detail}").format(
@@ -166,7 +169,7 @@ def _table(result, explain: bool) -> "Table":
                 "dim"))
         follow = (data(short_handle(r.follow.platform, marked_handle(r.follow))) if r.follow
                   else data(_("website: {url}").format(url=_website(r.contact)), "dim"))
-        add_row(shown, str(r.rank), name, r.why, follow, number(r.score, ".2f"))
+        add_row(shown, str(r.rank), name, follow, number(r.score, ".2f"))
     return shown
 
 
