@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -17,6 +17,8 @@ from ..errors import InvalidInput, MsguError
 from ..i18n import N_, Message, _
 
 F = TypeVar("F", bound=Callable[..., Any])
+Many = list[str] | None  # a repeatable option's values (None when not given)
+JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))]
 # The last defence of "one line, short": a message that quoted a value raw is still cut here.
 MESSAGE_LIMIT = 600
 # Set by the test suite: an unexpected exception fails the test instead of becoming `Error:`.

@@ -7,11 +7,10 @@ import typer
 from ..domain.text import shown
 from ..i18n import _, ngettext
 from ._help import command_help
-from ._shared import console, guarded, open_database, print_json, say
+from ._shared import Many, console, guarded, open_database, print_json, say
 from ._typer_messages import confirm
 from .root import app
 
-Many = list[str] | None
 JsonOpt = Annotated[bool, typer.Option("--json", help=_(
     "Print JSON on stdout instead of a table."))]
 KindOpt = Annotated[str | None, typer.Option("--kind", help=_(

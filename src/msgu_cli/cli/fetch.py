@@ -6,14 +6,13 @@ import typer
 
 from ..i18n import _, english, ngettext
 from ._help import command_help
-from ._shared import console, guarded, open_database, print_json, progress_bar, say
+from ._shared import Many, console, guarded, open_database, print_json, progress_bar, say
 from .root import app
 
 if TYPE_CHECKING:
     from ..services.discover import DiscoverReport
     from ..services.refresh import RefreshReport
 
-Many = list[str] | None
 MAX_DAYS = 36_500  # a century: --older-than beyond it means "every account" already
 MAX_FOLLOWS = 100_000  # follows read per source account: more than any account follows
 

@@ -6,10 +6,8 @@ import typer
 
 from ..i18n import _, english, ngettext
 from ._help import command_help
-from ._shared import console, guarded, open_database, print_json, progress_bar, say
+from ._shared import JsonOpt, console, guarded, open_database, print_json, progress_bar, say
 from .root import app
-
-JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))]
 
 
 @app.command("sync", help=command_help(

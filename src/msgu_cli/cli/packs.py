@@ -6,7 +6,7 @@ import typer
 
 from ..i18n import _, english, ngettext
 from ._help import command_help
-from ._shared import console, fail, guarded, open_database, print_json, say
+from ._shared import JsonOpt, console, fail, guarded, open_database, print_json, say
 from .root import app
 
 if TYPE_CHECKING:
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
     from ..services.packs import PullReport
 
-JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))]
 
 
 @app.command("subscribe", help=command_help(

@@ -7,10 +7,9 @@ import typer
 
 from ..i18n import _, ngettext
 from ._help import command_help
-from ._shared import console, fail, guarded, open_database, print_json, say
+from ._shared import Many, console, fail, guarded, open_database, print_json, say
 from .root import app
 
-Many = list[str] | None
 if TYPE_CHECKING:
     from rich.table import Table
 

@@ -6,14 +6,12 @@ import typer
 
 from ..i18n import _
 from ._help import command_help
-from ._shared import console, guarded, open_database, print_json, say
+from ._shared import JsonOpt, Many, console, guarded, open_database, print_json, say
 from .root import app
 
 if TYPE_CHECKING:
     from ..domain.models import Profile
 
-Many = list[str] | None
-JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))]
 profile_app = typer.Typer(help=command_help(
     _("Your organisation's profile, used by recommend for whatever the command line leaves "
       "out."), "msgu profile show"), no_args_is_help=True)

@@ -11,14 +11,13 @@ import typer
 from ..domain.text import escaped, shown
 from ..i18n import _, english, ngettext
 from ._help import command_help
-from ._shared import guarded, open_database, print_json, progress_bar, stage_label
+from ._shared import Many, guarded, open_database, print_json, progress_bar, stage_label
 from .root import app
 
 if TYPE_CHECKING:
     from ..domain.packs import PackInfo
     from ..services.import_plan import ImportReport, RowOutcome
 
-Many = list[str] | None
 _BAR_FROM_ROWS = 2000  # below this an import is too quick for a bar to help
 _LISTED = 50  # rows listed per outcome in the human report (--json lists all)
 
