@@ -166,18 +166,28 @@ def parse_account(platform: str, text: str) -> Account:
     return Account(name, handle, account_url(name, handle))
 
 
+def _named_platform(text: str) -> tuple[str, str] | None:
+    """(platform, rest) when `text` starts with a platform's name and a colon (`x:@SPVM`,
+    `website:https://…`: first colon only), not with a URL's scheme; else None."""
+    prefix, colon, rest = text.partition(":")
+    key = prefix.strip().lower()
+    if colon and not _HAS_SCHEME.match(text) and _ALIASES.get(key, key) in PLATFORMS:
+        return key, rest
+    return None
+
+
 def parse_account_spec(spec: str) -> Account:
     """`PLATFORM:HANDLE` as given to `--account`, or a form whose platform can be told."""
     text = spec.strip()
     if not text:
         raise InvalidInput(Message(N_("Empty account: give PLATFORM:HANDLE, e.g. x:@SPVM.")))
-    prefix, colon, rest = text.partition(":")  # first colon only: website:https://…
-    key = prefix.strip().lower()
-    if colon and not _HAS_SCHEME.match(text) and _ALIASES.get(key, key) in PLATFORMS:
-        return parse_account(key, rest)
+    named = _named_platform(text)
+    if named:
+        return parse_account(*named)
     platform = _detect_platform(text)
     if platform:
         return parse_account(platform, text)
+    prefix, colon, _rest = text.partition(":")
     if colon and " " not in prefix:
         raise _unknown_platform(prefix, text)
     raise InvalidInput(Message(N_(
@@ -200,10 +210,9 @@ def candidate_accounts(text: str) -> list[tuple[str, str]]:
     value = text.strip()
     if not value or value.startswith("#"):
         return []
-    prefix, colon, rest = value.partition(":")  # `x:@SPVM`, as tables print an account
-    key = prefix.strip().lower()
-    if colon and rest and not _HAS_SCHEME.match(value) and _ALIASES.get(key, key) in PLATFORMS:
-        account = _try_parse(_ALIASES.get(key, key), rest)
+    named = _named_platform(value)  # `x:@SPVM`, as tables print an account
+    if named:
+        account = _try_parse(*named)
         return [(account.platform, account.handle)] if account else []
     if _is_domain(value.lower(), unicode=True):
         # A bare domain is a website or a Bluesky handle, though other rules may accept it.
