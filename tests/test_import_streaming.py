@@ -11,8 +11,11 @@ from cli_results import refused
 from transfer_checks import listed, ok
 
 from msgu_cli.services.import_plan import CHUNK_ROWS
+from msgu_cli.services.row_checks import PARALLEL_FROM_ROWS
 
-ROWS = CHUNK_ROWS * 2 + 500  # three chunks, the last one partial
+# Three chunks, the last one partial, read and checked in a child process (test_import_parallel)
+ROWS = CHUNK_ROWS * 2 + 1500
+assert PARALLEL_FROM_ROWS <= ROWS < CHUNK_ROWS * 3
 
 
 def rows_csv(path: Path, lines: list[str], header: str = "name,x,topics") -> Path:

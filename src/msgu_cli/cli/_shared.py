@@ -117,14 +117,17 @@ def open_database(ctx: typer.Context, *, seed: bool = True):
     return db
 
 
-def progress_bar():
+def progress_bar(*, threaded: bool = True):
     """A rich progress bar on stderr (stdout stays clean for --json and pipes); off when stderr
-    is not a terminal, so logs and `Error:` lines get no bar residue. Tasks name their stage."""
+    is not a terminal, so logs and `Error:` lines get no bar residue. Tasks name their stage.
+    Not `threaded`, it is drawn only when updated with `refresh=True`, by no thread of its
+    own: a large import forks a process to check rows, and a fork is safe with one thread."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     err = err_console()
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    console=err, transient=True, disable=not err.is_terminal)
+                    console=err, transient=True, disable=not err.is_terminal,
+                    auto_refresh=threaded)
 
 
 # The stages that services report to a progress bar, by the English names they give them.

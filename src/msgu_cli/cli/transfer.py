@@ -136,11 +136,11 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         if total < _BAR_FROM_ROWS:
             return
         if "bar" not in state:
-            state["bar"] = progress_bar()
+            state["bar"] = progress_bar(threaded=False)
             state["bar"].start()
             state["task"] = state["bar"].add_task(stage_label(stage), total=total)
         state["bar"].update(state["task"], description=stage_label(stage), completed=done,
-                            total=total)
+                            total=total, refresh=True)
 
     try:
         yield tick

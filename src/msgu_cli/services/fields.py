@@ -30,6 +30,9 @@ class FieldError(InvalidInput):
         super().__init__(message)
         self.column = column
 
+    def __reduce__(self) -> tuple:  # pickled whole when an import checks rows in a child
+        return FieldError, (self.column, self.message)
+
 
 def check_text(column: str, value: FieldValue) -> None:
     """Refuse control and bidirectional characters in what a person typed or a file holds

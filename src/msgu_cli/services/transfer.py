@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import io
-import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
@@ -26,18 +25,16 @@ from ..storage.database import read_snapshot, transaction
 from ..storage.lookups import use_bulk_cache
 from ..storage.packs import memberships
 from ..storage.relations import load_relations
-from .fields import FieldError
 from .import_plan import (
     CHUNK_ROWS,
     DUPLICATE_POLICIES,
-    Checked,
     ImportPlan,
     ImportReport,
     Progress,
-    check_row,
     memoised,
 )
-from .reference import Reference, load_reference, utc_now
+from .reference import load_reference, utc_now
+from .row_checks import PARALLEL_FROM_ROWS, checked_chunks
 
 
 def read_source(source: str) -> tuple[OpenFile, str]:
@@ -173,8 +170,10 @@ def import_table(
         plan = ImportPlan(db, ref, report, on_duplicate=on_duplicate, skip_invalid=skip_invalid,
                           where=row_unit(table.format))
         with ExitStack() as bulk:
-            while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-                plan.apply_chunk([(row, _checked(row, ref)) for row in chunk])
+            for chunk in checked_chunks(
+                    rows, ref, size=CHUNK_ROWS, keep_fields=on_duplicate == "update",
+                    parallel=isinstance(table, RowStream) and expected >= PARALLEL_FROM_ROWS):
+                plan.apply_chunk(chunk)
                 if plan.adds and not dry_run and not bulk_entered:
                     # Decided before the first insert: a file that adds nothing never
                     # touches the full-text index.
@@ -190,17 +189,6 @@ def import_table(
 def _bad_policy(policy: str) -> InvalidInput:
     return InvalidInput(_("--on-duplicate must be one of: {policies}; not '{policy}'.").format(
         policies=", ".join(DUPLICATE_POLICIES), policy=shown(policy)))
-
-
-def _checked(row: RawRow, ref: Reference) -> Checked:
-    """The row's Contact and created topics, the FieldError against it, or why it cannot be
-    read at all."""
-    if row.problem:
-        return row.problem
-    try:
-        return check_row(row.fields, ref)
-    except FieldError as error:
-        return error
 
 
 @contextmanager
