@@ -55,7 +55,7 @@ def checked_chunks(rows: Iterator[RawRow], ref: Reference, *, size: int,
     their fields only when `keep_fields` (an update merges them; nothing else reads them)."""
     if parallel and can_fork():
         return _from_child(rows, ref, size, keep_fields)
-    return _here(rows, ref, size)
+    return _here(rows, ref, itertools.repeat(size))
 
 
 def can_fork() -> bool:
@@ -66,9 +66,15 @@ def can_fork() -> bool:
     return len(os.sched_getaffinity(0)) > 1
 
 
-def _here(rows: Iterator[RawRow], ref: Reference, size: int) -> Iterator[Chunk]:
-    while chunk := list(itertools.islice(rows, size)):
+def _here(rows: Iterator[RawRow], ref: Reference, sizes: Iterator[int]) -> Iterator[Chunk]:
+    while chunk := list(itertools.islice(rows, next(sizes))):
         yield [(row, check(row, ref)) for row in chunk]
+
+
+def _growing(size: int) -> Iterator[int]:
+    """The child's chunk sizes: small first, so that this process starts writing early (the
+    plan matches chunks of any size exactly as one after the other)."""
+    return itertools.chain((max(1, size // part) for part in (8, 4, 2)), itertools.repeat(size))
 
 
 def _from_child(rows: Iterator[RawRow], ref: Reference, size: int,
@@ -115,7 +121,7 @@ def _child(rows: Iterator[RawRow], ref: Reference, size: int, keep_fields: bool,
         with open(writable, "wb", buffering=_PIPE_BUFFER) as pipe:
             pickler = _pickler(pipe)
             try:
-                for chunk in _here(rows, ref, size):
+                for chunk in _here(rows, ref, _growing(size)):
                     pickler.dump((_ROWS, [(row.line, row.fields if keep_fields else None,
                                            checked) for row, checked in chunk]))
                     pickler.clear_memo()
