@@ -3,17 +3,17 @@ through the real CLI on a real SQLite file."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from cli_results import ok_json
 
-TODAY = datetime.now(UTC).date()
 GROUPS = ["follow", "engage", "nudge", "meet", "review"]
 
 
 def ago(days: int) -> str:
-    return (TODAY - timedelta(days=days)).isoformat()
+    """A day `days` before today, the user's calendar day, as msgu reads it when it runs."""
+    return (date.today() - timedelta(days=days)).isoformat()
 
 
 @pytest.fixture

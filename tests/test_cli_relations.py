@@ -3,16 +3,10 @@ file itself and on `--json`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from cli_results import ok_json, refused, rows
-
-TODAY = datetime.now(UTC).date().isoformat()
-
-
-
-
 
 
 @pytest.fixture
@@ -46,7 +40,7 @@ def test_follow_defaults_to_following_today(invoke, contacts, db_path):
     result = invoke("follow", "@SPVM")
     assert result.exit_code == 0, result.output
     assert "Service de police de Montréal" in result.stdout and "following" in result.stdout
-    assert history(db_path, contacts["spvm"]) == [("following", TODAY, None)]
+    assert history(db_path, contacts["spvm"]) == [("following", date.today().isoformat(), None)]
     assert status_of(db_path, contacts["spvm"]) == "following"
 
 
@@ -62,7 +56,8 @@ def test_follow_several_refs_at_once(invoke, contacts, db_path):
                     "--status", "to-follow", "--note", "Liste du directeur")
     assert result.exit_code == 0, result.output
     for short in ("rouge", "geo", "msp"):
-        assert history(db_path, contacts[short]) == [("to-follow", TODAY, "Liste du directeur")]
+        assert history(db_path, contacts[short]) == [
+            ("to-follow", date.today().isoformat(), "Liste du directeur")]
     assert status_of(db_path, contacts["spvm"]) == "none"
 
 
@@ -115,7 +110,7 @@ def test_status_words_in_french_or_english(invoke, contacts, db_path, word, code
     (("--date", "12/06/2026"), ("Invalid date",)),
     (("--date", "2026-6-1"), ("Invalid date",)),
     (("--date", "hier"), ("Invalid date",)),
-    (("--date", (datetime.now(UTC).date() + timedelta(days=2)).isoformat()),
+    (("--date", (date.today() + timedelta(days=2)).isoformat()),
      ("in the future",)),
 ])
 def test_bad_status_or_date_changes_nothing(invoke, contacts, db_path, dump, args, words):

@@ -82,3 +82,23 @@ def test_four_processes_adding_at_once_lose_nothing(tmp_path, starter_contact_co
     assert added == handles == 4 * per_worker
     assert seeded == starter_contact_count  # seeded exactly once
     assert "all checks passed" in " ".join(run("doctor", db=db).stdout.split())
+
+
+@pytest.mark.parametrize("zone, hours", [("QCT+12", -12), ("KIT-14", 14)])
+def test_a_follow_is_dated_on_the_users_calendar_not_utcs(db_path, zone, hours):
+    """Twelve hours behind UTC or fourteen ahead, one of the two is another day than UTC's
+    at any hour: the relationship's date is the day on the user's clock."""
+    from datetime import UTC, datetime, timedelta
+
+    env = {**os.environ, "MSGU_DB": str(db_path), "TZ": zone}  # POSIX TZ: QCT+12 is UTC-12
+    added = subprocess.run([MSGU, "add", "Caserne du test", "--account", "x:@caserne_tz",
+                            "--json"], env=env, capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stderr
+    followed = subprocess.run([MSGU, "follow", "@caserne_tz"], env=env, capture_output=True,
+                              text=True, timeout=120)
+    assert followed.returncode == 0, followed.stderr
+    local_day = (datetime.now(UTC) + timedelta(hours=hours)).date().isoformat()
+    with sqlite3.connect(db_path) as conn:
+        [(day,)] = conn.execute("SELECT r.date FROM relations r JOIN contacts c "
+                                "ON c.id = r.contact_id WHERE c.name = 'Caserne du test'")
+    assert day == local_day

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 
 from ..domain.geo import Geography, Municipalities
@@ -38,7 +38,9 @@ def utc_now() -> str:
 
 
 def today() -> str:
-    return datetime.now(UTC).date().isoformat()
+    """The user's calendar day (local time), as relationship dates and `next` count days: a
+    follow recorded at 8 p.m. in Quebec is dated that day, not the next one UTC already is."""
+    return date.today().isoformat()
 
 
 def municipalities_in(db: Database, region: str | None = None,
