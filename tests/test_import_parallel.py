@@ -5,6 +5,7 @@ import, whatever stops it."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,28 @@ def test_a_bug_in_the_child_fails_loudly_not_as_a_user_error(empty_db, db_path, 
 
     with pytest.raises(RuntimeError, match="a bug while reading"):
         for _chunk in checked_chunks(rows(), ref, size=4, parallel=True):
+            pass
+    db.close()
+    assert not child_processes()
+
+
+def test_a_child_killed_mid_file_fails_the_import_loudly(empty_db, db_path, tmp_path):
+    """Killed by the system (out of memory) it cannot say why: the import fails as a bug
+    would, rolled back by the caller, and the dead child is reaped."""
+    import signal
+
+    source = written(tmp_path / "rows.csv", varied_rows(50))
+    db = open_directory(db_path, seed=False)
+    ref = memoised(load_reference(db))
+
+    def rows():
+        for number, row in enumerate(stream_contacts_csv(lambda: source.open("rb")).rows):
+            if number == 30:  # this runs in the child, which reads the file
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield row
+
+    with pytest.raises(RuntimeError, match="stopped without a word"):
+        for _chunk in checked_chunks(rows(), ref, size=8, parallel=True):
             pass
     db.close()
     assert not child_processes()

@@ -80,7 +80,13 @@ def _growing(size: int) -> Iterator[int]:
 def _from_child(rows: Iterator[RawRow], ref: Reference, size: int,
                 keep_fields: bool) -> Iterator[Chunk]:
     readable, writable = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare (a limit on processes or memory): check them here
+        os.close(readable)
+        os.close(writable)
+        yield from _here(rows, ref, itertools.repeat(size))
+        return
     if pid == 0:  # the child: never returns
         os.close(readable)
         _child(rows, ref, size, keep_fields, writable)
@@ -94,7 +100,11 @@ def _from_child(rows: Iterator[RawRow], ref: Reference, size: int,
 
 def _received(pipe: IO[bytes]) -> Iterator[Chunk]:
     while True:  # one pickle per chunk: the child's pickler forgets each chunk once sent
-        kind, payload = pickle.load(pipe)
+        try:
+            kind, payload = pickle.load(pipe)
+        except EOFError:  # killed (out of memory, a signal) before it could say why
+            raise RuntimeError("the process checking the import's rows stopped without a "
+                               "word; nothing was imported") from None
         if kind == _END:
             return
         if kind == _FAILED:
@@ -136,8 +146,9 @@ def _child(rows: Iterator[RawRow], ref: Reference, size: int, keep_fields: bool,
 
 
 def _failure(error: Exception) -> tuple[int, Any]:
+    """The error as this process will raise it, or its traceback when it cannot travel."""
     try:
-        pickle.dumps(error)
+        pickle.loads(pickle.dumps(error))
     except Exception:
         return _CRASHED, "".join(traceback.format_exception(error))
     return _FAILED, error
