@@ -125,7 +125,6 @@ def _write_output(db, result, output: Path | None, fmt: str | None) -> None:
 def _print_table(result, explain: bool) -> None:
     """The ranked rows with their plain reason and the account to follow, then the references
     to consult and a word when few Quebec contacts are left."""
-    from ..domain.plain_reasons import joined
     from ..services.recommend import few_quebec_contacts
     from .render import line
 
@@ -134,10 +133,11 @@ def _print_table(result, explain: bool) -> None:
         out.print(_table(result, explain))
     else:
         say(_("No contact matches: try other topics, fewer filters, or --include-followed."))
-    if result.references:
-        shown = joined([f"{r.contact.name} ({_website(r.contact)})" for r in result.references])
-        out.print(line(_("See also (websites, nothing to follow): {references}").format(
-            references=shown)))
+    if result.references:  # one per line, unwrapped: a URL cut in two cannot be opened
+        out.print(line(_("See also (websites, nothing to follow):")))
+        for r in result.references:
+            out.print(line("  ", r.contact.name, " (", (_website(r.contact), "cyan"), ")"),
+                      soft_wrap=True)
     if few_quebec_contacts(result):
         out.print(line((_few_quebec(result), "yellow")))
     if result.recommendations and not explain:
