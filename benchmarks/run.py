@@ -344,7 +344,9 @@ def report(rows: Sequence[Row], bench: Bench, sizes: Sequence[int], edges: int,
         f"{', '.join(f'{s:,}' for s in sizes)} contacts with {edges} follow edges each; "
         f"{bench.runs} runs per command ({bench.heavy_runs} for import and export). "
         "Every time is the wall time of a whole child process (interpreter start-up "
-        "included), every peak its maximum resident memory (wait4). `ratio` = msgu's median "
+        "included), every peak its maximum resident memory (wait4: an import of 5,000 rows "
+        "or more checks rows in a second process, and the peak is the larger of the two). "
+        "`ratio` = msgu's median "
         "/ the baseline's median; each command and its baseline run in alternation, so load "
         f"from elsewhere falls on both (load average {loads[0]:.1f} at the start, "
         f"{loads[1]:.1f} at the end).", "",
