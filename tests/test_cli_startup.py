@@ -83,6 +83,17 @@ def test_help_leaves_the_database_and_network_libraries_alone(db_path):
     assert not loaded & {"httpx", "sqlite_utils", "pydantic", "msgu_cli.clients.http"}
 
 
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["list", "--help"]])
+def test_option_value_completion_costs_nothing_at_start(db_path, args):
+    """cli/completion is imported with the commands, but what it offers (the reference data,
+    the vocabulary, the formats, the services that hold the platforms) loads only when a
+    shell asks."""
+    sources = ["msgu_cli.services.reference", "msgu_cli.storage.seeds", "msgu_cli.domain.geo",
+               "msgu_cli.domain.vocabulary", "msgu_cli.formats", "msgu_cli.services.refresh",
+               "msgu_cli.services.import_plan"]
+    assert _modules_after(args, db_path, sources) == set()
+
+
 def test_directory_commands_never_import_httpx(starter_db):
     for args in (["list", "--limit", "3"], ["search", "inondations"], ["show", "1"]):
         assert "httpx" not in _modules_after(args, starter_db)

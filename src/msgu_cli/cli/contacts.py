@@ -9,22 +9,35 @@ from ..i18n import _, ngettext
 from ._help import command_help
 from ._shared import Many, console, guarded, open_database, print_json, say
 from ._typer_messages import confirm
+from .completion import (
+    complete_kind,
+    complete_language,
+    complete_mrc,
+    complete_municipality,
+    complete_platform,
+    complete_region,
+    complete_scope,
+    complete_status,
+    complete_topic,
+)
 from .root import app
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=_(
     "Print JSON on stdout instead of a table."))]
-KindOpt = Annotated[str | None, typer.Option("--kind", help=_(
+KindOpt = Annotated[str | None, typer.Option("--kind", autocompletion=complete_kind, help=_(
     "Kind: municipality, mrc, police, fire, health, ngo, weather… (French words work: "
     "municipalité, ONG, météo)."))]
-RegionOpt = Annotated[str | None, typer.Option("--region", help=_(
+RegionOpt = Annotated[str | None, typer.Option("--region", autocompletion=complete_region, help=_(
     "Region number or name (04, Mauricie, saguenay-lac-saint-jean)."))]
-MrcOpt = Annotated[str | None, typer.Option("--mrc", help=_("MRC or equivalent territory."))]
-ScopeOpt = Annotated[str | None, typer.Option("--scope", help=_(
+MrcOpt = Annotated[str | None, typer.Option("--mrc", autocompletion=complete_mrc,
+                                             help=_("MRC or equivalent territory."))]
+ScopeOpt = Annotated[str | None, typer.Option("--scope", autocompletion=complete_scope, help=_(
     "Scope: local, regional, provincial, national or international."))]
-MunicipalityOpt = Annotated[str | None, typer.Option("--municipality", help=_(
+MunicipalityOpt = Annotated[str | None, typer.Option(
+    "--municipality", autocompletion=complete_municipality, help=_(
     "Municipality of the Répertoire des municipalités, accents and hyphens optional "
     "(fills in the MRC and region)."))]
-TopicOpt = Annotated[Many, typer.Option("--topic", help=_(
+TopicOpt = Annotated[Many, typer.Option("--topic", autocompletion=complete_topic, help=_(
     "Topic, in French or English (repeatable): geolocalisation, inondations, VOST…"))]
 # The largest --limit that means anything (SQLite takes 64-bit numbers; a directory is far
 # smaller): a larger one is a usage error, never an overflow.
@@ -51,7 +64,7 @@ def add(
     mrc: MrcOpt = None,
     municipality: MunicipalityOpt = None,
     scope: ScopeOpt = None,
-    lang: Annotated[Many, typer.Option("--lang", help=_(
+    lang: Annotated[Many, typer.Option("--lang", autocompletion=complete_language, help=_(
         "Language it publishes in (repeatable)."))] = None,
     topic: TopicOpt = None,
     account: Annotated[Many, typer.Option("--account", help=_(
@@ -67,7 +80,7 @@ def add(
     note: Annotated[str | None, typer.Option("--note", help=_("Your own notes."))] = None,
     source: Annotated[str | None, typer.Option(help=_(
         "Where this information comes from."))] = None,
-    status: Annotated[str | None, typer.Option(help=_(
+    status: Annotated[str | None, typer.Option(autocompletion=complete_status, help=_(
         "Your relationship: to-follow, following…"))] = None,
     new_topic: Annotated[bool, typer.Option("--new-topic", help=_(
         "Create unknown topics instead of refusing them."))] = False,
@@ -148,13 +161,16 @@ def _print_contacts(contacts, json_: bool, title: str) -> None:
 @guarded
 def list_(
     ctx: typer.Context,
-    kind: Annotated[Many, typer.Option("--kind", help=_("Kind (repeatable: OR)."))] = None,
-    region: Annotated[Many, typer.Option("--region", help=_("Region (repeatable: OR)."))] = None,
-    mrc: Annotated[Many, typer.Option("--mrc", help=_("MRC (repeatable: OR)."))] = None,
+    kind: Annotated[Many, typer.Option("--kind", autocompletion=complete_kind,
+                                       help=_("Kind (repeatable: OR)."))] = None,
+    region: Annotated[Many, typer.Option("--region", autocompletion=complete_region,
+                                         help=_("Region (repeatable: OR)."))] = None,
+    mrc: Annotated[Many, typer.Option("--mrc", autocompletion=complete_mrc,
+                                      help=_("MRC (repeatable: OR)."))] = None,
     topic: TopicOpt = None,
-    status: Annotated[Many, typer.Option("--status", help=_(
+    status: Annotated[Many, typer.Option("--status", autocompletion=complete_status, help=_(
         "Relationship status, e.g. candidate, to-follow, following (repeatable: OR)."))] = None,
-    platform: Annotated[Many, typer.Option("--platform", help=_(
+    platform: Annotated[Many, typer.Option("--platform", autocompletion=complete_platform, help=_(
         "Has an account on this platform (repeatable: OR)."))] = None,
     limit: LimitOpt = None,
     json_: JsonOpt = False,
@@ -205,10 +221,12 @@ def edit(
     mrc: MrcOpt = None,
     municipality: MunicipalityOpt = None,
     scope: ScopeOpt = None,
-    lang: Annotated[Many, typer.Option("--lang", help=_("Languages (replace them)."))] = None,
-    add_topic: Annotated[Many, typer.Option("--add-topic", help=_("Topic to add."))] = None,
-    remove_topic: Annotated[Many, typer.Option("--remove-topic", help=_(
-        "Topic to remove."))] = None,
+    lang: Annotated[Many, typer.Option("--lang", autocompletion=complete_language,
+                                       help=_("Languages (replace them)."))] = None,
+    add_topic: Annotated[Many, typer.Option("--add-topic", autocompletion=complete_topic,
+                                            help=_("Topic to add."))] = None,
+    remove_topic: Annotated[Many, typer.Option("--remove-topic", autocompletion=complete_topic,
+                                               help=_("Topic to remove."))] = None,
     add_account: Annotated[Many, typer.Option("--add-account",
                            help=_("PLATFORM:HANDLE to add."))] = None,
     remove_account: Annotated[Many, typer.Option("--remove-account",

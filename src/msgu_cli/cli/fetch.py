@@ -7,6 +7,7 @@ import typer
 from ..i18n import _, english, ngettext
 from ._help import command_help
 from ._shared import Many, console, guarded, open_database, print_json, progress_bar, say
+from .completion import complete_fetchable_platform
 from .root import app
 
 if TYPE_CHECKING:
@@ -18,7 +19,8 @@ MAX_FOLLOWS = 100_000  # follows read per source account: more than any account 
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print the summary as JSON."))]
-PlatformOpt = Annotated[str | None, typer.Option("--platform", help=_(
+PlatformOpt = Annotated[str | None, typer.Option("--platform",
+                        autocompletion=complete_fetchable_platform, help=_(
     "bluesky or mastodon only."))]
 
 

@@ -7,6 +7,7 @@ import typer
 from ..i18n import _, english, ngettext
 from ._help import command_help
 from ._shared import JsonOpt, console, guarded, open_database, print_json, progress_bar, say
+from .completion import complete_syncable_platform
 from .root import app
 
 
@@ -16,8 +17,9 @@ from .root import app
 @guarded
 def sync(
     ctx: typer.Context,
-    platform: Annotated[str | None, typer.Option("--platform", help=_("bluesky or mastodon "
-                        "only."))] = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", autocompletion=complete_syncable_platform,
+        help=_("bluesky or mastodon only."))] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Show what would change; write "
                        "nothing."))] = False,
     add_missing: Annotated[bool, typer.Option("--add-missing", help=_("Add the accounts you "

@@ -7,6 +7,7 @@ import typer
 from ..i18n import _, ngettext
 from ._help import command_help
 from ._shared import console, guarded, open_database, print_json
+from .completion import complete_mrc, complete_region
 from .root import app
 
 if TYPE_CHECKING:
@@ -72,9 +73,9 @@ def regions(ctx: typer.Context, json_: JsonOpt = False) -> None:
 @guarded
 def municipalities(
     ctx: typer.Context,
-    region: Annotated[str | None, typer.Option("--region", help=_(
+    region: Annotated[str | None, typer.Option("--region", autocompletion=complete_region, help=_(
         "Only this region (number or name)."))] = None,
-    mrc: Annotated[str | None, typer.Option("--mrc", help=_(
+    mrc: Annotated[str | None, typer.Option("--mrc", autocompletion=complete_mrc, help=_(
         "Only this MRC or equivalent territory."))] = None,
     json_: JsonOpt = False,
 ) -> None:

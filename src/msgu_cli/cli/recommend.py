@@ -8,6 +8,16 @@ import typer
 from ..i18n import _, ngettext
 from ._help import command_help
 from ._shared import Many, console, fail, guarded, open_database, print_json, say
+from .completion import (
+    complete_format,
+    complete_kind,
+    complete_language,
+    complete_mrc,
+    complete_municipality,
+    complete_platform,
+    complete_region,
+    complete_topic,
+)
 from .root import app
 
 if TYPE_CHECKING:
@@ -25,19 +35,20 @@ def recommend(
     interests: Annotated[str | None, typer.Argument(help=_(
         "Your interests in plain words, e.g. \"cartographie des zones inondables\"."),
         show_default=False, metavar=_("INTERESTS"))] = None,
-    topic: Annotated[Many, typer.Option("--topic", "-t", help=_(
+    topic: Annotated[Many, typer.Option("--topic", "-t", autocompletion=complete_topic, help=_(
         "Topic in French or English (repeatable): geolocalisation, floods, VOST…"))] = None,
-    region: Annotated[str | None, typer.Option("--region", help=_(
+    region: Annotated[str | None, typer.Option("--region", autocompletion=complete_region, help=_(
         "Your region (number or name): nearer contacts rank first."))] = None,
-    mrc: Annotated[str | None, typer.Option("--mrc", help=_(
+    mrc: Annotated[str | None, typer.Option("--mrc", autocompletion=complete_mrc, help=_(
         "Your MRC: contacts of the same MRC rank first."))] = None,
-    municipality: Annotated[str | None, typer.Option("--municipality", help=_(
+    municipality: Annotated[str | None, typer.Option(
+        "--municipality", autocompletion=complete_municipality, help=_(
         "Your municipality: ranks like --mrc, from its MRC and region."))] = None,
-    kind: Annotated[Many, typer.Option("--kind", help=_(
+    kind: Annotated[Many, typer.Option("--kind", autocompletion=complete_kind, help=_(
         "Only contacts of this kind (repeatable)."))] = None,
-    platform: Annotated[Many, typer.Option("--platform", help=_(
+    platform: Annotated[Many, typer.Option("--platform", autocompletion=complete_platform, help=_(
         "Only contacts with an account on this platform (repeatable)."))] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help=_(
+    lang: Annotated[str | None, typer.Option("--lang", autocompletion=complete_language, help=_(
         "Your language (fr, en); default: the profile's, else French and English."))] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=MAX_RESULTS,
                                        help=_("How many."))] = 10,
@@ -50,7 +61,7 @@ def recommend(
     json_: Annotated[bool, typer.Option("--json", help=_("Print JSON on stdout."))] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=_(
         "Also write the list to this file."))] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help=_(
+    fmt: Annotated[str | None, typer.Option("--format", autocompletion=complete_format, help=_(
         "Format of --output: csv, xlsx, mastodon or json (default: from the file name, else csv); "
         "without --output, the list goes to stdout in that format instead of the table."))
         ] = None,

@@ -7,6 +7,16 @@ import typer
 from ..i18n import _
 from ._help import command_help
 from ._shared import JsonOpt, Many, console, guarded, open_database, print_json, say
+from .completion import (
+    complete_kind,
+    complete_language,
+    complete_mrc,
+    complete_municipality,
+    complete_platform,
+    complete_region,
+    complete_status,
+    complete_topic,
+)
 from .root import app
 
 if TYPE_CHECKING:
@@ -26,7 +36,7 @@ def follow(
     ctx: typer.Context,
     refs: Annotated[list[str], typer.Argument(
         help=_("Contacts: ids, handles or names."), metavar=_("REF"))],
-    status: Annotated[str, typer.Option("--status", help=_(
+    status: Annotated[str, typer.Option("--status", autocompletion=complete_status, help=_(
         "following, follows-back, met, collaborating, to-follow or unfollowed."))] = "following",
     note: Annotated[str | None, typer.Option("--note", help=_("What happened."))] = None,
     on: Annotated[str | None, typer.Option("--date", help=_(
@@ -137,16 +147,20 @@ def profile_set(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option("--name", help=_(
         "Your organisation's name."))] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help=_(
+    kind: Annotated[str | None, typer.Option("--kind", autocompletion=complete_kind, help=_(
         "Its kind (mrc, municipality…)."))] = None,
-    region: Annotated[str | None, typer.Option("--region", help=_("Its region."))] = None,
-    mrc: Annotated[str | None, typer.Option("--mrc", help=_("Its MRC."))] = None,
-    municipality: Annotated[str | None, typer.Option("--municipality", help=_(
+    region: Annotated[str | None, typer.Option("--region", autocompletion=complete_region,
+                                               help=_("Its region."))] = None,
+    mrc: Annotated[str | None, typer.Option("--mrc", autocompletion=complete_mrc,
+                                            help=_("Its MRC."))] = None,
+    municipality: Annotated[str | None, typer.Option(
+        "--municipality", autocompletion=complete_municipality, help=_(
         "Its municipality (fills in the MRC and region)."))] = None,
-    topic: Annotated[Many, typer.Option("--topic", help=_(
+    topic: Annotated[Many, typer.Option("--topic", autocompletion=complete_topic, help=_(
         "Interests (repeatable; replace the stored ones)."))] = None,
-    lang: Annotated[Many, typer.Option("--lang", help=_("Languages (repeatable)."))] = None,
-    platform: Annotated[Many, typer.Option("--platform", help=_(
+    lang: Annotated[Many, typer.Option("--lang", autocompletion=complete_language,
+                                       help=_("Languages (repeatable)."))] = None,
+    platform: Annotated[Many, typer.Option("--platform", autocompletion=complete_platform, help=_(
         "Platforms you use (repeatable): recommend keeps to them."))] = None,
     account: Annotated[Many, typer.Option("--account", help=_("Your own account, "
                        "PLATFORM:HANDLE (repeatable); sync reads your Bluesky and Mastodon "

@@ -12,6 +12,15 @@ from ..domain.text import escaped, shown
 from ..i18n import _, english, ngettext
 from ._help import command_help
 from ._shared import Many, guarded, open_database, print_json, progress_bar, stage_label
+from .completion import (
+    complete_format,
+    complete_kind,
+    complete_on_duplicate,
+    complete_platform,
+    complete_region,
+    complete_status,
+    complete_topic,
+)
 from .root import app
 
 if TYPE_CHECKING:
@@ -28,15 +37,19 @@ _LISTED = 50  # rows listed per outcome in the human report (--json lists all)
 @guarded
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=_(
+    fmt: Annotated[str, typer.Option("--format", "-f", autocompletion=complete_format, help=_(
         "csv (Excel), xlsx (an Excel workbook: needs --output), mastodon (follow import file), "
         "json, or pack (a shared directory that others subscribe to)."))],
-    status: Annotated[Many, typer.Option("--status", help=_(
+    status: Annotated[Many, typer.Option("--status", autocompletion=complete_status, help=_(
         "Relationship status (repeatable)."))] = None,
-    topic: Annotated[Many, typer.Option("--topic", help=_("Topic (repeatable)."))] = None,
-    region: Annotated[Many, typer.Option("--region", help=_("Region (repeatable)."))] = None,
-    kind: Annotated[Many, typer.Option("--kind", help=_("Kind (repeatable)."))] = None,
-    platform: Annotated[str | None, typer.Option("--platform", help=_(
+    topic: Annotated[Many, typer.Option("--topic", autocompletion=complete_topic,
+                                        help=_("Topic (repeatable)."))] = None,
+    region: Annotated[Many, typer.Option("--region", autocompletion=complete_region,
+                                         help=_("Region (repeatable)."))] = None,
+    kind: Annotated[Many, typer.Option("--kind", autocompletion=complete_kind,
+                                       help=_("Kind (repeatable)."))] = None,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", autocompletion=complete_platform, help=_(
         "Only this platform's accounts."))] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=_(
         "File to write (default, or -: stdout)."))] = None,
@@ -90,7 +103,8 @@ def import_(
         "list: a Bluesky starter pack or list, a Mastodon account's featured accounts "
         "(https://INSTANCE/@user/featured), a Trunk list (…/trunk/api/v1/list/NAME)."),
         metavar=_("SOURCE"))],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help=_(
+    fmt: Annotated[str | None, typer.Option("--format", "-f", autocompletion=complete_format,
+                                            help=_(
         "csv, xlsx, mastodon, json or pack (default: detected; community lists are recognised "
         "by their address)."))] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help=_(
@@ -99,7 +113,8 @@ def import_(
         "Report what would change; write nothing."))] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help=_(
         "Import the valid rows and list the others."))] = False,
-    on_duplicate: Annotated[str, typer.Option("--on-duplicate", help=_(
+    on_duplicate: Annotated[str, typer.Option(
+        "--on-duplicate", autocompletion=complete_on_duplicate, help=_(
         "What to do with a contact already in the directory: skip, update or error."))
         ] = "skip",
     json_: Annotated[bool, typer.Option("--json", help=_("Print the report as JSON."))] = False,

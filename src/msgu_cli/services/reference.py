@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
+from pathlib import Path
 
 from ..domain.geo import Geography, Municipalities
-from ..domain.models import Municipality
+from ..domain.models import Municipality, Topic
 from ..domain.taxonomy import Taxonomy
+from ..errors import MsguError
 from ..storage.connection import Database
-from ..storage.reference import load_geography, load_municipalities, load_taxonomy
+from ..storage.database import open_untouched
+from ..storage.reference import load_geography, load_municipalities, load_taxonomy, load_topics
+from ..storage.seeds import read_mrcs, read_municipalities, seed_file
 
 
 @dataclass(frozen=True)
@@ -51,3 +56,38 @@ def municipalities_in(db: Database, region: str | None = None,
     number = geography.parse_region(region) if region else None
     name = geography.parse_mrc(mrc, number).name if mrc else None
     return load_municipalities(db).in_territory(number, name)
+
+
+def readable_topics(path: Path) -> list[Topic]:
+    """The topics of the database at `path` (those its users created included), read without
+    creating, migrating or writing anything; the bundled taxonomy when the file is missing or
+    cannot be read. For shell completion, which must stay silent whatever the file holds."""
+    if path.is_file():
+        try:
+            db = open_untouched(path)
+        except (MsguError, sqlite3.Error, OSError):
+            db = None
+        if db is not None:
+            try:
+                return load_topics(db)
+            except sqlite3.Error:
+                pass
+            finally:
+                db.close()
+    return bundled_topics()
+
+
+def bundled_topics() -> list[Topic]:
+    from ..domain.taxonomy import load_topics_toml
+
+    return load_topics_toml(seed_file("topics.toml").read_text(encoding="utf-8"))
+
+
+def bundled_geography() -> Geography:
+    """The regions and MRCs that msgu ships (seeds/mrcs.csv), as every database holds them."""
+    return Geography.from_mrcs(mrc for mrc, _type, _source in read_mrcs())
+
+
+def bundled_municipalities() -> list[Municipality]:
+    """The Répertoire des municipalités that msgu ships (seeds/municipalities.csv)."""
+    return read_municipalities()

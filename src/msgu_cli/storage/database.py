@@ -90,6 +90,18 @@ def open_read_only(path: Path) -> Database:
     raise DatabaseError(_("Cannot read {path}: {error}.").format(path=shown(path), error=last))
 
 
+def open_untouched(path: Path) -> Database:
+    """A read-only connection that leaves no file behind (`mode=ro` in a folder msgu may write
+    makes `-wal` and `-shm` files that nothing removes): the file alone, `immutable=1`, when no
+    write-ahead log is beside it (every write command checkpoints it); through the log of the
+    process that has it open otherwise."""
+    if Path(f"{path}-wal").exists():
+        return open_read_only(path)
+    db = _connect(path, uri=f"{path.resolve().as_uri()}?immutable=1")
+    db.execute("PRAGMA query_only = ON")
+    return db
+
+
 def _check_schema(db: Database, path: Path) -> bool:
     """True when the file still needs migrations; refuse foreign or newer databases."""
     tables = set(db.table_names())
