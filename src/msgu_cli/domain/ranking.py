@@ -139,11 +139,16 @@ class _Scorer:
         self.places: dict[tuple, _Place] = {}
         self.moments: dict[str | None, tuple[Reason, ...]] = {}
         self.tongues: dict[tuple, tuple[Reason, ...]] = {}
+        self.peers: dict[tuple, tuple[Reason, ...]] = {}
+
+    def place_key(self, c: Candidate) -> tuple:
+        """The fields a contact's place and kind signals read. The MRC matters only when one
+        is asked: 100,000 contacts share far fewer places."""
+        return (c.region, c.mrc if self.q.mrc else None, c.scope, c.kind)
 
     def place(self, c: Candidate) -> _Place:
-        """What the contact's place and kind earn and mean for this query. The MRC matters only
-        when one is asked: 100,000 contacts share far fewer places."""
-        key = (c.region, c.mrc if self.q.mrc else None, c.scope, c.kind)
+        """What the contact's place and kind earn and mean for this query."""
+        key = self.place_key(c)
         found = self.places.get(key)
         if found is None:
             q, geo = self.q, self.geo
@@ -171,12 +176,22 @@ class _Scorer:
             tongue = self.tongues[c.languages, c.kind, c.region, c.scope] = tuple(
                 score_language(c, q))
         # Free-text bm25 only where no asked topic's name already matched the description.
-        text = (score_text(c, q) if q.has_text and not any(r.signal == "text" for r in topic)
-                else ())
+        text = (tuple(score_text(c, q)) if q.has_text
+                and not any(r.signal == "text" for r in topic) else ())
         network = score_network(c) if c.followed_by or c.network_score > 0 else ()
-        peer = score_peer(c, q, self.geo, (*topic, *text)) if self.placed or q.org_kind else ()
+        peer = self.peer(c, tags, topic, text) if self.placed or q.org_kind else ()
         trust = score_trust(c) if c.verified else ()
         return (*topic, *text, *place.reasons, *peer, *network, *moment, *tongue, *trust)
+
+    def peer(self, c: Candidate, tags: tuple, topic: tuple[Reason, ...],
+             text: tuple[Reason, ...]) -> tuple[Reason, ...]:
+        """score_peer, memoised: it reads the place and the interest reasons (`topic`, the same
+        for the same `tags`, and `text`)."""
+        key = (self.place_key(c), tags, text)
+        found = self.peers.get(key)
+        if found is None:
+            found = self.peers[key] = tuple(score_peer(c, self.q, self.geo, (*topic, *text)))
+        return found
 
     def is_partner(self, c: Candidate) -> bool:
         """A territory partner (signals.partner_tier), memoised with the place."""
