@@ -159,11 +159,10 @@ class _Scorer:
                 partner is not None and is_own_service(c, q, partner))
         return found
 
-    def reasons(self, c: Candidate) -> tuple[Reason, ...]:
+    def reasons(self, c: Candidate, place: _Place) -> tuple[Reason, ...]:
         """topic, text, geography, kind, network, activity, language, trust: the contract's
-        order."""
+        order (`place`: the contact's, from `place`)."""
         q = self.q
-        place = self.place(c)
         tags = (c.topics, c.suggested_topics, c.text_topics, warns_you(c, place.tier, self.placed))
         topic = self.topics.get(tags)
         if topic is None:
@@ -209,22 +208,23 @@ class _Scorer:
 
     def rank(self, c: Candidate) -> Ranked | None:
         """The contact scored, or None when it has nothing to recommend it."""
+        place = self.place(c)
         followable = bool(followable_platforms(c.platforms, self.q.platforms))
-        reasons = (*self.reasons(c), *score_reference(followable, self.q))
+        reasons = (*self.reasons(c, place), *score_reference(followable, self.q))
         score = total(reasons)
         # With interests asked, only a territory partner qualifies without matching them;
         # without, the territory, the kind or the network must say something (Quebec-first
         # points and languages order contacts, they are no reason to follow one).
         if self.needs_interest:
             matched = any(r.points > 0 and r.signal in _INTEREST_SIGNALS for r in reasons)
-            qualified = matched or self.is_partner(c)
+            qualified = matched or (self.partners and place.partner is not None)
         else:
             matched = qualified = any(r.points > 0 and r.signal in self.grounds for r in reasons)
         if score <= 0 or not qualified:
             return None
         if not matched:
             self.partner_ids.add(c.contact_id)
-            if self.place(c).service:
+            if place.service:
                 self.service_ids.add(c.contact_id)
         return Ranked(c.contact_id, c.name, score, reasons, c.scope, followable,
                       tie_key(c, self.q, self.today))
