@@ -265,7 +265,9 @@ def tagged_sql(bounds: Bounds, filters: Filters, *, keep: int,
     coverage points (min(served, 1) - 1 is never above 0): then no `served` sum is made."""
     tagged = sorted({code for code, _ in bounds.tags})
     points, point_args = _tag_case({k: v[0] for k, v in bounds.tags.items()})
-    served, served_args, coverage, coverage_args = "", [], "", []
+    served, coverage = "", ""
+    served_args: list[object] = []
+    coverage_args: list[object] = []
     if bounds.asked > 1:
         served, served_args = _tag_case({k: v[1] for k, v in bounds.tags.items()})
         served = f", sum({served}) AS served"
