@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -31,6 +31,7 @@ from ..errors import InvalidInput
 from ..i18n import _, language
 from ..storage import candidates as pool
 from ..storage import contacts as store
+from ..storage.concurrent_read import read_beside
 from ..storage.graph import trusted_count, trusted_followers
 from ..storage.relations import load_profile, own_contact_ids
 from .reference import Reference, load_reference
@@ -148,17 +149,19 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     )
     ctx = _topic_context(db, ref, query.topics)
     codes = _scored_codes(query, ctx)
-    circle, network = _trusted_network(db, query, codes)
-    if not (query.topics or query.has_text or query.region or query.org_kind or network):
+    circle, network = _trusted_network(db, query, codes)  # walked beside the queries below
+    if not (query.topics or query.has_text or query.region or query.org_kind or network()):
         raise InvalidInput(_(
             "Nothing to rank by: give interests (--topic geolocalisation, or words such as "
             "\"cartographie des zones inondables\") or set a profile (msgu profile set --topic "
             "… --region …)."))
     text = (request.interests or "").strip()
-    found = _Found(_text_scores(db, _unmapped_words(ref, text)) if text else {},
-                   _topic_words(db, ref, query.topics), network, circle)
+    text_scores = _text_scores(db, _unmapped_words(ref, text)) if text else {}
+    words = _topic_words(db, ref, query.topics)
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
-    candidates = _candidates(db, query, ctx, codes, ref.geography, filters, found, keep)
+    ids = _candidate_ids(db, query, ctx, codes, filters, ref.geography, keep)
+    found = _Found(text_scores, words, network(), circle)
+    candidates = _candidates(db, ids, codes, filters, found)
     ranked, seen = _followable_first(candidates, query, ctx, ref.geography, today=today,
                                      limit=request.limit, websites=websites)
     return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, seen),
@@ -189,13 +192,12 @@ class _Found:
     circle: int
 
 
-def _candidates(db: Database, query: Query, ctx: TopicContext, codes: Sequence[str],
-                geo: Geography, filters: pool.Filters, found: _Found,
-                keep: int) -> list[Candidate]:
-    """The contacts worth scoring that pass `filters`, with what other queries found."""
-    ids = {*_candidate_ids(db, query, ctx, codes, filters, geo, keep), *found.text, *found.words,
-           *found.network}  # text and network reach any contact; candidate_rows applies filters
-    return pool.candidate_rows(db, sorted(ids), codes, filters, _found_fields(found))
+def _candidates(db: Database, ids: Sequence[int], codes: Sequence[str], filters: pool.Filters,
+                found: _Found) -> list[Candidate]:
+    """The contacts worth scoring (`ids`, the best bounds, and what other queries found) that
+    pass `filters`, with what other queries found."""
+    every = {*ids, *found.text, *found.words, *found.network}  # text and network reach any
+    return pool.candidate_rows(db, sorted(every), codes, filters, _found_fields(found))
 
 
 def _loaded(db: Database, query: Query, ctx: TopicContext, ranked: list[Ranked],
@@ -214,15 +216,18 @@ def _loaded(db: Database, query: Query, ctx: TopicContext, ranked: list[Ranked],
             [made(i, r) for i, r in enumerate(references, 1)])
 
 
-def _trusted_network(db: Database, query: Query,
-                     codes: Sequence[str]) -> tuple[int, dict[int, list[str]]]:
-    """The size of the circle of trust, and whom its accounts follow. With interests asked,
-    only contacts with a scored tag can qualify (text matches aside): the walk keeps those."""
+def _trusted_network(db: Database, query: Query, codes: Sequence[str]
+                     ) -> tuple[int, Callable[[], dict[int, list[str]]]]:
+    """The size of the circle of trust, and what waits for whom its accounts follow: the walk
+    over the follow graph (a million edges at province scale) runs on a second connection,
+    beside the candidate queries. With interests asked, only contacts with a scored tag can
+    qualify (text matches aside): the walk keeps those."""
     circle = trusted_count(db)
     interested = bool(query.topics or query.has_text)
     if not circle or (interested and not codes):
-        return circle, {}
-    return circle, trusted_followers(db, codes if interested else ())
+        return circle, dict
+    tagged = codes if interested else ()
+    return circle, read_beside(db, lambda reader: trusted_followers(reader, tagged))
 
 
 def _candidate_ids(db: Database, query: Query, ctx: TopicContext, codes: Sequence[str],
