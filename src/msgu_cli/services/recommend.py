@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..domain.affinity import is_service
 from ..domain.followability import follow_account, followable_platforms
@@ -149,8 +149,9 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     )
     ctx = _topic_context(db, ref, query.topics)
     codes = _scored_codes(query, ctx)
-    circle, network = _trusted_network(db, query, codes)  # walked beside the queries below
-    if not (query.topics or query.has_text or query.region or query.org_kind or network()):
+    circle, network = _trusted_network(db, query, codes, filters)  # beside the queries below
+    if not (query.topics or query.has_text or query.region or query.org_kind
+            or network().followers):
         raise InvalidInput(_(
             "Nothing to rank by: give interests (--topic geolocalisation, or words such as "
             "\"cartographie des zones inondables\") or set a profile (msgu profile set --topic "
@@ -160,8 +161,8 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     words = _topic_words(db, ref, query.topics)
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
     ids = _candidate_ids(db, query, ctx, codes, filters, ref.geography, keep)
-    found = _Found(text_scores, words, network(), circle)
-    candidates = _candidates(db, ids, codes, filters, found)
+    found = _Found(text_scores, words, network().followers, circle)
+    candidates = _candidates(db, ids, codes, filters, found, network().rows)
     ranked, seen = _followable_first(candidates, query, ctx, ref.geography, today=today,
                                      limit=request.limit, websites=websites)
     return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, seen),
@@ -193,11 +194,18 @@ class _Found:
 
 
 def _candidates(db: Database, ids: Sequence[int], codes: Sequence[str], filters: pool.Filters,
-                found: _Found) -> list[Candidate]:
-    """The contacts worth scoring (`ids`, the best bounds, and what other queries found) that
-    pass `filters`, with what other queries found."""
-    every = {*ids, *found.text, *found.words, *found.network}  # text and network reach any
-    return pool.candidate_rows(db, sorted(every), codes, filters, _found_fields(found))
+                found: _Found, walked: Sequence[Candidate]) -> list[Candidate]:
+    """The contacts worth scoring (`ids`, the best bounds, and what other queries found: text
+    and network reach any contact) that pass `filters`, with what other queries found, by id.
+    Those the circle of trust follows were read beside (`walked`), with their network fields
+    alone: they get their text fields here."""
+    fields = _found_fields(found)
+    also_text = found.text.keys() | found.words.keys()
+    walked = [replace(c, **fields[c.contact_id]) if c.contact_id in also_text else c
+              for c in walked]
+    rest = sorted({*ids, *also_text} - found.network.keys())
+    return sorted([*walked, *pool.candidate_rows(db, rest, codes, filters, fields)],
+                  key=lambda c: c.contact_id)
 
 
 def _loaded(db: Database, query: Query, ctx: TopicContext, ranked: list[Ranked],
@@ -216,18 +224,34 @@ def _loaded(db: Database, query: Query, ctx: TopicContext, ranked: list[Ranked],
             [made(i, r) for i, r in enumerate(references, 1)])
 
 
-def _trusted_network(db: Database, query: Query, codes: Sequence[str]
-                     ) -> tuple[int, Callable[[], dict[int, list[str]]]]:
-    """The size of the circle of trust, and what waits for whom its accounts follow: the walk
-    over the follow graph (a million edges at province scale) runs on a second connection,
-    beside the candidate queries. With interests asked, only contacts with a scored tag can
-    qualify (text matches aside): the walk keeps those."""
+@dataclass(frozen=True)
+class _Network:
+    """Whom the circle of trust follows, and those contacts that pass the filters, read as
+    candidates with their network fields."""
+
+    followers: dict[int, list[str]] = field(default_factory=dict)
+    rows: list[Candidate] = field(default_factory=list)
+
+
+def _trusted_network(db: Database, query: Query, codes: Sequence[str], filters: pool.Filters
+                     ) -> tuple[int, Callable[[], _Network]]:
+    """The size of the circle of trust, and what waits for the contacts its accounts follow:
+    the walk over the follow graph (a million edges at province scale) and the reading of
+    those contacts run on a second connection, beside the other candidate queries. With
+    interests asked, only contacts with a scored tag can qualify (text matches aside): the
+    walk keeps those."""
     circle = trusted_count(db)
     interested = bool(query.topics or query.has_text)
     if not circle or (interested and not codes):
-        return circle, dict
-    tagged = codes if interested else ()
-    return circle, read_beside(db, lambda reader: trusted_followers(reader, tagged))
+        return circle, _Network
+
+    def walked(reader: Database) -> _Network:
+        followers = trusted_followers(reader, codes if interested else ())
+        fields = _found_fields(_Found({}, {}, followers, circle))
+        return _Network(followers, pool.candidate_rows(reader, sorted(followers), codes,
+                                                       filters, fields))
+
+    return circle, read_beside(db, walked)
 
 
 def _candidate_ids(db: Database, query: Query, ctx: TopicContext, codes: Sequence[str],
@@ -332,7 +356,7 @@ def _text_scores(db: Database, text: str) -> dict[int, float]:
     return {contact_id: round(rank / best, 3) for contact_id, rank in hits if rank < 0}
 
 
-def _found_fields(found: _Found) -> dict[int, dict[str, object]]:
+def _found_fields(found: _Found) -> dict[int, dict[str, Any]]:
     """What other queries found, as the Candidate fields of each contact they found something
     for: its text scores and trusted followers (the others keep the fields' defaults)."""
     fields = {}
