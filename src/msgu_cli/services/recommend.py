@@ -149,6 +149,9 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     )
     ctx = _topic_context(db, ref, query.topics)
     codes = _scored_codes(query, ctx)
+    text = (request.interests or "").strip()
+    text_scores = _text_scores(db, _unmapped_words(ref, text)) if text else {}
+    words = _topic_words(db, ref, query.topics)
     circle, network = _trusted_network(db, query, codes, filters)  # beside the queries below
     if not (query.topics or query.has_text or query.region or query.org_kind
             or network().followers):
@@ -156,13 +159,13 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
             "Nothing to rank by: give interests (--topic geolocalisation, or words such as "
             "\"cartographie des zones inondables\") or set a profile (msgu profile set --topic "
             "… --region …)."))
-    text = (request.interests or "").strip()
-    text_scores = _text_scores(db, _unmapped_words(ref, text)) if text else {}
-    words = _topic_words(db, ref, query.topics)
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
-    ids = _candidate_ids(db, query, ctx, codes, filters, ref.geography, keep)
+    ids = {*_candidate_ids(db, query, ctx, codes, filters, ref.geography, keep), *text_scores,
+           *words}  # text reaches any contact, as the network does
+    read = pool.candidate_rows(db, sorted(ids), codes, filters,
+                               _found_fields(_Found(text_scores, words, {}, circle)))
     found = _Found(text_scores, words, network().followers, circle)
-    candidates = _candidates(db, ids, codes, filters, found, network().rows)
+    candidates = _candidates(read, network().rows, found)
     ranked, seen = _followable_first(candidates, query, ctx, ref.geography, today=today,
                                      limit=request.limit, websites=websites)
     return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, seen),
@@ -193,19 +196,17 @@ class _Found:
     circle: int
 
 
-def _candidates(db: Database, ids: Sequence[int], codes: Sequence[str], filters: pool.Filters,
-                found: _Found, walked: Sequence[Candidate]) -> list[Candidate]:
-    """The contacts worth scoring (`ids`, the best bounds, and what other queries found: text
-    and network reach any contact) that pass `filters`, with what other queries found, by id.
-    Those the circle of trust follows were read beside (`walked`), with their network fields
-    alone: they get their text fields here."""
+def _candidates(read: Sequence[Candidate], walked: Sequence[Candidate],
+                found: _Found) -> list[Candidate]:
+    """The contacts worth scoring, by id, with everything other queries found: those `read`
+    here (the best bounds, text matches: with their text fields) and those the circle of
+    trust follows, `walked` beside (with their network fields, and here their text ones)."""
     fields = _found_fields(found)
     also_text = found.text.keys() | found.words.keys()
     walked = [replace(c, **fields[c.contact_id]) if c.contact_id in also_text else c
               for c in walked]
-    rest = sorted({*ids, *also_text} - found.network.keys())
-    return sorted([*walked, *pool.candidate_rows(db, rest, codes, filters, fields)],
-                  key=lambda c: c.contact_id)
+    rest = [c for c in read if c.contact_id not in found.network]
+    return sorted([*walked, *rest], key=lambda c: c.contact_id)
 
 
 def _loaded(db: Database, query: Query, ctx: TopicContext, ranked: list[Ranked],
