@@ -8,7 +8,9 @@ service watches other police services first; an NGO such as the Red Cross the fi
 
 from __future__ import annotations
 
-from ..i18n import _
+import functools
+
+from ..i18n import _, language
 
 # Column order of every row below: the contact's kind.
 _COLUMNS: tuple[str, ...] = (
@@ -81,7 +83,12 @@ def affinity(org_kind: str, contact_kind: str) -> float:
 def kind_word(kind: str) -> str:
     """`weather` -> `weather`: the short word a reason shows for a kind, in the interface
     language."""
-    words = {
+    return _kind_words(language()).get(kind, kind)
+
+
+@functools.cache  # the ranking asks for every candidate: translate the words once per language
+def _kind_words(interface_language: str) -> dict[str, str]:
+    return {
         "municipality": _("municipality"), "mrc": _("MRC"), "provincial": _("provincial agency"),
         "federal": _("federal agency"), "police": _("police"), "fire": _("fire service"),
         "health": _("health"), "ngo": _("NGO"), "weather": _("weather"),
@@ -89,7 +96,6 @@ def kind_word(kind: str) -> str:
         "expert": _("expert"), "media": _("media"), "volunteer": _("volunteers"),
         "other": _("other"),
     }
-    return words.get(kind, kind)
 
 
 def is_partner_kind(org_kind: str | None, contact_kind: str) -> bool:

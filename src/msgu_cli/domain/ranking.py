@@ -139,11 +139,16 @@ class _Scorer:
         self.places: dict[tuple, _Place] = {}
         self.moments: dict[str | None, tuple[Reason, ...]] = {}
         self.tongues: dict[tuple, tuple[Reason, ...]] = {}
+        self.peers: dict[tuple, tuple[Reason, ...]] = {}
+
+    def place_key(self, c: Candidate) -> tuple:
+        """The fields a contact's place and kind signals read. The MRC matters only when one
+        is asked: 100,000 contacts share far fewer places."""
+        return (c.region, c.mrc if self.q.mrc else None, c.scope, c.kind)
 
     def place(self, c: Candidate) -> _Place:
-        """What the contact's place and kind earn and mean for this query. The MRC matters only
-        when one is asked: 100,000 contacts share far fewer places."""
-        key = (c.region, c.mrc if self.q.mrc else None, c.scope, c.kind)
+        """What the contact's place and kind earn and mean for this query."""
+        key = self.place_key(c)
         found = self.places.get(key)
         if found is None:
             q, geo = self.q, self.geo
@@ -154,11 +159,10 @@ class _Scorer:
                 partner is not None and is_own_service(c, q, partner))
         return found
 
-    def reasons(self, c: Candidate) -> tuple[Reason, ...]:
+    def reasons(self, c: Candidate, place: _Place) -> tuple[Reason, ...]:
         """topic, text, geography, kind, network, activity, language, trust: the contract's
-        order."""
+        order (`place`: the contact's, from `place`)."""
         q = self.q
-        place = self.place(c)
         tags = (c.topics, c.suggested_topics, c.text_topics, warns_you(c, place.tier, self.placed))
         topic = self.topics.get(tags)
         if topic is None:
@@ -171,12 +175,22 @@ class _Scorer:
             tongue = self.tongues[c.languages, c.kind, c.region, c.scope] = tuple(
                 score_language(c, q))
         # Free-text bm25 only where no asked topic's name already matched the description.
-        text = (score_text(c, q) if q.has_text and not any(r.signal == "text" for r in topic)
-                else ())
+        text = (tuple(score_text(c, q)) if q.has_text
+                and not any(r.signal == "text" for r in topic) else ())
         network = score_network(c) if c.followed_by or c.network_score > 0 else ()
-        peer = score_peer(c, q, self.geo, (*topic, *text)) if self.placed or q.org_kind else ()
+        peer = self.peer(c, tags, topic, text) if self.placed or q.org_kind else ()
         trust = score_trust(c) if c.verified else ()
         return (*topic, *text, *place.reasons, *peer, *network, *moment, *tongue, *trust)
+
+    def peer(self, c: Candidate, tags: tuple, topic: tuple[Reason, ...],
+             text: tuple[Reason, ...]) -> tuple[Reason, ...]:
+        """score_peer, memoised: it reads the place and the interest reasons (`topic`, the same
+        for the same `tags`, and `text`)."""
+        key = (self.place_key(c), tags, text)
+        found = self.peers.get(key)
+        if found is None:
+            found = self.peers[key] = tuple(score_peer(c, self.q, self.geo, (*topic, *text)))
+        return found
 
     def is_partner(self, c: Candidate) -> bool:
         """A territory partner (signals.partner_tier), memoised with the place."""
@@ -194,22 +208,23 @@ class _Scorer:
 
     def rank(self, c: Candidate) -> Ranked | None:
         """The contact scored, or None when it has nothing to recommend it."""
+        place = self.place(c)
         followable = bool(followable_platforms(c.platforms, self.q.platforms))
-        reasons = (*self.reasons(c), *score_reference(followable, self.q))
+        reasons = (*self.reasons(c, place), *score_reference(followable, self.q))
         score = total(reasons)
         # With interests asked, only a territory partner qualifies without matching them;
         # without, the territory, the kind or the network must say something (Quebec-first
         # points and languages order contacts, they are no reason to follow one).
         if self.needs_interest:
             matched = any(r.points > 0 and r.signal in _INTEREST_SIGNALS for r in reasons)
-            qualified = matched or self.is_partner(c)
+            qualified = matched or (self.partners and place.partner is not None)
         else:
             matched = qualified = any(r.points > 0 and r.signal in self.grounds for r in reasons)
         if score <= 0 or not qualified:
             return None
         if not matched:
             self.partner_ids.add(c.contact_id)
-            if self.place(c).service:
+            if place.service:
                 self.service_ids.add(c.contact_id)
         return Ranked(c.contact_id, c.name, score, reasons, c.scope, followable,
                       tie_key(c, self.q, self.today))

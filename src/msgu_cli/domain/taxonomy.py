@@ -59,12 +59,27 @@ class Taxonomy:
             for parent in parents:
                 children[parent].append(code)
         self._children = {code: tuple(kids) for code, kids in children.items()}
-        self._keys: dict[str, str] = {}
-        for forms in self._tiers():
-            for code, form in forms:
-                self._keys.setdefault(_key(form), code)
-        self._keys.pop("", None)
+        # Codes win any clash of names (`_tiers`): a name that is a code is found without the
+        # index of every label and synonym, built at the first other name (slugging a thousand
+        # accented names costs milliseconds, and most commands name topics by code).
+        self._code_keys: dict[str, str] = {}
+        for code in self._by_code:
+            self._code_keys.setdefault(_key(code), code)
+        self._code_keys.pop("", None)
+        self._name_keys: dict[str, str] | None = None
         self._text_index: _TextIndex | None = None
+
+    @property
+    def _keys(self) -> dict[str, str]:
+        """Every name's key -> its code (codes, then labels, then synonyms)."""
+        if self._name_keys is None:
+            keys: dict[str, str] = {}
+            for forms in self._tiers():
+                for code, form in forms:
+                    keys.setdefault(_key(form), code)
+            keys.pop("", None)
+            self._name_keys = keys
+        return self._name_keys
 
     def _tiers(self) -> Iterator[list[tuple[str, str]]]:
         """Codes, then labels, then synonyms: on a clash the more official name wins."""
@@ -87,7 +102,8 @@ class Taxonomy:
 
     def find(self, text: str) -> str | None:
         """The code that `text` names (code, label or synonym, any spelling), or None."""
-        return self._keys.get(_key(text))
+        key = _key(text)
+        return self._code_keys.get(key) or self._keys.get(key)
 
     def resolve(self, text: str, *, creatable: bool = False) -> str:
         """Like `find`, but an unknown name is an error that suggests the closest codes (and

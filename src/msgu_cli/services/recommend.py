@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..domain.affinity import is_service
 from ..domain.followability import follow_account, followable_platforms
@@ -31,6 +31,7 @@ from ..errors import InvalidInput
 from ..i18n import _, language
 from ..storage import candidates as pool
 from ..storage import contacts as store
+from ..storage.concurrent_read import read_beside
 from ..storage.graph import trusted_count, trusted_followers
 from ..storage.relations import load_profile, own_contact_ids
 from .reference import Reference, load_reference
@@ -148,17 +149,23 @@ def recommend(db: Database, request: RecommendRequest, *, today: date,
     )
     ctx = _topic_context(db, ref, query.topics)
     codes = _scored_codes(query, ctx)
-    circle, network = _trusted_network(db, query, codes)
-    if not (query.topics or query.has_text or query.region or query.org_kind or network):
+    text = (request.interests or "").strip()
+    text_scores = _text_scores(db, _unmapped_words(ref, text)) if text else {}
+    words = _topic_words(db, ref, query.topics)
+    circle, network = _trusted_network(db, query, codes, filters)  # beside the queries below
+    if not (query.topics or query.has_text or query.region or query.org_kind
+            or network().followers):
         raise InvalidInput(_(
             "Nothing to rank by: give interests (--topic geolocalisation, or words such as "
             "\"cartographie des zones inondables\") or set a profile (msgu profile set --topic "
             "… --region …)."))
-    text = (request.interests or "").strip()
-    found = _Found(_text_scores(db, _unmapped_words(ref, text)) if text else {},
-                   _topic_words(db, ref, query.topics), network, circle)
     keep = max(SHORTLIST, SHORTLIST_PER_RESULT * request.limit) if shortlist else 2**62
-    candidates = _candidates(db, query, ctx, codes, ref.geography, filters, found, keep)
+    ids = {*_candidate_ids(db, query, ctx, codes, filters, ref.geography, keep), *text_scores,
+           *words}  # text reaches any contact, as the network does
+    read = pool.candidate_rows(db, sorted(ids), codes, filters,
+                               _found_fields(_Found(text_scores, words, {}, circle)))
+    found = _Found(text_scores, words, network().followers, circle)
+    candidates = _candidates(read, network().rows, found)
     ranked, seen = _followable_first(candidates, query, ctx, ref.geography, today=today,
                                      limit=request.limit, websites=websites)
     return RecommendResult(query, text_topics, *_loaded(db, query, ctx, ranked, seen),
@@ -189,13 +196,17 @@ class _Found:
     circle: int
 
 
-def _candidates(db: Database, query: Query, ctx: TopicContext, codes: Sequence[str],
-                geo: Geography, filters: pool.Filters, found: _Found,
-                keep: int) -> list[Candidate]:
-    """The contacts worth scoring that pass `filters`, with what other queries found."""
-    ids = {*_candidate_ids(db, query, ctx, codes, filters, geo, keep), *found.text, *found.words,
-           *found.network}  # text and network reach any contact; candidate_rows applies filters
-    return pool.candidate_rows(db, sorted(ids), codes, filters, _found_fields(found))
+def _candidates(read: Sequence[Candidate], walked: Sequence[Candidate],
+                found: _Found) -> list[Candidate]:
+    """The contacts worth scoring, by id, with everything other queries found: those `read`
+    here (the best bounds, text matches: with their text fields) and those the circle of
+    trust follows, `walked` beside (with their network fields, and here their text ones)."""
+    fields = _found_fields(found)
+    also_text = found.text.keys() | found.words.keys()
+    walked = [replace(c, **fields[c.contact_id]) if c.contact_id in also_text else c
+              for c in walked]
+    rest = [c for c in read if c.contact_id not in found.network]
+    return sorted([*walked, *rest], key=lambda c: c.contact_id)
 
 
 def _loaded(db: Database, query: Query, ctx: TopicContext, ranked: list[Ranked],
@@ -214,15 +225,34 @@ def _loaded(db: Database, query: Query, ctx: TopicContext, ranked: list[Ranked],
             [made(i, r) for i, r in enumerate(references, 1)])
 
 
-def _trusted_network(db: Database, query: Query,
-                     codes: Sequence[str]) -> tuple[int, dict[int, list[str]]]:
-    """The size of the circle of trust, and whom its accounts follow. With interests asked,
-    only contacts with a scored tag can qualify (text matches aside): the walk keeps those."""
+@dataclass(frozen=True)
+class _Network:
+    """Whom the circle of trust follows, and those contacts that pass the filters, read as
+    candidates with their network fields."""
+
+    followers: dict[int, list[str]] = field(default_factory=dict)
+    rows: list[Candidate] = field(default_factory=list)
+
+
+def _trusted_network(db: Database, query: Query, codes: Sequence[str], filters: pool.Filters
+                     ) -> tuple[int, Callable[[], _Network]]:
+    """The size of the circle of trust, and what waits for the contacts its accounts follow:
+    the walk over the follow graph (a million edges at province scale) and the reading of
+    those contacts run on a second connection, beside the other candidate queries. With
+    interests asked, only contacts with a scored tag can qualify (text matches aside): the
+    walk keeps those."""
     circle = trusted_count(db)
     interested = bool(query.topics or query.has_text)
     if not circle or (interested and not codes):
-        return circle, {}
-    return circle, trusted_followers(db, codes if interested else ())
+        return circle, _Network
+
+    def walked(reader: Database) -> _Network:
+        followers = trusted_followers(reader, codes if interested else ())
+        fields = _found_fields(_Found({}, {}, followers, circle))
+        return _Network(followers, pool.candidate_rows(reader, sorted(followers), codes,
+                                                       filters, fields))
+
+    return circle, read_beside(db, walked)
 
 
 def _candidate_ids(db: Database, query: Query, ctx: TopicContext, codes: Sequence[str],
@@ -327,7 +357,7 @@ def _text_scores(db: Database, text: str) -> dict[int, float]:
     return {contact_id: round(rank / best, 3) for contact_id, rank in hits if rank < 0}
 
 
-def _found_fields(found: _Found) -> dict[int, dict[str, object]]:
+def _found_fields(found: _Found) -> dict[int, dict[str, Any]]:
     """What other queries found, as the Candidate fields of each contact they found something
     for: its text scores and trusted followers (the others keep the fields' defaults)."""
     fields = {}

@@ -6,6 +6,7 @@ Id lists travel as one JSON array (`json_each`), not as thousands of bound param
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -179,26 +180,42 @@ def candidate_rows(db: Database, ids: Sequence[int], codes: Sequence[str], filte
         WHERE c.id IN (SELECT value FROM json_each(?)) AND {where}
         GROUP BY c.id ORDER BY c.id
         """, [*codes, json.dumps(sorted(set(ids))), *filter_args])
-    languages: dict[str, tuple[str, ...]] = {}  # a few distinct JSON lists: parse each once
     found = found or {}
     rows = []
     for row in cursor:
-        platforms = tuple(sorted(set(row[10].split(",")))) if row[10] else ()  # one each
+        platforms = _platform_set(row[10])
         if filters.platforms and not on_platforms(platforms, filters.platforms):
             continue
-        if row[6] not in languages:
-            languages[row[6]] = tuple(json.loads(row[6] or "[]"))
-        pairs = sorted(pair.rsplit(":", 1) for pair in (row[7] or "").split())
+        topics, suggested = _tag_lists(row[7])
         rows.append(Candidate(
             contact_id=row[0], name=row[1], kind=row[2], region=row[3], mrc=row[4], scope=row[5],
-            languages=languages[row[6]],
-            topics=tuple(code for code, suggested in pairs if suggested == "0"),
-            suggested_topics=tuple(code for code, suggested in pairs if suggested != "0"),
+            languages=_language_list(row[6]), topics=topics, suggested_topics=suggested,
             last_post_at=row[8], any_account_alive=bool(row[9]), platforms=platforms,
             followers=row[11], name_key=row[12], verified=bool(row[13]), municipality=row[14],
             **found.get(row[0], {}),
         ))
     return rows
+
+
+# A candidate query's rows share a few distinct aggregated strings (language lists, tag lists
+# among the asked codes, platform sets): each is parsed once.
+@functools.lru_cache(maxsize=4096)
+def _platform_set(platforms: str | None) -> tuple[str, ...]:
+    """`x,website,x` -> `("website", "x")`: a contact's platforms, one each, sorted."""
+    return tuple(sorted(set(platforms.split(",")))) if platforms else ()
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag_lists(pairs: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`inondations:0 alerte:1` -> its tags and its suggested tags, each sorted."""
+    split = sorted(pair.rsplit(":", 1) for pair in (pairs or "").split())
+    return (tuple(code for code, suggested in split if suggested == "0"),
+            tuple(code for code, suggested in split if suggested != "0"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _language_list(languages: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(languages or "[]"))
 
 
 def on_platforms(platforms: Sequence[str], wanted: Sequence[str]) -> bool:
@@ -244,22 +261,30 @@ def tagged_sql(bounds: Bounds, filters: Filters, *, keep: int,
     """The SQL of `best_tagged`. INDEXED BY: grouping by contact id, the planner would rather
     scan the whole table in primary-key order than read the asked tags from the topic index;
     and it would read each contact's whole row where the narrow index contacts_ranked holds
-    every column the bound, the filters and the order need."""
+    every column the bound, the filters and the order need. One asked topic earns no
+    coverage points (min(served, 1) - 1 is never above 0): then no `served` sum is made."""
     tagged = sorted({code for code, _ in bounds.tags})
     points, point_args = _tag_case({k: v[0] for k, v in bounds.tags.items()})
-    served, served_args = _tag_case({k: v[1] for k, v in bounds.tags.items()})
+    served, coverage = "", ""
+    served_args: list[object] = []
+    coverage_args: list[object] = []
+    if bounds.asked > 1:
+        served, served_args = _tag_case({k: v[1] for k, v in bounds.tags.items()})
+        served = f", sum({served}) AS served"
+        coverage, coverage_args = "? * max(0, min(t.served, ?) - 1) + ", [bounds.coverage,
+                                                                         bounds.asked]
     rest, rest_args = _bound_sql(bounds)
     where, filter_args = _filter_sql(filters, platforms=False)
     source = f"""
-        FROM (SELECT ct.contact_id AS id, sum({points}) AS points, sum({served}) AS served
+        FROM (SELECT ct.contact_id AS id, sum({points}) AS points{served}
               FROM contact_topics ct INDEXED BY contact_topics_topic
               WHERE ct.topic IN ({_marks(tagged)}) GROUP BY ct.contact_id) t
         JOIN contacts c INDEXED BY contacts_ranked ON c.id = t.id
         WHERE {where}"""
     return _best_first_sql(
-        f"t.points + ? * max(0, min(t.served, ?) - 1) + {rest}", source,
-        [bounds.coverage, bounds.asked, *rest_args, *point_args, *served_args, *tagged,
-         *filter_args], filters, keep=keep, read_ahead=read_ahead)
+        f"t.points + {coverage}{rest}", source,
+        [*coverage_args, *rest_args, *point_args, *served_args, *tagged, *filter_args],
+        filters, keep=keep, read_ahead=read_ahead)
 
 
 def best_tagged(db: Database, bounds: Bounds, filters: Filters, *,
