@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,10 @@ if TYPE_CHECKING:  # the type only: sqlite-utils is not needed to read
     from .connection import Database
 
 _TRUSTED = ", ".join(f"'{s}'" for s in sorted(FOLLOWED_STATUSES))
+
+
+# The hint exists from SQLite 3.35 (2021); an older library plans the same query without it.
+_MATERIALIZED = "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35) else ""
 
 
 def trusted_followers_sql(tagged: Sequence[str] = ()) -> tuple[str, list]:
@@ -27,7 +32,7 @@ def trusted_followers_sql(tagged: Sequence[str] = ()) -> tuple[str, list]:
         among = ("WHERE r.contact_id IN (SELECT contact_id FROM contact_topics "
                  f"WHERE topic IN ({', '.join('?' * len(tagged))}))")
     sql = f"""
-        WITH reached AS MATERIALIZED (
+        WITH reached AS {_MATERIALIZED} (
             SELECT followee.contact_id AS contact_id, truster.id AS truster_id
             FROM contacts truster
             CROSS JOIN accounts mine ON mine.contact_id = truster.id
