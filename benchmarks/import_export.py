@@ -1,12 +1,12 @@
-"""Import and export speed of the real `msgu` command next to a csv + executemany baseline.
+"""Import and export speed of the real `msgu` command next to csv + executemany baselines.
 
-The baseline does the least any importer must: read the same CSV with the csv module and
-`executemany` its contacts, accounts and tags into the same schema (FTS triggers, indexes and
-foreign keys included, the same words in the full-text columns) in one transaction, with no
-validation, no normalised handles and no duplicate check; the export baseline selects the same
-rows and writes them with csv.writer. Both sides run as child processes (interpreter start-up
-included), msgu as a user runs it, and take turns in each run so that a busy machine slows them
-alike. Prints rows per second and the msgu/baseline ratio (target: at most 2x).
+The three-table baseline (benchmarks/baseline.py import) is the floor of msgu's storage: the
+rows msgu writes for the file, written as msgu's bulk path writes them (full-text index and
+secondary indexes built once), with no validation, no normalised handles and no duplicate
+check; the export baseline (baseline.py export) selects the same rows and writes them with
+csv.writer. Both sides run as child processes (interpreter start-up included), msgu as a user
+runs it, and take turns in each run so that a busy machine slows them alike. Prints rows per
+second and the msgu/baseline ratio (target: at most 2x).
 
 Two more import baselines, timed in the same alternation: the plain csv + executemany of the
 raw cells into one table (benchmarks/baseline.py one-table), compared beyond start-up (each
@@ -19,8 +19,6 @@ side's time on a header-only file taken off; target: at most 6x at 20,000 rows),
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import os
 import sqlite3
 import statistics
@@ -32,70 +30,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOW = "2026-01-15T12:00:00+00:00"
-PLATFORMS = ("x", "bluesky", "mastodon", "facebook", "instagram", "threads", "youtube",
-             "linkedin", "tiktok", "website")
-CONTACT_COLUMNS = ("id", "name", "name_key", "kind", "region", "mrc", "municipality", "scope",
-                   "languages", "description", "notes", "source", "status", "topics_text",
-                   "handles_text", "created_at", "updated_at")
-
-
-# --- the baseline (run in a child process: `import_export.py baseline import|export DB CSV`) --
-
-
-def baseline_import(db_path: str, csv_path: str) -> None:
-    """csv.reader + executemany of the same rows, no checks: the floor of any CSV import."""
-    from msgu_cli.domain.text import fold  # the same accent folding for the name key
-
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys = ON")
-    regions = dict(conn.execute("SELECT name, number FROM regions"))
-    words = {code: f"{code} {fr} {en}"  # the same full-text words msgu indexes for a tag
-             for code, fr, en in conn.execute("SELECT code, label_fr, label_en FROM topics")}
-    contacts, accounts, tags = [], [], []
-    with open(csv_path, encoding="utf-8-sig", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle), 1):
-            mine = [(number, platform, handle) for platform in PLATFORMS
-                    for handle in row[platform].split("|") if handle]
-            topics = [topic for topic in row["topics"].split("|") if topic]
-            contacts.append((
-                number, row["name"], fold(row["name"]), row["kind"], regions.get(row["region"]),
-                row["mrc"] or None, row["municipality"] or None, row["scope"] or None,
-                json.dumps(row["languages"].split("|")), row["description"] or None,
-                row["notes"] or None, row["source"] or None, row["status"],
-                " ".join(words.get(t, t) for t in topics), " ".join(h for _, _, h in mine),
-                NOW, NOW))
-            accounts += mine
-            tags += [(number, topic) for topic in topics]
-    conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(f"INSERT INTO contacts ({', '.join(CONTACT_COLUMNS)}) VALUES "
-                     f"({', '.join('?' * len(CONTACT_COLUMNS))})", contacts)
-    conn.executemany(
-        "INSERT INTO accounts (contact_id, platform, handle) VALUES (?, ?, ?)", accounts)
-    conn.executemany("INSERT INTO contact_topics (contact_id, topic) VALUES (?, ?)", tags)
-    conn.execute("COMMIT")
-    conn.close()
-
-
-def baseline_export(db_path: str, csv_path: str) -> None:
-    """One SELECT per table and csv.writer: the floor of any CSV export."""
-    conn = sqlite3.connect(db_path)
-    handles: dict[int, dict[str, list[str]]] = {}
-    for contact_id, platform, handle in conn.execute(
-            "SELECT contact_id, platform, handle FROM accounts ORDER BY contact_id, handle"):
-        handles.setdefault(contact_id, {}).setdefault(platform, []).append(handle)
-    topics: dict[int, list[str]] = {}
-    for contact_id, topic in conn.execute("SELECT contact_id, topic FROM contact_topics"):
-        topics.setdefault(contact_id, []).append(topic)
-    with open(csv_path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out, lineterminator="\r\n")
-        for row in conn.execute("SELECT id, name, kind, region, mrc, municipality, scope, "
-                                "languages, status, description, notes, source FROM contacts "
-                                "ORDER BY name_key, id"):
-            mine = handles.get(row[0], {})
-            writer.writerow([*row[:9], "|".join(topics.get(row[0], [])),
-                             *("|".join(mine.get(p, [])) for p in PLATFORMS), *row[9:]])
-    conn.close()
 
 
 # --- the parent: data, runs, table --------------------------------------------------------------
@@ -123,7 +57,7 @@ def msgu(db: Path, *args: str, peak: str = "") -> Callable[[], None]:
 
 
 def baseline(job: str, db: Path, csv_path: Path) -> Callable[[], None]:
-    return lambda: run(__file__, "baseline", job, str(db), str(csv_path))
+    return lambda: run(str(HERE / "baseline.py"), job, str(db), str(csv_path))
 
 
 def one_table(db: Path, csv_path: Path) -> Callable[[], None]:
@@ -251,8 +185,4 @@ def transfers(rows: int, runs: int, folder: Path, source: Path) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["baseline"]:
-        job, db_file, csv_file = sys.argv[2:5]
-        (baseline_import if job == "import" else baseline_export)(db_file, csv_file)
-    else:
-        main()
+    main()
