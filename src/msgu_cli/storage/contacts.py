@@ -193,13 +193,13 @@ def set_status(db: Database, contact_id: int, status: str, *, now: str) -> None:
 def load_contacts(db: Database, ids: Sequence[int] | None = None) -> list[Contact]:
     """Whole contacts, in the order of `ids` (all of them, by name, when `ids` is None)."""
     if ids is None:
-        rows = db.execute("SELECT * FROM contacts ORDER BY name_key, id")
+        rows = db.execute(f"SELECT {_LOADED} FROM contacts ORDER BY name_key, id")
         contacts = _assemble(db, rows, where="")
         return contacts
     found: dict[int, Contact] = {}
     for chunk in _chunks(list(ids)):
         marks = ", ".join("?" * len(chunk))
-        rows = db.execute(f"SELECT * FROM contacts WHERE id IN ({marks})", chunk)
+        rows = db.execute(f"SELECT {_LOADED} FROM contacts WHERE id IN ({marks})", chunk)
         for contact in _assemble(db, rows, where=f"WHERE contact_id IN ({marks})", args=chunk):
             found[contact.saved_id()] = contact
     return [found[i] for i in ids if i in found]
@@ -210,6 +210,11 @@ def iter_contacts(db: Database, ids: Sequence[int], *, chunk: int = 2000) -> Ite
     province never holds every contact in memory at once."""
     for start in range(0, len(ids), chunk):
         yield from load_contacts(db, ids[start:start + chunk])
+
+
+# What a Contact holds, not the full-text words and dates beside it (half of a row's bytes).
+_LOADED = ("id, name, kind, region, mrc, municipality, scope, languages, description, notes, "
+           "source, status")
 
 
 def _assemble(db: Database, cursor, *, where: str, args: Sequence = ()) -> list[Contact]:
