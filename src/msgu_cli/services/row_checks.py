@@ -37,7 +37,7 @@ _ROWS, _END, _FAILED, _CRASHED = range(4)
 Chunk = list[tuple[RawRow, Checked]]
 
 
-def check(row: RawRow, ref: Reference) -> Checked:
+def _check(row: RawRow, ref: Reference) -> Checked:
     """The row's Contact and created topics, the FieldError against it, or why it cannot be
     read at all."""
     if row.problem:
@@ -68,7 +68,7 @@ def can_fork() -> bool:
 
 def _here(rows: Iterator[RawRow], ref: Reference, sizes: Iterator[int]) -> Iterator[Chunk]:
     while chunk := list(itertools.islice(rows, next(sizes))):
-        yield [(row, check(row, ref)) for row in chunk]
+        yield [(row, _check(row, ref)) for row in chunk]
 
 
 def _growing(size: int) -> Iterator[int]:
