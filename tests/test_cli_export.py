@@ -143,6 +143,8 @@ def test_status_filter_after_follow(invoke, starter_db, tmp_path):
         (["--kind", "police", "--kind", "fire"], ["--kind", "police", "--kind", "fire"]),
         (["--kind", "municipality", "--region", "mauricie"],
          ["--kind", "municipality", "--region", "04"]),
+        (["--mrc", "montreal"], ["--mrc", "Montréal"]),
+        (["--mrc", "Gatineau", "--mrc", "quebec"], ["--mrc", "gatineau", "--mrc", "Québec"]),
     ],
 )
 def test_directory_filters_pick_what_list_picks(invoke, starter_db, export_args, list_args):

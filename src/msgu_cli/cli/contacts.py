@@ -20,6 +20,14 @@ from .completion import (
     complete_status,
     complete_topic,
 )
+from .filters import (
+    KindFilter,
+    MrcFilter,
+    RegionFilter,
+    StatusFilter,
+    TopicOpt,
+    directory_filters,
+)
 from .root import app
 
 JsonOpt = Annotated[bool, typer.Option("--json", help=_(
@@ -37,8 +45,6 @@ MunicipalityOpt = Annotated[str | None, typer.Option(
     "--municipality", autocompletion=complete_municipality, help=_(
     "Municipality of the Répertoire des municipalités, accents and hyphens optional "
     "(fills in the MRC and region)."))]
-TopicOpt = Annotated[Many, typer.Option("--topic", autocompletion=complete_topic, help=_(
-    "Topic, in French or English (repeatable): geolocalisation, inondations, VOST…"))]
 # The largest --limit that means anything (SQLite takes 64-bit numbers; a directory is far
 # smaller): a larger one is a usage error, never an overflow.
 MAX_LIMIT = 1_000_000
@@ -161,15 +167,11 @@ def _print_contacts(contacts, json_: bool, title: str) -> None:
 @guarded
 def list_(
     ctx: typer.Context,
-    kind: Annotated[Many, typer.Option("--kind", autocompletion=complete_kind,
-                                       help=_("Kind (repeatable: OR)."))] = None,
-    region: Annotated[Many, typer.Option("--region", autocompletion=complete_region,
-                                         help=_("Region (repeatable: OR)."))] = None,
-    mrc: Annotated[Many, typer.Option("--mrc", autocompletion=complete_mrc,
-                                      help=_("MRC (repeatable: OR)."))] = None,
+    kind: KindFilter = None,
+    region: RegionFilter = None,
+    mrc: MrcFilter = None,
     topic: TopicOpt = None,
-    status: Annotated[Many, typer.Option("--status", autocompletion=complete_status, help=_(
-        "Relationship status, e.g. candidate, to-follow, following (repeatable: OR)."))] = None,
+    status: StatusFilter = None,
     platform: Annotated[Many, typer.Option("--platform", autocompletion=complete_platform, help=_(
         "Has an account on this platform (repeatable: OR)."))] = None,
     limit: LimitOpt = None,
@@ -178,8 +180,7 @@ def list_(
     from ..services.directory import list_contacts, parse_filters
 
     db = open_database(ctx)
-    filters = parse_filters(db, {"kinds": kind or [], "regions": region or [], "mrcs": mrc or [],
-                                 "topics": topic or [], "statuses": status or [],
+    filters = parse_filters(db, {**directory_filters(kind, region, mrc, topic, status),
                                  "platforms": platform or []})
     contacts = list_contacts(db, filters, limit=limit)
     _print_contacts(contacts, json_, ngettext("{count} contact", "{count} contacts",

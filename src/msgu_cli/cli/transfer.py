@@ -11,16 +11,13 @@ import typer
 from ..domain.text import escaped, shown
 from ..i18n import _, english, ngettext
 from ._help import command_help
-from ._shared import Many, guarded, open_database, print_json, progress_bar, stage_label
+from ._shared import guarded, open_database, print_json, progress_bar, stage_label
 from .completion import (
     complete_format,
-    complete_kind,
     complete_on_duplicate,
     complete_platform,
-    complete_region,
-    complete_status,
-    complete_topic,
 )
+from .filters import KindFilter, MrcFilter, RegionFilter, StatusFilter, TopicOpt, directory_filters
 from .root import app
 
 if TYPE_CHECKING:
@@ -40,14 +37,11 @@ def export(
     fmt: Annotated[str, typer.Option("--format", "-f", autocompletion=complete_format, help=_(
         "csv (Excel), xlsx (an Excel workbook: needs --output), mastodon (follow import file), "
         "json, or pack (a shared directory that others subscribe to)."))],
-    status: Annotated[Many, typer.Option("--status", autocompletion=complete_status, help=_(
-        "Relationship status (repeatable)."))] = None,
-    topic: Annotated[Many, typer.Option("--topic", autocompletion=complete_topic,
-                                        help=_("Topic (repeatable)."))] = None,
-    region: Annotated[Many, typer.Option("--region", autocompletion=complete_region,
-                                         help=_("Region (repeatable)."))] = None,
-    kind: Annotated[Many, typer.Option("--kind", autocompletion=complete_kind,
-                                       help=_("Kind (repeatable)."))] = None,
+    status: StatusFilter = None,
+    topic: TopicOpt = None,
+    region: RegionFilter = None,
+    mrc: MrcFilter = None,
+    kind: KindFilter = None,
     platform: Annotated[str | None, typer.Option(
         "--platform", autocompletion=complete_platform, help=_(
         "Only this platform's accounts."))] = None,
@@ -71,8 +65,7 @@ def export(
     if output is not None and str(output) == "-":  # the Unix spelling of stdout
         output = None
     db = open_database(ctx)
-    filters = {"statuses": status or [], "topics": topic or [], "regions": region or [],
-               "kinds": kind or []}
+    filters = directory_filters(kind, region, mrc, topic, status)
     count = export_directory(db, filters, fmt, sys.stdout, output=output, platform=platform,
                              header=header, delimiter=delimiter,
                              pack=_pack_info(name, description, maintainer))
