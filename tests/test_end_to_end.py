@@ -102,3 +102,36 @@ def test_a_follow_is_dated_on_the_users_calendar_not_utcs(db_path, zone, hours):
         [(day,)] = conn.execute("SELECT r.date FROM relations r JOIN contacts c "
                                 "ON c.id = r.contact_id WHERE c.name = 'Caserne du test'")
     assert day == local_day
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2,
+                    reason="a large import checks rows in a second process on Linux only")
+def test_ctrl_c_during_a_large_import_stops_both_processes_and_writes_nothing(tmp_path):
+    """Ctrl-C reaches the terminal's whole process group: the import says so, exits 130,
+    leaves no process behind (the child that checks rows included) and no row written."""
+    import signal
+    import time
+
+    db = tmp_path / "msgu.db"
+    run("init", "--empty", db=db)
+    source = tmp_path / "gros.csv"
+    source.write_text("name,x,topics\n" + "".join(
+        f"Poste {n},@poste_{n},inondations\n" for n in range(60_000)), encoding="utf-8")
+    env = {**os.environ, "MSGU_DB": str(db)}
+    importing = subprocess.Popen([MSGU, "import", str(source)], env=env, text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 start_new_session=True)  # its own group, as a terminal's job
+    tasks = Path(f"/proc/{importing.pid}/task")
+    deadline = time.monotonic() + 60
+    while not any((task / "children").read_text().split() for task in tasks.iterdir()):
+        assert importing.poll() is None and time.monotonic() < deadline, importing.stderr
+        time.sleep(0.02)
+    time.sleep(0.3)  # the child reads and checks, this process writes
+    os.killpg(importing.pid, signal.SIGINT)
+    _out, err = importing.communicate(timeout=60)
+    assert importing.returncode == 130, err
+    assert "Interrupted" in err and "Traceback" not in err
+    with pytest.raises(ProcessLookupError):
+        os.killpg(importing.pid, 0)  # nobody left in the group
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM contacts").fetchone() == (0,)
