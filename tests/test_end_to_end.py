@@ -120,7 +120,10 @@ def test_ctrl_c_during_a_large_import_stops_both_processes_and_writes_nothing(tm
     env = {**os.environ, "MSGU_DB": str(db)}
     importing = subprocess.Popen([MSGU, "import", str(source)], env=env, text=True,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 start_new_session=True)  # its own group, as a terminal's job
+                                 start_new_session=True,  # its own group, as a terminal's job
+                                 # and Ctrl-C heard, even when this suite runs in the background
+                                 # (a shell starts background jobs with SIGINT ignored)
+                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     tasks = Path(f"/proc/{importing.pid}/task")
     deadline = time.monotonic() + 60
     while not any((task / "children").read_text().split() for task in tasks.iterdir()):
