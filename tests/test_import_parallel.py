@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,16 +63,29 @@ def comparable(checked):
     return ("contact", *checked)
 
 
-def chunks_of(path: Path, db_path: Path, *, parallel: bool, keep_fields: bool = True):
+@contextmanager
+def reference_data(db_path: Path):
+    """The import's memoised reference data, read from the test's database."""
     db = open_directory(db_path, seed=False)
     try:
-        ref = memoised(load_reference(db))
+        yield memoised(load_reference(db))
+    finally:
+        db.close()
+
+
+def chunks_of(path: Path, db_path: Path, *, parallel: bool, keep_fields: bool = True):
+    with reference_data(db_path) as ref:
         stream = stream_contacts_csv(lambda: path.open("rb"))
         return [[(row.line, row.fields, comparable(checked)) for row, checked in chunk]
                 for chunk in checked_chunks(stream.rows, ref, size=CHUNK_ROWS,
                                             parallel=parallel, keep_fields=keep_fields)]
-    finally:
-        db.close()
+
+
+def drained(rows, db_path: Path, *, size: int) -> None:
+    """Every chunk checked in the child, read and let go: what the caller expects is raised."""
+    with reference_data(db_path) as ref:
+        for _chunk in checked_chunks(rows, ref, size=size, parallel=True):
+            pass
 
 
 def child_processes() -> list[str]:
@@ -147,17 +161,13 @@ class _Unpicklable(Exception):
 
 def test_a_bug_in_the_child_fails_loudly_not_as_a_user_error(empty_db, db_path, tmp_path):
     source = written(tmp_path / "rows.csv", varied_rows(10))
-    db = open_directory(db_path, seed=False)
-    ref = memoised(load_reference(db))
 
     def rows():
         yield from stream_contacts_csv(lambda: source.open("rb")).rows
         raise _Unpicklable
 
     with pytest.raises(RuntimeError, match="a bug while reading"):
-        for _chunk in checked_chunks(rows(), ref, size=4, parallel=True):
-            pass
-    db.close()
+        drained(rows(), db_path, size=4)
     assert not child_processes()
 
 
@@ -167,8 +177,6 @@ def test_a_child_killed_mid_file_fails_the_import_loudly(empty_db, db_path, tmp_
     import signal
 
     source = written(tmp_path / "rows.csv", varied_rows(50))
-    db = open_directory(db_path, seed=False)
-    ref = memoised(load_reference(db))
 
     def rows():
         for number, row in enumerate(stream_contacts_csv(lambda: source.open("rb")).rows):
@@ -177,7 +185,5 @@ def test_a_child_killed_mid_file_fails_the_import_loudly(empty_db, db_path, tmp_
             yield row
 
     with pytest.raises(RuntimeError, match="stopped without a word"):
-        for _chunk in checked_chunks(rows(), ref, size=8, parallel=True):
-            pass
-    db.close()
+        drained(rows(), db_path, size=8)
     assert not child_processes()
